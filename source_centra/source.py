@@ -1,0 +1,44 @@
+"""SourceCentra: spec from spec.yaml; check → checks.run_checks; streams from the STREAMS table (no I/O)."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Iterator, List, Mapping, MutableMapping, Tuple
+
+from airbyte_cdk.models import AirbyteMessage, ConfiguredAirbyteCatalog
+from airbyte_cdk.sources import AbstractSource
+from airbyte_cdk.sources.streams import Stream
+
+from source_centra.checks import run_checks
+from source_centra.config import Config
+from source_centra.context import SyncContext
+from source_centra.stream import CentraStream
+from source_centra.streams import STREAMS
+
+
+class SourceCentra(AbstractSource):
+    def check_connection(self, logger: logging.Logger, config: Mapping[str, Any]) -> Tuple[bool, Any]:
+        problems = run_checks(config)
+        if problems:
+            return False, " | ".join(problems) if len(problems) > 1 else problems[0]
+        return True, None
+
+    def streams(self, config: Mapping[str, Any]) -> List[Stream]:
+        context = SyncContext(Config.from_mapping(config))
+        self._context = context
+        return [CentraStream(spec, context) for spec in STREAMS]
+
+    def read(self, logger: logging.Logger, config: Mapping[str, Any], catalog: ConfiguredAirbyteCatalog,
+             state: Any = None) -> Iterator[AirbyteMessage]:
+        self._context = None
+        try:
+            yield from super().read(logger, config, catalog, state)
+        finally:
+            context = getattr(self, "_context", None)
+            if context is not None:
+                stats = context.client.stats
+                for item in sorted(stats.deprecations):
+                    logger.warning(f"Centra reports a deprecated field or permission used by this connector: {item}. "
+                                   "Upgrade the connector before the removal date.")
+                logger.info(f"Centra API usage this sync: {stats.requests} requests, {stats.complexity} complexity points, "
+                            f"{stats.retries} retries, {stats.throttled} rate-limit waits "
+                            f"({stats.rate_limit_wait_seconds:.1f}s), pacing waits {context.client.pacer.waited_seconds:.1f}s.")

@@ -1,0 +1,153 @@
+"""The one generic stream: windows × pages of a StreamSpec, records from its pure function.
+
+Why not HttpStream's request loop: Centra answers errors inside HTTP 200 bodies, meters query
+complexity, and needs bounded Retry-After waits; `client.py` owns all of that for checks and
+streams alike, so this class only plans windows (state.py), pages, and checkpoints.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+from typing import Any, Iterable, Iterator, Mapping, MutableMapping
+
+from airbyte_cdk.models import (
+    AirbyteEstimateTraceMessage,
+    AirbyteMessage,
+    AirbyteTraceMessage,
+    EstimateType,
+    SyncMode,
+    TraceType,
+    Type,
+)
+from airbyte_cdk.sources.streams import CheckpointMixin, Stream
+
+from source_centra import state as st
+from source_centra.context import SyncContext
+from source_centra.errors import CentraError
+from source_centra.queries import load
+from source_centra.records import RECORD_FUNCTIONS
+from source_centra.schemas import load_schema
+from source_centra.streams import StreamSpec
+
+LOGGER = logging.getLogger("airbyte")
+
+
+class CentraStream(Stream, CheckpointMixin):
+    def __init__(self, spec: StreamSpec, context: SyncContext):
+        self.spec = spec
+        self.context = context
+        self._state: dict = st.normalise(None, spec.name, spec.cursor_field)
+        self._to_records = RECORD_FUNCTIONS[spec.name]
+        self._estimates: dict[str, int] = {}
+        self._nodes = 0
+        self._records = 0
+
+    # ---------------------------------------------------------------- Airbyte stream facts
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def primary_key(self):
+        return [[key] for key in self.spec.primary_key] if len(self.spec.primary_key) > 1 else self.spec.primary_key[0]
+
+    @property
+    def cursor_field(self):
+        return self.spec.cursor_field or []
+
+    @property
+    def source_defined_cursor(self) -> bool:
+        return True
+
+    @property
+    def state_checkpoint_interval(self) -> int | None:
+        # State only ever points at fully emitted pages, so a checkpoint at any record is safe.
+        return self.context.config.page_size if self.spec.cursor_field else None
+
+    def get_json_schema(self) -> Mapping[str, Any]:
+        return load_schema(self.spec.name)
+
+    @property
+    def state(self) -> MutableMapping[str, Any]:
+        return self._state if self.spec.cursor_field else {}
+
+    @state.setter
+    def state(self, value: MutableMapping[str, Any]) -> None:
+        if self.spec.cursor_field:
+            self._state = st.normalise(value, self.spec.name, self.spec.cursor_field)
+
+    # ---------------------------------------------------------------- slices = windows
+
+    def stream_slices(self, *, sync_mode: SyncMode, cursor_field=None, stream_state=None) -> Iterable[Mapping[str, Any] | None]:
+        config = self.context.config
+        partitions = self.context.store_partitions() if self.spec.by_store else ["all"]
+        if not self.spec.cursor_field:
+            return [{"partition": p, "from": None, "to": None, "resume": None} for p in partitions]
+        days = config.returns_lookback_days if self.spec.lookback == "returns" else config.lookback_window_days
+        state = self._state if sync_mode == SyncMode.incremental else st.normalise(None, self.name, self.spec.cursor_field)
+        windows = st.plan(state, partitions, config.start_date, timedelta(days=days), self.context.sync_start)
+        return [window.as_slice() for window in windows]
+
+    # ---------------------------------------------------------------- pages → records
+
+    def read_records(self, sync_mode: SyncMode, cursor_field=None, stream_slice: Mapping[str, Any] | None = None,
+                     stream_state=None) -> Iterable[Any]:
+        stream_slice = stream_slice or {"partition": "all", "from": None, "to": None, "resume": None}
+        window = st.Window.from_slice(stream_slice) if stream_slice.get("from") else None
+        partition = str(stream_slice["partition"])
+        token = stream_slice.get("resume")
+        query = load(self.spec.query)
+        while True:
+            self.context.pace()
+            result = self.context.client.execute(query, self._variables(partition, window, token))
+            page = result.data.get("result")
+            if page is None:
+                raise CentraError(f"Centra returned no data for stream '{self.name}' (partition {partition}).")
+            nodes, next_token, total = self._unpack(page, token)
+            if total is not None and token is None:
+                yield self._estimate(partition, window, total)
+            for node in nodes:
+                self._nodes += 1
+                for record in self._to_records(node):
+                    if self.spec.by_store or self.context.keeps_store(record.get("store_id", record.get("id") if self.name == "stores" else None)):
+                        self._records += 1
+                        yield record
+            if next_token is None:
+                if window is not None:
+                    self._state = st.advance(self._state, window, done=True)
+                return
+            if window is not None:
+                self._state = st.advance(self._state, window, resume=next_token)
+            token = next_token
+
+    def _variables(self, partition: str, window: "st.Window | None", token: Any) -> dict:
+        where: dict[str, Any] = {}
+        if self.spec.by_store and partition != "all":
+            where["storeId"] = [int(partition)]
+        if window is not None and self.spec.filter_field:
+            where[self.spec.filter_field] = {"from": st.iso(window.start), "to": st.iso(window.end)}
+        size = self.context.config.page_size
+        if self.spec.paging == "connection":
+            return {"where": where, "first": size, "after": token}
+        return {"where": where or None, "limit": size, "page": int(token or 1)}
+
+    def _unpack(self, page: Any, token: Any) -> tuple[list, Any, int | None]:
+        if self.spec.paging == "connection":
+            nodes = [edge["node"] for edge in page.get("edges") or [] if edge.get("node") is not None]
+            info = page.get("pageInfo") or {}
+            more = bool(info.get("hasNextPage")) and bool(nodes)
+            return nodes, (info.get("endCursor") if more else None), page.get("totalCount")
+        nodes = list(page)
+        number = int(token or 1)
+        return nodes, (number + 1 if len(nodes) >= self.context.config.page_size else None), None
+
+    def _estimate(self, partition: str, window, total: int) -> AirbyteMessage:
+        self._estimates[partition] = int(total)
+        rows = sum(self._estimates.values())
+        if self.spec.estimate_factor_field and self._nodes:
+            rows = int(rows * self._records / self._nodes)
+        return AirbyteMessage(type=Type.TRACE, trace=AirbyteTraceMessage(
+            type=TraceType.ESTIMATE, emitted_at=time.time() * 1000,
+            estimate=AirbyteEstimateTraceMessage(name=self.name, type=EstimateType.STREAM, row_estimate=rows)))
