@@ -62,6 +62,11 @@ class CentraStream(Stream, CheckpointMixin):
         return True
 
     @property
+    def is_resumable(self) -> bool:
+        # markets and stores are small full-refresh lists: re-read whole, no resumable-full-refresh state
+        return bool(self.spec.cursor_field)
+
+    @property
     def state_checkpoint_interval(self) -> int | None:
         # State only ever points at fully emitted pages, so a checkpoint at any record is safe.
         return self.context.config.page_size if self.spec.cursor_field else None
