@@ -115,7 +115,7 @@ class CentraStream(Stream, CheckpointMixin):
                 yield self._estimate(partition, window, total)
             for node in nodes:
                 self._nodes += 1
-                for record in self._to_records(node):
+                for record in self._records_of(node):
                     if self.spec.by_store or self.context.keeps_store(record.get("store_id", record.get("id") if self.name == "stores" else None)):
                         self._records += 1
                         yield record
@@ -126,6 +126,15 @@ class CentraStream(Stream, CheckpointMixin):
             if window is not None:
                 self._state = st.advance(self._state, window, resume=next_token)
             token = next_token
+
+    def _records_of(self, node: Mapping) -> list[dict]:
+        try:
+            return list(self._to_records(node))
+        except (ValueError, TypeError, KeyError) as error:
+            ident = node.get("id") if isinstance(node, Mapping) else None
+            raise CentraError(
+                f"Centra returned a {self.name} object (id {ident}) the connector cannot read: {error}. "
+                "Please report this with the connector version; other streams are not affected.") from error
 
     def _variables(self, partition: str, window: "st.Window | None", token: Any) -> dict:
         where: dict[str, Any] = {}

@@ -37,14 +37,15 @@ STREAMS: tuple[StreamSpec, ...] = (
                permissions=("Order:read", "Order.shippingAddress:read")),
     # returns(sort: id_ASC), createdAt window (ReturnFilter has no updatedAt) re-read over returns_lookback_days
     StreamSpec("return_items", ("return_id", "return_line_id"), "return_created_at", "createdAt", "list", True,
-               lookback="returns", permissions=("Return:read", "Order:read", "Shipment:read")),
+               lookback="returns", permissions=("Return:read", "Order:read", "Order.shippingAddress:read", "Shipment:read")),
     StreamSpec("returns", ("id",), "created_at", "createdAt", "list", True,
-               lookback="returns", permissions=("Return:read", "Order:read")),
+               lookback="returns", permissions=("Return:read", "Order:read", "Shipment:read")),
     # shipmentConnection(sort: id_ASC), updatedAt window
-    StreamSpec("shipments", ("id",), "updated_at", "updatedAt", "connection", True, permissions=("Shipment:read",)),
+    StreamSpec("shipments", ("id",), "updated_at", "updatedAt", "connection", True,
+               permissions=("Shipment:read", "Order:read")),
     # orderPaymentHistory has no storeId filter: one partition, store filtered on the record
     StreamSpec("payment_history", ("id",), "created_at", "createdAt", "list", False,
-               permissions=("PaymentHistory:read",)),
+               permissions=("PaymentHistory:read", "Return:read")),
     # products are instance-wide
     StreamSpec("products", ("id",), "updated_at", "updatedAt", "connection", False, permissions=("Product:read",)),
     StreamSpec("markets", ("id",), None, None, "list", True, permissions=("Market:read",)),

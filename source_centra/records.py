@@ -1,0 +1,386 @@
+"""API node → record(s): one pure function per stream, plus ``RECORD_FUNCTIONS``.
+
+Each function takes one GraphQL node shaped exactly as ``queries/<stream>.graphql`` selects it
+and yields new dicts; inputs are never mutated, there is no I/O. Leaf rules (UTC, money, base
+amounts, ids, types) come from ``convert`` so each lives once.
+
+Record conventions (connector-contract.md): snake_case names; timestamps in UTC; money as numbers
+in the order's currency with ``currency`` and ``currency_base_rate`` on the record, including tax
+unless the name says ``_ex_tax``; each money field ``x`` also as ``x_base`` = x × currency_base_rate
+(the base currency's code needs a separate lookup and is not on the record); every record of a
+store-scoped stream carries ``store_id``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from source_centra.convert import (
+    base_amount,
+    code,
+    currency_code,
+    difference,
+    dig,
+    line_type,
+    money,
+    name,
+    number,
+    ref_id,
+    store_type,
+    times,
+    to_utc,
+)
+
+Node = Mapping[str, Any]
+Record = dict[str, Any]
+
+
+# ---------------------------------------------------------------- order_items, orders
+
+def order_items(order: Node) -> Iterator[Record]:
+    """One record per order line, fully cancelled lines included, with the order's dimensions."""
+    header = {
+        "order_id": order["id"],
+        "order_number": order["number"],
+        "order_status": order["status"],
+        "order_date": to_utc(order["orderDate"]),
+        "order_created_at": to_utc(order["createdAt"]),
+        "order_updated_at": to_utc(order["updatedAt"]),
+        **_order_context(order),
+    }
+    rate = number(order["currencyBaseRate"])
+    for line in order["lines"]:
+        quantity = line["quantity"]
+        cancelled = line["cancelledQuantity"]
+        unit_price = money(line["unitPrice"])
+        unit_original_price = money(line["unitOriginalPrice"])
+        line_value = money(line["lineValue"])
+        line_value_ex_tax = money(line["lineValueExTax"])
+        amounts = {
+            "unit_price": unit_price,
+            "unit_original_price": unit_original_price,
+            "line_value": line_value,
+            "line_value_ex_tax": line_value_ex_tax,
+            "discount_value": times(difference(unit_original_price, unit_price), quantity),
+            "tax_value": difference(line_value, line_value_ex_tax),
+        }
+        yield {
+            **header,
+            "line_id": line["id"],
+            **_line_product(line),
+            "quantity": quantity,
+            "cancelled_quantity": cancelled,
+            "original_quantity": quantity + cancelled,
+            "returned_quantity": line["returnedQuantity"],
+            "shipped_quantity": line["shippedQuantity"],
+            "has_any_discount": line["hasAnyDiscount"],
+            "discount_percent": number(line["discountPercent"]),
+            "tax_percent": number(line["taxPercent"]),
+            **amounts,
+            **_base_amounts(amounts, rate),
+        }
+
+
+def orders(order: Node) -> Iterator[Record]:
+    """One record per order: header, totals, voucher codes; no lines."""
+    totals = order["totals"]
+    rate = number(order["currencyBaseRate"])
+    amounts = {
+        "grand_total": money(order["grandTotal"]),
+        "grand_total_ex_tax": money(order["grandTotalExTax"]),
+        "line_values": money(totals["lineValues"]),
+        "line_values_ex_tax": money(totals["lineValuesExTax"]),
+        "shipping": money(totals["shipping"]),
+        "handling": money(totals["handling"]),
+        "discounts": money(totals["discounts"]),
+        "tax_added": money(totals["taxAdded"]),
+        "tax_deducted": money(totals["taxDeducted"]),
+        "tax_included": money(totals["taxIncluded"]),
+    }
+    yield {
+        "id": order["id"],
+        "number": order["number"],
+        "status": order["status"],
+        "order_date": to_utc(order["orderDate"]),
+        "created_at": to_utc(order["createdAt"]),
+        "updated_at": to_utc(order["updatedAt"]),
+        **_order_context(order),
+        "is_on_hold": order["isOnHold"],
+        "purchase_order_number": order.get("purchaseOrderNumber"),
+        "voucher_codes": [
+            discount["code"] for discount in order["discountsApplied"] if discount.get("code")
+        ],
+        "quantity": totals["quantity"],
+        "original_quantity": totals["originalQuantity"],
+        "cancelled_quantity": totals["cancelledQuantity"],
+        **amounts,
+        **_base_amounts(amounts, rate),
+    }
+
+
+def _order_context(order: Node) -> Record:
+    """Store, market, pricelist, currency and shipping place: the OrderDimensions fragment."""
+    return {
+        "store_id": ref_id(order["store"]),
+        "store_name": name(order["store"]),
+        "store_type": store_type(order),
+        "market_id": ref_id(order.get("market")),
+        "market_name": name(order.get("market")),
+        "pricelist_id": ref_id(order.get("pricelist")),
+        "pricelist_name": name(order.get("pricelist")),
+        "currency": currency_code(order["grandTotal"]),
+        "currency_base_rate": number(order["currencyBaseRate"]),
+        "shipping_country_code": code(dig(order, "shippingAddress", "country")),
+        "shipping_city": dig(order, "shippingAddress", "city"),
+        "shipping_zip_code": dig(order, "shippingAddress", "zipCode"),
+    }
+
+
+def _line_product(line: Node | None) -> Record:
+    """What a line sold: the LineProduct fragment. Gift certificates name the certificate."""
+    line = line or {}
+    return {
+        "line_type": line_type(line.get("__typename")),
+        "product_id": ref_id(line.get("product")),
+        "product_number": line.get("productNumber"),
+        "product_name": line.get("productName") or line.get("giftCertificateName"),
+        "variant_id": ref_id(line.get("productVariant")),
+        "variant_name": line.get("productVariantName"),
+        "size": line.get("size"),
+        "sku": dig(line, "productSize", "SKU"),
+        "ean": dig(line, "productSize", "EAN"),
+        "brand": line.get("productBrand"),
+    }
+
+
+# ---------------------------------------------------------------- return_items, returns
+
+def return_items(ret: Node) -> Iterator[Record]:
+    """One record per return line with the return's and its order's dimensions."""
+    rate = number(ret["currencyBaseRate"])
+    order = ret.get("order")
+    header = {
+        "return_id": ret["id"],
+        "return_status": ret["returnStatus"],
+        "return_created_at": to_utc(ret["createdAt"]),
+        "returned_to_stock": ret["returnedToStock"],
+        "store_id": ref_id(ret["store"]),
+        "store_name": name(ret["store"]),
+        "store_type": store_type(ret),
+        "order_id": ref_id(order),
+        "order_number": dig(order, "number"),
+        "order_date": to_utc(dig(order, "orderDate")),
+        "market_id": ref_id(dig(order, "market")),
+        "market_name": name(dig(order, "market")),
+        "shipping_country_code": code(dig(order, "shippingAddress", "country")),
+        "currency": currency_code(ret["grandTotal"]),
+        "currency_base_rate": rate,
+    }
+    for line in ret["lines"]:
+        line_value = money(line["lineValue"])
+        line_value_ex_tax = money(line["lineValueExTax"])
+        amounts = {
+            "unit_price": money(line["unitPrice"]),
+            "line_value": line_value,
+            "line_value_ex_tax": line_value_ex_tax,
+            "tax_value": difference(line_value, line_value_ex_tax),
+        }
+        yield {
+            **header,
+            "return_line_id": line["id"],
+            "order_line_id": ref_id(line.get("orderLine")),
+            "shipment_line_id": ref_id(line.get("shipmentLine")),
+            **_line_product(line.get("orderLine")),
+            "quantity": line["quantity"],
+            **amounts,
+            **_base_amounts(amounts, rate),
+        }
+
+
+def returns(ret: Node) -> Iterator[Record]:
+    """One record per return: header, totals, order and shipment references."""
+    totals = ret["totals"]
+    rate = number(ret["currencyBaseRate"])
+    amounts = {
+        "grand_total": money(ret["grandTotal"]),
+        "grand_total_ex_tax": money(ret["grandTotalExTax"]),
+        "line_values": money(totals["lineValues"]),
+        "line_values_ex_tax": money(totals["lineValuesExTax"]),
+        "shipping": money(totals["shipping"]),
+        "handling": money(totals["handling"]),
+        "discounts": money(totals["discounts"]),
+        "return_cost": money(totals["returnCost"]),
+        "tax_added": money(totals["taxAdded"]),
+        "tax_deducted": money(totals["taxDeducted"]),
+        "tax_included": money(totals["taxIncluded"]),
+    }
+    yield {
+        "id": ret["id"],
+        "status": ret["status"],
+        "return_status": ret["returnStatus"],
+        "created_at": to_utc(ret["createdAt"]),
+        "created_from": ret.get("createdFrom"),
+        "returned_to_stock": ret["returnedToStock"],
+        "total_quantity": ret["totalQuantity"],
+        "store_id": ref_id(ret["store"]),
+        "store_name": name(ret["store"]),
+        "store_type": store_type(ret),
+        "order_id": ref_id(ret.get("order")),
+        "order_number": dig(ret, "order", "number"),
+        "shipment_id": ref_id(ret.get("shipment")),
+        "shipment_number": dig(ret, "shipment", "number"),
+        "currency": currency_code(ret["grandTotal"]),
+        "currency_base_rate": rate,
+        **amounts,
+        **_base_amounts(amounts, rate),
+    }
+
+
+# ---------------------------------------------------------------- shipments, payment_history
+
+def shipments(shipment: Node) -> Iterator[Record]:
+    """One record per shipment; its lines as an array."""
+    rate = number(shipment["currencyBaseRate"])
+    amounts = {
+        "grand_total": money(shipment["grandTotal"]),
+        "grand_total_ex_tax": money(shipment["grandTotalExTax"]),
+    }
+    yield {
+        "id": shipment["id"],
+        "number": shipment["number"],
+        "store_id": ref_id(shipment["store"]),
+        "store_name": name(shipment["store"]),
+        "store_type": store_type(shipment),
+        "order_id": ref_id(shipment.get("order")),
+        "order_number": dig(shipment, "order", "number"),
+        "created_at": to_utc(shipment["createdAt"]),
+        "updated_at": to_utc(shipment["updatedAt"]),
+        "shipped_at": to_utc(shipment.get("shippedAt")),
+        "paid_at": to_utc(shipment.get("paidAt")),
+        "is_good_to_go": shipment["isGoodToGo"],
+        "is_shipped": shipment["isShipped"],
+        "is_paid": shipment["isPaid"],
+        "is_captured": shipment["isCaptured"],
+        "tracking_number": shipment.get("trackingNumber"),
+        "return_tracking_number": shipment.get("returnTrackingNumber"),
+        "number_of_packages": shipment["numberOfPackages"],
+        "carrier_name": dig(shipment, "carrierInformation", "carrierName"),
+        "service_name": dig(shipment, "carrierInformation", "serviceName"),
+        "currency": currency_code(shipment["grandTotal"]),
+        "currency_base_rate": rate,
+        **amounts,
+        **_base_amounts(amounts, rate),
+        "lines": [
+            {
+                "shipment_line_id": line["id"],
+                "order_line_id": ref_id(line.get("orderLine")),
+                "quantity": line["quantity"],
+                "returned_quantity": line["returnedQuantity"],
+                "line_value": money(line["lineValue"]),
+            }
+            for line in shipment["lines"]
+        ],
+    }
+
+
+def payment_history(entry: Node) -> Iterator[Record]:
+    """One record per payment history entry; the store is the entry's order's store."""
+    value = money(entry["value"])
+    rate = number(entry["currencyBaseRate"])
+    yield {
+        "id": entry["id"],
+        "order_id": ref_id(entry["order"]),
+        "order_number": dig(entry, "order", "number"),
+        "store_id": ref_id(dig(entry, "order", "store")),
+        "store_name": name(dig(entry, "order", "store")),
+        "return_id": ref_id(entry.get("return")),
+        "created_at": to_utc(entry["createdAt"]),
+        "entry_type": entry["entryType"],
+        "status": entry["status"],
+        "value": value,
+        "value_base": base_amount(value, rate),
+        "currency": currency_code(entry["value"]),
+        "currency_base_rate": rate,
+        "payment_method": entry.get("paymentMethod"),
+        "external_reference": entry.get("externalReference"),
+        "source": entry.get("source"),
+    }
+
+
+# ---------------------------------------------------------------- products, markets, stores
+
+def products(product: Node) -> Iterator[Record]:
+    """One record per product; variants and their sizes (SKU, EAN) nested."""
+    yield {
+        "id": product["id"],
+        "name": product["name"],
+        "number": product["productNumber"],
+        "status": product["status"],
+        "is_bundle": product["isBundle"],
+        "created_at": to_utc(product["createdAt"]),
+        "updated_at": to_utc(product["updatedAt"]),
+        "variants": [
+            {
+                "variant_id": variant["id"],
+                "name": variant["name"],
+                "variant_number": variant["variantNumber"],
+                "status": variant["status"],
+                "updated_at": to_utc(variant["updatedAt"]),
+                "sizes": [
+                    {
+                        "size_id": size["id"],
+                        "sku": size["SKU"],
+                        "ean": size.get("EAN"),
+                        "upc": size.get("UPC"),
+                        "description": size["description"],
+                        "size_number": size["sizeNumber"],
+                    }
+                    for size in variant["productSizes"]
+                ],
+            }
+            for variant in product["variants"]
+        ],
+    }
+
+
+def markets(market: Node) -> Iterator[Record]:
+    """One record per market with the ISO codes of the countries assigned to it."""
+    yield {
+        "id": market["id"],
+        "name": market["name"],
+        "store_id": ref_id(market["store"]),
+        "store_name": name(market["store"]),
+        "country_codes": [code(country) for country in market["assignedToCountries"]],
+    }
+
+
+def stores(store: Node) -> Iterator[Record]:
+    """One record per store; ``store_id`` repeats ``id`` so every store-scoped stream has it."""
+    yield {
+        "id": store["id"],
+        "store_id": store["id"],
+        "name": store["name"],
+        "type": store["type"],
+        "status": store["status"],
+    }
+
+
+# ---------------------------------------------------------------- shared
+
+def _base_amounts(amounts: Mapping[str, float | None], rate: float | None) -> Record:
+    """``{"x": v}`` → ``{"x_base": v × rate}`` for every money field ``x``."""
+    return {f"{field}_base": base_amount(value, rate) for field, value in amounts.items()}
+
+
+RECORD_FUNCTIONS: dict[str, Callable[[Node], Iterator[Record]]] = {
+    "order_items": order_items,
+    "orders": orders,
+    "return_items": return_items,
+    "returns": returns,
+    "shipments": shipments,
+    "payment_history": payment_history,
+    "products": products,
+    "markets": markets,
+    "stores": stores,
+}

@@ -1,0 +1,372 @@
+"""queries/: every .graphql parses, validates against fake_centra/schema.graphql and follows the
+conventions the generic stream code relies on; fixture nodes have exactly the shape a query returns.
+
+Complexity is estimated with Centra's formula (centra-api.md §4.4): scalars 0, objects 1 + their
+fields, lists × limit (× first inside a connection; edges add nothing), × 10 without a limit.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from graphql import (
+    BooleanValueNode,
+    DocumentNode,
+    EnumValueNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLNamedType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    ListValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    TypeInfo,
+    TypeInfoVisitor,
+    VariableNode,
+    Visitor,
+    build_schema,
+    get_named_type,
+    is_abstract_type,
+    is_leaf_type,
+    is_list_type,
+    is_non_null_type,
+    is_object_type,
+    parse,
+    print_ast,
+    validate,
+    visit,
+)
+
+from source_centra import queries
+
+SCHEMA: GraphQLSchema = build_schema(
+    (Path(__file__).parents[1] / "fake_centra" / "schema.graphql").read_text(encoding="utf-8")
+)
+STREAMS = {  # stream → (root field, sort)
+    "order_items": ("orderConnection", ["number_ASC"]),
+    "orders": ("orderConnection", ["number_ASC"]),
+    "shipments": ("shipmentConnection", ["id_ASC"]),
+    "products": ("productConnection", ["id_ASC"]),
+    "return_items": ("returns", ["id_ASC"]),
+    "returns": ("returns", ["id_ASC"]),
+    "payment_history": ("orderPaymentHistory", ["id_ASC"]),
+    "markets": ("markets", ["id_ASC"]),
+    "stores": ("stores", ["id_ASC"]),
+}
+ALLOWED_PERMISSIONS = {
+    "Order:read", "Order.shippingAddress:read", "Return:read", "Shipment:read", "Product:read",
+    "Market:read", "PaymentHistory:read", "Store:read",
+}
+PAGE_SIZE = 100
+COMPLEXITY_BUDGET = 25_000  # one page stays under 10 % of the Growth plan's 250k per 10 s
+
+
+def document(name: str) -> DocumentNode:
+    return parse(queries.load(name))
+
+
+def operation(doc: DocumentNode) -> OperationDefinitionNode:
+    (op,) = [d for d in doc.definitions if isinstance(d, OperationDefinitionNode)]
+    return op
+
+
+def root(doc: DocumentNode) -> FieldNode:
+    (field,) = operation(doc).selection_set.selections
+    assert isinstance(field, FieldNode)
+    return field
+
+
+def arguments(field: FieldNode) -> dict[str, Any]:
+    return {arg.name.value: arg.value for arg in field.arguments or ()}
+
+
+def child(field: FieldNode, name: str) -> FieldNode:
+    return next(s for s in field.selection_set.selections if isinstance(s, FieldNode) and s.name.value == name)
+
+
+def field_definition(field: FieldNode):
+    return SCHEMA.query_type.fields[field.name.value]
+
+
+def is_connection(doc: DocumentNode) -> bool:
+    return root(doc).name.value.endswith("Connection")
+
+
+# ---------------------------------------------------------------- loading
+
+
+def test_documents_are_exactly_the_contract_streams() -> None:
+    assert queries.names() == sorted(STREAMS)
+
+
+def test_given_name_then_load_returns_cached_text_and_rejects_unknown_or_path_like_names() -> None:
+    assert queries.load("orders") is queries.load("orders")
+    for bad in ("nope", "../schemas/orders", "Orders", "fragments/order_dimensions"):
+        with pytest.raises(ValueError):
+            queries.load(bad)
+
+
+def test_given_document_using_fragments_then_load_appends_each_fragment_once() -> None:
+    text = queries.load("order_items")
+    assert text.count("fragment OrderDimensions on Order") == 1
+    assert text.count("fragment LineProduct on OrderLine") == 1
+    assert "fragment" not in queries.load("stores")
+
+
+def test_every_fragment_file_is_used_by_some_document() -> None:
+    fragment_dir = Path(queries.__file__).parent / "fragments"
+    defined = {
+        d.name.value
+        for path in fragment_dir.glob("*.graphql")
+        for d in parse(path.read_text(encoding="utf-8")).definitions
+        if isinstance(d, FragmentDefinitionNode)
+    }
+    used = {
+        d.name.value for name in STREAMS for d in document(name).definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    assert defined == used
+
+
+# ---------------------------------------------------------------- validity and conventions
+
+
+@pytest.mark.parametrize("name", sorted(STREAMS))
+def test_given_document_then_it_validates_against_the_fake_centra_schema(name: str) -> None:
+    assert validate(SCHEMA, document(name)) == []
+
+
+@pytest.mark.parametrize("name", sorted(STREAMS))
+def test_given_document_then_root_is_the_streams_field_aliased_result_with_fixed_sort(name: str) -> None:
+    field = root(document(name))
+    root_name, sort = STREAMS[name]
+    assert field.alias is not None and field.alias.value == "result"
+    assert field.name.value == root_name
+    sort_value = arguments(field)["sort"]
+    assert isinstance(sort_value, ListValueNode) and [v.value for v in sort_value.values] == sort
+
+
+@pytest.mark.parametrize("name", sorted(STREAMS))
+def test_given_document_then_paging_variables_follow_the_connection_or_list_convention(name: str) -> None:
+    doc = document(name)
+    field = root(doc)
+    declared = {v.variable.name.value: print_ast(v.type) for v in operation(doc).variable_definitions}
+    passed = {k: v.name.value for k, v in arguments(field).items() if isinstance(v, VariableNode)}
+    where_type = str(field_definition(field).args["where"].type)
+    if is_connection(doc):
+        assert declared == {"where": f"{where_type}!", "first": "Int!", "after": "String"}
+        page_info = {f.name.value for f in child(field, "pageInfo").selection_set.selections}
+        assert {"hasNextPage", "endCursor"} <= page_info
+        assert child(field, "totalCount") and child(child(field, "edges"), "node")
+    else:
+        assert declared == {"where": where_type, "limit": "Int!", "page": "Int!"}
+    assert passed == {k: k for k in declared}
+
+
+@pytest.mark.parametrize("name", sorted(STREAMS))
+def test_given_document_then_no_value_is_formatted_into_the_text(name: str) -> None:
+    text = queries.load(name)
+    assert not re.search(r"%[sdr(]|\{[A-Za-z_0-9]*\}|\$\{", text)
+    literals: list[str] = []
+
+    class Arguments(Visitor):
+        def enter_argument(self, node, *_args):
+            values = node.value.values if isinstance(node.value, ListValueNode) else [node.value]
+            literals.extend(
+                type(v).__name__ for v in values if not isinstance(v, (VariableNode, EnumValueNode, BooleanValueNode))
+            )
+
+    visit(document(name), Arguments())
+    assert literals == []  # only $variables, sort enums and includingTax/includeFullyCancelled flags
+
+
+@pytest.mark.parametrize("name", sorted(STREAMS))
+def test_given_document_then_it_needs_only_the_connectors_read_permissions_and_no_deprecated_field(name: str) -> None:
+    needed, deprecated = set(), []
+    type_info = TypeInfo(SCHEMA)
+
+    class Fields(Visitor):
+        def enter_field(self, node, *_args):
+            definition = type_info.get_field_def()
+            if definition is None:
+                return
+            if definition.deprecation_reason:
+                deprecated.append(node.name.value)
+            for directive in getattr(definition.ast_node, "directives", None) or ():
+                if directive.name.value == "requires":
+                    needed.add(directive.arguments[0].value.value)
+
+    visit(document(name), TypeInfoVisitor(type_info, Fields()))
+    assert needed <= ALLOWED_PERMISSIONS and deprecated == []
+
+
+def test_given_order_items_then_fully_cancelled_lines_are_requested() -> None:
+    lines = child(child(child(root(document("order_items")), "edges"), "node"), "lines")
+    value = arguments(lines)["includeFullyCancelled"]
+    assert isinstance(value, BooleanValueNode) and value.value is True
+
+
+def test_given_orders_header_document_then_it_selects_no_lines() -> None:
+    doc = document("orders")
+    node = child(child(root(doc), "edges"), "node")
+    assert "lines" not in {f.name.value for f in expand(node.selection_set, fragments_of(doc))}
+
+
+@pytest.mark.parametrize("name", sorted(STREAMS))
+def test_given_inline_fragments_then_typename_is_selected_beside_them(name: str) -> None:
+    """Records tell DTC from wholesale and product from gift lines by __typename."""
+    doc = document(name)
+    fragments = fragments_of(doc)
+    missing: list[str] = []
+
+    def has_inline_fragment(selection_set: SelectionSetNode) -> bool:
+        return any(
+            isinstance(s, InlineFragmentNode)
+            or isinstance(s, FragmentSpreadNode) and has_inline_fragment(fragments[s.name.value].selection_set)
+            for s in selection_set.selections
+        )
+
+    def check(selection_set: SelectionSetNode, where: str) -> None:
+        fields = list(expand(selection_set, fragments))
+        if has_inline_fragment(selection_set) and "__typename" not in {f.name.value for f in fields}:
+            missing.append(where)
+        for field in fields:
+            if field.selection_set:
+                check(field.selection_set, f"{where}.{field.name.value}")
+
+    check(operation(doc).selection_set, name)
+    assert missing == []
+
+
+# ---------------------------------------------------------------- complexity
+
+
+def fragments_of(doc: DocumentNode) -> dict[str, FragmentDefinitionNode]:
+    return {d.name.value: d for d in doc.definitions if isinstance(d, FragmentDefinitionNode)}
+
+
+def expand(selection_set: SelectionSetNode, fragments: dict[str, FragmentDefinitionNode]):
+    """Fields of a selection set with inline fragments and spreads flattened (all type conditions)."""
+    for s in selection_set.selections:
+        if isinstance(s, FieldNode):
+            yield s
+        elif isinstance(s, InlineFragmentNode):
+            yield from expand(s.selection_set, fragments)
+        else:
+            yield from expand(fragments[s.name.value].selection_set, fragments)
+
+
+def complexity(name: str, page_size: int = PAGE_SIZE) -> int:
+    """Centra's formula over the document with every $first/$limit set to ``page_size``."""
+    doc = document(name)
+    fragments = fragments_of(doc)
+
+    def typed_fields(selection_set: SelectionSetNode, parent: GraphQLNamedType):
+        """(field, type it is selected on) with fragments flattened; every type condition counts."""
+        for s in selection_set.selections:
+            if isinstance(s, FieldNode):
+                yield s, parent
+                continue
+            fragment = s if isinstance(s, InlineFragmentNode) else fragments[s.name.value]
+            condition = SCHEMA.get_type(fragment.type_condition.name.value) if fragment.type_condition else parent
+            yield from typed_fields(fragment.selection_set, condition)
+
+    def size(field: FieldNode) -> int:
+        value = arguments(field).get("limit") or arguments(field).get("first")
+        if value is None:
+            return 10
+        return page_size if isinstance(value, VariableNode) else int(value.value)
+
+    def cost(selection_set: SelectionSetNode, parent: GraphQLNamedType, connection_size: int | None = None) -> int:
+        total = 0
+        for field, on_type in typed_fields(selection_set, parent):
+            if field.name.value == "__typename":
+                continue
+            gql_type = on_type.fields[field.name.value].type
+            named = get_named_type(gql_type)
+            if is_leaf_type(named):
+                continue
+            if field.name.value == "edges" and connection_size:
+                total += connection_size * cost(field.selection_set, named)
+            elif named.name.endswith("Connection"):
+                total += 1 + cost(field.selection_set, named, size(field))
+            else:
+                inner = 1 + cost(field.selection_set, named)
+                nullable = gql_type.of_type if is_non_null_type(gql_type) else gql_type
+                total += inner * size(field) if is_list_type(nullable) else inner
+        return total
+
+    return cost(operation(doc).selection_set, SCHEMA.query_type)
+
+
+@pytest.mark.parametrize("name", sorted(STREAMS))
+def test_given_page_of_100_then_estimated_complexity_stays_within_budget(name: str) -> None:
+    assert complexity(name) <= COMPLEXITY_BUDGET
+
+
+def test_given_orders_header_document_then_it_costs_far_less_than_order_items() -> None:
+    assert complexity("orders") * 2 < complexity("order_items")
+
+
+# ---------------------------------------------------------------- fixtures have the query's shape
+
+
+def test_given_fixture_node_then_it_has_exactly_the_fields_its_query_selects(fixture_node) -> None:
+    stream, _case, node = fixture_node
+    doc = document(stream)
+    fragments = fragments_of(doc)
+    field = root(doc)
+    parent = get_named_type(SCHEMA.query_type.fields[field.name.value].type)
+    selection_set = field.selection_set
+    if is_connection(doc):
+        edges = child(field, "edges")
+        selection_set, parent = child(edges, "node").selection_set, get_named_type(
+            get_named_type(parent.fields["edges"].type).fields["node"].type
+        )
+    assert_shape(node, [selection_set], parent, fragments, stream)
+
+
+def assert_shape(value: Any, selection_sets: list[SelectionSetNode], parent: GraphQLNamedType,
+                 fragments: dict[str, FragmentDefinitionNode], path: str) -> None:
+    """``value`` has exactly the response keys the selection sets give for its runtime type."""
+    if value is None:
+        return
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            assert_shape(item, selection_sets, parent, fragments, f"{path}[{i}]")
+        return
+    assert isinstance(value, dict), path
+    runtime = SCHEMA.get_type(value["__typename"]) if "__typename" in value else parent
+    fields: dict[str, list[FieldNode]] = {}
+
+    def applies(condition: GraphQLNamedType) -> bool:
+        if condition is runtime or condition is parent:
+            return True
+        assert is_object_type(runtime), f"{path}: cannot tell which fragments apply without __typename"
+        return is_abstract_type(condition) and SCHEMA.is_sub_type(condition, runtime)
+
+    def collect(selection_set: SelectionSetNode) -> None:
+        for s in selection_set.selections:
+            if isinstance(s, FieldNode):
+                fields.setdefault(s.alias.value if s.alias else s.name.value, []).append(s)
+                continue
+            fragment = s if isinstance(s, InlineFragmentNode) else fragments[s.name.value]
+            condition = SCHEMA.get_type(fragment.type_condition.name.value) if fragment.type_condition else parent
+            if applies(condition):
+                collect(fragment.selection_set)
+
+    for selection_set in selection_sets:
+        collect(selection_set)
+    assert set(value) == set(fields), f"{path}: extra {set(value) - set(fields)}, missing {set(fields) - set(value)}"
+    for key, field_nodes in fields.items():
+        if field_nodes[0].name.value == "__typename":
+            continue
+        named = get_named_type(runtime.fields[field_nodes[0].name.value].type)
+        if is_leaf_type(named):
+            assert not isinstance(value[key], (dict, list)), f"{path}.{key}"
+        else:
+            assert_shape(value[key], [n.selection_set for n in field_nodes], named, fragments, f"{path}.{key}")
