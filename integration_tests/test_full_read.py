@@ -122,8 +122,9 @@ def test_given_sync_then_state_per_store_partition_and_progress_traces(synced):
 
 def test_given_store_ids_then_only_those_stores(fake_centra_module):
     fake = fake_centra_module
-    result = cli.run("read", cli.config_for(fake, store_ids=[3]), cli.catalog(["order_items", "payment_history", "stores", "markets"]))
+    result = cli.run("read", cli.config_for(fake, store_ids=[3]), cli.catalog(["order_items", "payment_history", "stores", "markets", "products"]))
     assert result.exit_code == 0, result.stderr[-2000:]
     for stream in ("order_items", "payment_history", "stores", "markets"):
         assert set(record_keys(result.records[stream], stream)) == keys(fake, stream, {3}), stream
     assert {r["store_type"] for r in result.records["order_items"]} == {"WHOLESALE"}
+    assert set(record_keys(result.records["products"], "products")) == keys(fake, "products")  # instance-wide

@@ -35,6 +35,7 @@ class Config:
     page_size: int
     rate_limit_share: float
     max_rate_limit_wait_seconds: int
+    pii_handling: str = "keep"  # personal fields: "keep" | "hash" | "drop" (privacy.py)
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any], now: datetime | None = None) -> "Config":
@@ -47,9 +48,10 @@ class Config:
         start = _start_date(raw.get("start_date"), problems, now or datetime.now(timezone.utc))
         stores = _store_ids(raw.get("store_ids"), problems)
         values = {key: _number(raw, key, problems) for key in DEFAULTS}
+        pii = _pii_handling(raw.get("pii_handling"), problems)
         if problems:
             raise ConfigError("The source configuration has problems: " + " ".join(problems))
-        return cls(endpoint_url=url, api_token=token.strip(), start_date=start, store_ids=stores, **values)
+        return cls(endpoint_url=url, api_token=token.strip(), start_date=start, store_ids=stores, pii_handling=pii, **values)
 
 
 def _endpoint(value: Any, problems: list[str]) -> str:
@@ -119,6 +121,19 @@ def _store_ids(value: Any, problems: list[str]) -> tuple[int, ...]:
         if number not in ids:
             ids.append(number)
     return tuple(ids)
+
+
+PII_MODES = ("keep", "hash", "drop")
+
+
+def _pii_handling(value: Any, problems: list[str]) -> str:
+    if value is None or value == "":
+        return "keep"
+    if isinstance(value, str) and value.strip().lower() in PII_MODES:
+        return value.strip().lower()
+    problems.append(f"Personal data must be one of keep, hash or drop, got {value!r}: keep sends personal "
+                    "fields as Centra has them, hash sends their SHA-256, drop sends null.")
+    return "keep"
 
 
 _BOUNDS = {

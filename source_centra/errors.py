@@ -28,12 +28,14 @@ PERMISSION_LABELS = {
     "Store:read": "Store details",
     "Order.attributes:read": "Order.attributes",
     "Product.attributes:read": "Product.attributes",
+    "Customer:read": "Customer details",
+    "Currency:read": "Currency details",
 }
 
 
 def permission_label(permission: str) -> str:
     label = PERMISSION_LABELS.get(permission)
-    return f"{label} ({permission})" if label and label != permission.split(":")[0] else permission
+    return f"{label} ({permission})" if label else permission
 
 
 class Action(Enum):
@@ -98,6 +100,18 @@ def missing_permissions(errors: list[dict]) -> list[str]:
     return found
 
 
+def authorization_denial(error: dict) -> tuple[str, str] | None:
+    """(permission, field) of one 'You need X permission to access Y.' error; None for any other error.
+
+    The field is the schema field's name (not its alias) as Centra words it; the error's ``path``
+    ends with the same name unless the field is aliased.
+    """
+    match = _PERMISSION.search(str(error.get("message", "")))
+    if match is None:
+        return None
+    return match["permission"], match["field"]
+
+
 def classify_graphql_errors(errors: list[dict]) -> Resolution:
     """The most severe resolution among a response's errors: FAIL beats WAIT beats RETRY."""
     permissions = missing_permissions(errors)
@@ -131,6 +145,12 @@ class CentraError(AirbyteTracedException):
     def __init__(self, message: str, failure_type: FailureType = FailureType.system_error, internal_message: str | None = None):
         super().__init__(message=message, internal_message=internal_message or message, failure_type=failure_type)
         self.failure_type = failure_type
+
+    def as_airbyte_message(self, stream_descriptor=None):
+        """A known, classified failure: the message says it all, so no Python stack trace is attached."""
+        message = super().as_airbyte_message(stream_descriptor=stream_descriptor)
+        message.trace.error.stack_trace = None
+        return message
 
 
 class ConfigError(CentraError):

@@ -6,9 +6,15 @@ amounts, ids, types) come from ``convert`` so each lives once.
 
 Record conventions (connector-contract.md): snake_case names; timestamps in UTC; money as numbers
 in the order's currency with ``currency`` and ``currency_base_rate`` on the record, including tax
-unless the name says ``_ex_tax``; each money field ``x`` also as ``x_base`` = x × currency_base_rate
-(the base currency's code needs a separate lookup and is not on the record); every record of a
-store-scoped stream carries ``store_id``.
+unless the name says ``_ex_tax``; each money field ``x`` also as ``x_base`` = x × currency_base_rate,
+in the currency named by ``base_currency``; every record of a store-scoped stream carries ``store_id``.
+
+Every function takes ``(node, extras=None)``. ``extras`` holds per-sync facts that are not on the
+node and that the stream looks up once per sync: today only ``{"base_currency": "SEK"}``
+(``SyncContext.base_currency()``; None without Currency:read). Functions that need none ignore it.
+Fields behind optional permissions (``attributes``, ``customer``) may be missing from the node when
+the token lacks the permission (the stream pruned them, streams.py): their record value is null.
+Personal fields are emitted as Centra has them; ``privacy.apply`` hashes or drops them afterwards.
 """
 
 from __future__ import annotations
@@ -34,11 +40,12 @@ from source_centra.convert import (
 
 Node = Mapping[str, Any]
 Record = dict[str, Any]
+Extras = Mapping[str, Any]
 
 
 # ---------------------------------------------------------------- order_items, orders
 
-def order_items(order: Node) -> Iterator[Record]:
+def order_items(order: Node, extras: Extras | None = None) -> Iterator[Record]:
     """One record per order line, fully cancelled lines included, with the order's dimensions."""
     header = {
         "order_id": order["id"],
@@ -47,7 +54,7 @@ def order_items(order: Node) -> Iterator[Record]:
         "order_date": to_utc(order["orderDate"]),
         "order_created_at": to_utc(order["createdAt"]),
         "order_updated_at": to_utc(order["updatedAt"]),
-        **_order_context(order),
+        **_order_context(order, extras),
     }
     rate = number(order["currencyBaseRate"])
     for line in order["lines"]:
@@ -82,8 +89,8 @@ def order_items(order: Node) -> Iterator[Record]:
         }
 
 
-def orders(order: Node) -> Iterator[Record]:
-    """One record per order: header, totals, voucher codes; no lines."""
+def orders(order: Node, extras: Extras | None = None) -> Iterator[Record]:
+    """One record per order: header, totals, voucher codes, shipping contact, attributes; no lines."""
     totals = order["totals"]
     rate = number(order["currencyBaseRate"])
     amounts = {
@@ -105,7 +112,9 @@ def orders(order: Node) -> Iterator[Record]:
         "order_date": to_utc(order["orderDate"]),
         "created_at": to_utc(order["createdAt"]),
         "updated_at": to_utc(order["updatedAt"]),
-        **_order_context(order),
+        **_order_context(order, extras),
+        **_shipping_contact(order.get("shippingAddress")),
+        "attributes": _attributes(order.get("attributes")),
         "is_on_hold": order["isOnHold"],
         "purchase_order_number": order.get("purchaseOrderNumber"),
         "voucher_codes": [
@@ -119,8 +128,8 @@ def orders(order: Node) -> Iterator[Record]:
     }
 
 
-def _order_context(order: Node) -> Record:
-    """Store, market, pricelist, currency and shipping place: the OrderDimensions fragment."""
+def _order_context(order: Node, extras: Extras | None) -> Record:
+    """Store, market, pricelist, currency, shipping place and customer: the OrderDimensions fragment."""
     return {
         "store_id": ref_id(order["store"]),
         "store_name": name(order["store"]),
@@ -131,10 +140,31 @@ def _order_context(order: Node) -> Record:
         "pricelist_name": name(order.get("pricelist")),
         "currency": currency_code(order["grandTotal"]),
         "currency_base_rate": number(order["currencyBaseRate"]),
+        "base_currency": _base_currency(extras),
         "shipping_country_code": code(dig(order, "shippingAddress", "country")),
         "shipping_city": dig(order, "shippingAddress", "city"),
         "shipping_zip_code": dig(order, "shippingAddress", "zipCode"),
+        "customer_email": dig(order, "customer", "email"),  # DTC only; needs Customer:read (optional)
     }
+
+
+def _shipping_contact(address: Node | None) -> Record:
+    """The personal part of the shipping address (orders only; privacy.py hashes or drops it)."""
+    return {
+        "shipping_first_name": dig(address, "firstName"),
+        "shipping_last_name": dig(address, "lastName"),
+        "shipping_address1": dig(address, "address1"),
+        "shipping_address2": dig(address, "address2"),
+        "shipping_email": dig(address, "email"),
+        "shipping_phone_number": dig(address, "phoneNumber"),
+    }
+
+
+def _attributes(attributes: list[Node] | None) -> list[Record] | None:
+    """Custom attributes as ``[{"type", "name", "value"}]`` in Centra's order; None when not readable."""
+    if attributes is None:
+        return None
+    return [{"type": a.get("type"), "name": a["name"], "value": a.get("value")} for a in attributes]
 
 
 def _line_product(line: Node | None) -> Record:
@@ -156,7 +186,7 @@ def _line_product(line: Node | None) -> Record:
 
 # ---------------------------------------------------------------- return_items, returns
 
-def return_items(ret: Node) -> Iterator[Record]:
+def return_items(ret: Node, extras: Extras | None = None) -> Iterator[Record]:
     """One record per return line with the return's and its order's dimensions."""
     rate = number(ret["currencyBaseRate"])
     order = ret.get("order")
@@ -176,6 +206,7 @@ def return_items(ret: Node) -> Iterator[Record]:
         "shipping_country_code": code(dig(order, "shippingAddress", "country")),
         "currency": currency_code(ret["grandTotal"]),
         "currency_base_rate": rate,
+        "base_currency": _base_currency(extras),
     }
     for line in ret["lines"]:
         line_value = money(line["lineValue"])
@@ -198,7 +229,7 @@ def return_items(ret: Node) -> Iterator[Record]:
         }
 
 
-def returns(ret: Node) -> Iterator[Record]:
+def returns(ret: Node, extras: Extras | None = None) -> Iterator[Record]:
     """One record per return: header, totals, order and shipment references."""
     totals = ret["totals"]
     rate = number(ret["currencyBaseRate"])
@@ -230,8 +261,10 @@ def returns(ret: Node) -> Iterator[Record]:
         "order_number": dig(ret, "order", "number"),
         "shipment_id": ref_id(ret.get("shipment")),
         "shipment_number": dig(ret, "shipment", "number"),
+        "customer_email": dig(ret, "customer", "email"),  # DTC only; needs Customer:read (optional)
         "currency": currency_code(ret["grandTotal"]),
         "currency_base_rate": rate,
+        "base_currency": _base_currency(extras),
         **amounts,
         **_base_amounts(amounts, rate),
     }
@@ -239,7 +272,7 @@ def returns(ret: Node) -> Iterator[Record]:
 
 # ---------------------------------------------------------------- shipments, payment_history
 
-def shipments(shipment: Node) -> Iterator[Record]:
+def shipments(shipment: Node, extras: Extras | None = None) -> Iterator[Record]:
     """One record per shipment; its lines as an array."""
     rate = number(shipment["currencyBaseRate"])
     amounts = {
@@ -284,7 +317,7 @@ def shipments(shipment: Node) -> Iterator[Record]:
     }
 
 
-def payment_history(entry: Node) -> Iterator[Record]:
+def payment_history(entry: Node, extras: Extras | None = None) -> Iterator[Record]:
     """One record per payment history entry; the store is the entry's order's store."""
     value = money(entry["value"])
     rate = number(entry["currencyBaseRate"])
@@ -302,6 +335,7 @@ def payment_history(entry: Node) -> Iterator[Record]:
         "value_base": base_amount(value, rate),
         "currency": currency_code(entry["value"]),
         "currency_base_rate": rate,
+        "base_currency": _base_currency(extras),
         "payment_method": entry.get("paymentMethod"),
         "external_reference": entry.get("externalReference"),
         "source": entry.get("source"),
@@ -310,8 +344,8 @@ def payment_history(entry: Node) -> Iterator[Record]:
 
 # ---------------------------------------------------------------- products, markets, stores
 
-def products(product: Node) -> Iterator[Record]:
-    """One record per product; variants and their sizes (SKU, EAN) nested."""
+def products(product: Node, extras: Extras | None = None) -> Iterator[Record]:
+    """One record per product; attributes, variants and their sizes (SKU, EAN) nested."""
     yield {
         "id": product["id"],
         "name": product["name"],
@@ -320,6 +354,7 @@ def products(product: Node) -> Iterator[Record]:
         "is_bundle": product["isBundle"],
         "created_at": to_utc(product["createdAt"]),
         "updated_at": to_utc(product["updatedAt"]),
+        "attributes": _attributes(product.get("attributes")),
         "variants": [
             {
                 "variant_id": variant["id"],
@@ -344,7 +379,7 @@ def products(product: Node) -> Iterator[Record]:
     }
 
 
-def markets(market: Node) -> Iterator[Record]:
+def markets(market: Node, extras: Extras | None = None) -> Iterator[Record]:
     """One record per market with the ISO codes of the countries assigned to it."""
     yield {
         "id": market["id"],
@@ -355,7 +390,7 @@ def markets(market: Node) -> Iterator[Record]:
     }
 
 
-def stores(store: Node) -> Iterator[Record]:
+def stores(store: Node, extras: Extras | None = None) -> Iterator[Record]:
     """One record per store; ``store_id`` repeats ``id`` so every store-scoped stream has it."""
     yield {
         "id": store["id"],
@@ -373,7 +408,12 @@ def _base_amounts(amounts: Mapping[str, float | None], rate: float | None) -> Re
     return {f"{field}_base": base_amount(value, rate) for field, value in amounts.items()}
 
 
-RECORD_FUNCTIONS: dict[str, Callable[[Node], Iterator[Record]]] = {
+def _base_currency(extras: Extras | None) -> str | None:
+    """ISO code of the currency the ``_base`` amounts are in (None when the token cannot read it)."""
+    return (extras or {}).get("base_currency")
+
+
+RECORD_FUNCTIONS: dict[str, Callable[[Node, Extras | None], Iterator[Record]]] = {
     "order_items": order_items,
     "orders": orders,
     "return_items": return_items,

@@ -1,12 +1,29 @@
 import sys
+from typing import Any, Mapping
 
-from airbyte_cdk.entrypoint import launch
+from airbyte_cdk.entrypoint import PRINT_BUFFER, AirbyteEntrypoint
+from airbyte_cdk.models import ConnectorSpecification
 
+from source_centra.config import Config
 from source_centra.source import SourceCentra
 
 
+class CentraEntrypoint(AirbyteEntrypoint):
+    """Airbyte's entrypoint, with our own config validation first: its messages name the field and
+    the fix in a Centra admin's words, instead of the generic "'x' does not match '^...'"."""
+
+    @staticmethod
+    def validate_connection(source_spec: ConnectorSpecification, config: Mapping[str, Any]) -> None:
+        Config.from_mapping(config)
+        AirbyteEntrypoint.validate_connection(source_spec, config)
+
+
 def run() -> None:
-    launch(SourceCentra(), sys.argv[1:])
+    entrypoint = CentraEntrypoint(SourceCentra())
+    parsed = entrypoint.parse_args(sys.argv[1:])
+    with PRINT_BUFFER:
+        for message in entrypoint.run(parsed):
+            print(f"{message}\n", end="")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from airbyte_cdk.sources.streams import Stream
 from source_centra.checks import run_checks
 from source_centra.config import Config
 from source_centra.context import SyncContext
+from source_centra.errors import ConfigError
 from source_centra.stream import CentraStream
 from source_centra.streams import STREAMS
 
@@ -19,7 +20,8 @@ class SourceCentra(AbstractSource):
     def check_connection(self, logger: logging.Logger, config: Mapping[str, Any]) -> Tuple[bool, Any]:
         problems = run_checks(config)
         if problems:
-            return False, " | ".join(problems) if len(problems) > 1 else problems[0]
+            # raised (not returned) so the message reaches the user verbatim, not repr()-quoted
+            raise ConfigError(" | ".join(problems))
         return True, None
 
     def streams(self, config: Mapping[str, Any]) -> List[Stream]:

@@ -116,7 +116,7 @@ class CentraStream(Stream, CheckpointMixin):
             for node in nodes:
                 self._nodes += 1
                 for record in self._records_of(node):
-                    if self.spec.by_store or self.context.keeps_store(record.get("store_id", record.get("id") if self.name == "stores" else None)):
+                    if self.spec.by_store or "store_id" not in record or self.context.keeps_store(record["store_id"]):
                         self._records += 1
                         yield record
             if next_token is None:

@@ -1,0 +1,317 @@
+"""Field resolvers of the object types: map the store's snake_case dicts to Centra's fields.
+
+Money fields return a ``(value, currency_code, rate)`` tuple that ``MonetaryValue`` resolves;
+``includingTax: false`` picks the ex-tax variant. Date-time fields format in Europe/Stockholm and
+honour the ``format`` argument.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from . import refdata
+from .scalars import format_datetime
+
+Resolver = Callable[..., Any]
+
+CURRENCY_OBJ = {c["code"]: {"id": c["id"], "code": c["code"], "name": c["name"],
+                            "isBase": c["is_base"], "baseRate": c["base_rate"]}
+                for c in refdata.CURRENCIES}
+STORE_OBJ = {s["id"]: dict(s) for s in refdata.STORES}
+CARRIER = {"carrierName": "PostNord", "serviceName": "MyPack Home"}
+
+
+def key(name: str) -> Resolver:
+    return lambda o, _info, **_a: o[name]
+
+
+def const(value: Any) -> Resolver:
+    return lambda _o, _info, **_a: value
+
+
+def dt(name: str) -> Resolver:
+    def resolve(o: dict, _info: Any, format: str | None = None) -> str | None:  # noqa: A002
+        return format_datetime(o[name], format)
+    return resolve
+
+
+def ex_tax(value: float, tax: float) -> float:
+    return round(value / (1 + tax / 100), 2)
+
+
+def money(name: str, ex_name: str | None = None, tax_key: str = "_tax_percent",
+          currency_key: str = "currency", rate_key: str = "currency_base_rate") -> Resolver:
+    """A MonetaryValue from ``o[name]``; ex tax from ``o[ex_name]`` or by the object's tax rate."""
+    def resolve(o: dict, _info: Any, includingTax: bool = True) -> tuple:  # noqa: N803
+        if includingTax:
+            value = o[name]
+        elif ex_name is not None:
+            value = o[ex_name]
+        else:
+            value = ex_tax(o[name], o.get(tax_key, 0.0))
+        return (value, o[currency_key], o[rate_key])
+    return resolve
+
+
+def line_money(name: str, ex_name: str | None = None) -> Resolver:
+    return money(name, ex_name, "tax_percent", "_currency", "_rate")
+
+
+def _totals_money(name: str, ex_name: str | None = None) -> Resolver:
+    def resolve(o: dict, _info: Any, includingTax: bool = True) -> tuple:  # noqa: N803
+        totals = o["totals"]
+        value = totals[name] if includingTax or ex_name is None else totals[ex_name]
+        return (value, o["currency"], o["currency_base_rate"])
+    return resolve
+
+
+def _address(kind: str) -> Resolver:
+    return lambda o, _info: o.get(kind)
+
+
+def _market_obj(market_id: int | None) -> dict | None:
+    return refdata.MARKET_BY_ID.get(market_id) if market_id else None
+
+
+def _pricelist_obj(pricelist_id: int | None) -> dict | None:
+    return refdata.PRICELIST_BY_ID.get(pricelist_id) if pricelist_id else None
+
+
+def _discounts(o: dict, _info: Any) -> list[dict]:
+    if not o["discounts"]:
+        return []
+    return [{"_kind": "AppliedVoucherDiscount", "value": (o["discounts"], o["currency"], o["currency_base_rate"]),
+             "_date": o["created_at"], "voucherName": "Welcome 10%", "voucherMethod": "CODE",
+             "code": "WELCOME10", "url": None, "shippingValue": None}]
+
+
+def _lines(o: dict, _info: Any, includeFullyCancelled: bool = False) -> list[dict]:  # noqa: N803
+    if includeFullyCancelled:
+        return o["lines"]
+    return [ln for ln in o["lines"] if not (ln["quantity"] == 0 and ln["cancelled_quantity"] > 0)]
+
+
+def _payment_matches(p: dict, where: dict | None) -> bool:
+    if not where:
+        return True
+    if where.get("id") and p["id"] not in where["id"]:
+        return False
+    if where.get("entryType") and p["entry_type"] not in where["entryType"]:
+        return False
+    if where.get("status") and p["status"] not in where["status"]:
+        return False
+    rng = where.get("createdAt")
+    if rng:
+        if rng.get("from") is not None and p["created_at"] < rng["from"].replace(microsecond=0):
+            return False
+        if rng.get("to") is not None and p["created_at"] > rng["to"]:
+            return False
+    return True
+
+
+def _product_of_line(data: Any, o: dict) -> Any:
+    return data.product_detail(o["product_id"]) if o.get("product_id") else None
+
+
+def _variant_view(data: Any, variant_id: int | None) -> tuple | None:
+    if not variant_id:
+        return None
+    product = data.product_detail(variant_id // 10)
+    for v in product["variants"]:
+        if v["id"] == variant_id:
+            return (v, product)
+    return None
+
+
+def _size_view(data: Any, size_id: int | None) -> tuple | None:
+    if not size_id:
+        return None
+    vv = _variant_view(data, size_id // 10)
+    if vv is None:
+        return None
+    for s in vv[0]["sizes"]:
+        if s["id"] == size_id:
+            return (s, vv[0], vv[1])
+    return None
+
+
+def build_field_resolvers() -> dict[str, dict[str, Resolver]]:  # noqa: C901 - one table
+    """Resolvers per type name; fields not listed use the default (dict key = field name)."""
+    d = lambda info: info.context.data  # noqa: E731
+
+    def order_of(o: dict, info: Any) -> dict:
+        return d(info).order_detail(d(info).order_row(o["order_id"]))
+
+    def order_line(line_id: int, info: Any) -> dict | None:
+        order = d(info).order_detail((line_id - 1) // 5)
+        return next((ln for ln in order["lines"] if ln["id"] == line_id), None)
+
+    order = {
+        "grandTotal": money("grand_total", "_grand_total_ex_tax"),
+        "createdAt": dt("created_at"), "updatedAt": dt("updated_at"), "orderDate": dt("order_date"),
+        "otherComment": const(""), "internalComment": const(""), "isOnHold": const(False),
+        "currencyBaseRate": key("currency_base_rate"),
+        "attributes": lambda o, _i: [{"type": "string", **a} for a in o["attributes"]],
+        "billingAddress": _address("billing_address"), "shippingAddress": _address("shipping_address"),
+        "country": lambda o, _i: refdata.COUNTRY_BY_CODE[o["_country"]],
+        "store": lambda o, _i: STORE_OBJ[o["store_id"]],
+        "market": lambda o, _i: _market_obj(o["market_id"]),
+        "pricelist": lambda o, _i: _pricelist_obj(o["pricelist_id"]),
+        "totals": lambda o, _i: o, "discountsApplied": _discounts, "lines": _lines,
+        "shipments": lambda o, i: [d(i).shipment_detail(s) for s in o["_shipment_ids"]],
+        "paymentHistory": lambda o, i, where=None: [
+            p for p in (d(i).payment_detail(x) for x in o["_payment_ids"]) if _payment_matches(p, where)],
+        "customer": key("customer"), "purchaseOrderNumber": key("purchase_order_number"),
+        "account": key("_account"), "buyer": key("_buyer"),
+    }
+    totals = {
+        "quantity": lambda o, _i: o["totals"]["quantity"],
+        "originalQuantity": lambda o, _i: o["totals"]["original_quantity"],
+        "cancelledQuantity": lambda o, _i: o["totals"]["cancelled_quantity"],
+        "lineValues": _totals_money("line_values", "line_values_ex_tax"),
+        "handling": _totals_money("handling"), "shipping": _totals_money("shipping"),
+        "discounts": _totals_money("discounts"), "taxAdded": _totals_money("tax_added"),
+        "taxDeducted": _totals_money("tax_deducted"), "taxIncluded": _totals_money("tax_included"),
+        "returnCost": _totals_money("return_cost"),
+    }
+    line = {
+        "cancelledQuantity": key("cancelled_quantity"), "returnedQuantity": key("returned_quantity"),
+        "shippedQuantity": key("shipped_quantity"), "comment": const(None),
+        "hasAnyDiscount": lambda o, _i: o["discount_percent"] > 0,
+        "unitOriginalPrice": line_money("unit_original_price"),
+        "unitPrice": line_money("unit_price", "unit_price_ex_tax"),
+        "lineValue": line_money("line_value", "line_value_ex_tax"),
+        "discountPercent": key("discount_percent"), "taxPercent": key("tax_percent"),
+        "size": lambda o, _i: o["size"] or "", "productNumber": lambda o, _i: o["product_number"] or "",
+        "productName": key("product_name"), "productBrand": key("brand"),
+        "productVariantName": key("variant_name"),
+        "product": lambda o, i: _product_of_line(d(i), o),
+        "productVariant": lambda o, i: _variant_view(d(i), o["variant_id"]),
+        "productSize": lambda o, i: _size_view(d(i), o["size_id"]),
+        "giftCertificateName": key("_gift_name"),
+    }
+    shipment = {
+        "createdAt": dt("created_at"), "updatedAt": dt("updated_at"), "shippedAt": dt("shipped_at"),
+        "paidAt": dt("paid_at"), "emailSentAt": dt("shipped_at"), "isGoodToGo": const(True),
+        "isShipped": key("is_shipped"), "isPaid": key("is_paid"), "isCaptured": key("is_paid"),
+        "trackingNumber": key("tracking_number"), "returnTrackingNumber": const(None),
+        "numberOfPackages": const(1), "grandTotal": money("grand_total"),
+        "currencyBaseRate": key("currency_base_rate"), "carrierInformation": const(CARRIER),
+        "shippingAddress": lambda o, i: order_of(o, i)["shipping_address"],
+        "store": lambda o, _i: STORE_OBJ[o["store_id"]], "order": order_of,
+        "customer": lambda o, i: order_of(o, i)["customer"],
+        "account": lambda o, i: order_of(o, i)["_account"],
+    }
+    shipment_line = {
+        "returnedQuantity": key("returned_quantity"),
+        "lineValue": money("line_value", None, "_tax_percent", "_currency", "_rate"),
+        "unitPrice": money("_unit_price", None, "_tax_percent", "_currency", "_rate"),
+        "orderLine": lambda o, i: order_line(o["order_line_id"], i),
+    }
+
+    def shipment_line_of(sl_id: int, info: Any) -> dict | None:
+        s = d(info).shipment_detail((sl_id - 1) // 8)
+        return next((x for x in s["lines"] if x["id"] == sl_id), None)
+
+    ret = {
+        "returnStatus": key("return_status"), "createdAt": dt("created_at"),
+        "totalQuantity": lambda o, _i: o["totals"]["quantity"],
+        "grandTotal": lambda o, _i, includingTax=True: (
+            o["grand_total"] if includingTax else o["totals"]["line_values_ex_tax"],
+            o["currency"], o["currency_base_rate"]),
+        "returnedToStock": key("returned_to_stock"), "comment": const(None),
+        "createdFrom": const("Centra AMS"), "currencyBaseRate": key("currency_base_rate"),
+        "store": lambda o, _i: STORE_OBJ[o["store_id"]], "totals": lambda o, _i: o,
+        "order": order_of, "shipment": lambda o, i: d(i).shipment_detail(o["shipment_id"]),
+        "customer": lambda o, i: order_of(o, i)["customer"],
+        "account": lambda o, i: order_of(o, i)["_account"],
+        "refundPaymentHistory": lambda o, i: [
+            p for p in (d(i).payment_detail(x) for x in order_of(o, i)["_payment_ids"])
+            if p["return_id"] == o["id"]],
+    }
+    return_line = {
+        "lineValue": line_money("line_value", "line_value_ex_tax"),
+        "unitPrice": money("unit_price", None, "_tax_percent", "_currency", "_rate"),
+        "orderLine": lambda o, i: order_line(o["order_line_id"], i),
+        "shipmentLine": lambda o, i: shipment_line_of(o["shipment_line_id"], i),
+    }
+    payment = {
+        "createdAt": dt("created_at"), "entryType": key("entry_type"),
+        "externalReference": key("external_reference"), "paymentMethod": key("payment_method"),
+        "value": money("value"), "paramsJSON": const(None), "source": const("Integration API"),
+        "currencyBaseRate": key("currency_base_rate"), "externalId": const(None),
+        "order": order_of,
+        "return": lambda o, i: d(i).return_detail(o["return_id"]) if o["return_id"] else None,
+    }
+    product = {
+        "productNumber": key("product_number"), "isBundle": const(False),
+        "createdAt": dt("created_at"), "updatedAt": dt("updated_at"),
+        "attributes": lambda o, _i: [{"type": "string", "name": "brand", "value": o["brand"]}],
+        "variants": lambda o, _i: [(v, o) for v in o["variants"]],
+    }
+    variant = {
+        "id": lambda o, _i: o[0]["id"], "name": lambda o, _i: o[0]["name"],
+        "status": lambda o, _i: o[1]["status"], "variantNumber": lambda o, _i: o[0]["variant_number"],
+        "updatedAt": lambda o, _i, format=None: format_datetime(o[1]["updated_at"], format),
+        "product": lambda o, _i: o[1], "productSizes": lambda o, _i: [(s, o[0], o[1]) for s in o[0]["sizes"]],
+    }
+    size = {
+        "id": lambda o, _i: o[0]["id"], "description": lambda o, _i: o[0]["description"],
+        "sizeNumber": lambda o, _i: o[0]["size_number"], "SKU": lambda o, _i: o[0]["sku"],
+        "EAN": lambda o, _i: o[0]["ean"], "UPC": const(None), "GTIN": lambda o, _i: o[0]["ean"],
+        "productVariant": lambda o, _i: (o[1], o[2]),
+    }
+    monetary = {
+        "value": lambda o, _i: o[0], "currency": lambda o, _i: CURRENCY_OBJ[o[1]],
+        "formattedValue": lambda o, _i: f"{o[0]:.2f} {o[1]}", "conversionRate": lambda o, _i: o[2],
+    }
+    address = {
+        "firstName": key("first_name"), "lastName": key("last_name"), "companyName": const(None),
+        "attention": const(None), "address1": key("address1"), "address2": key("address2"),
+        "city": key("city"), "zipCode": key("zip_code"), "stateOrProvince": const(None),
+        "country": lambda o, _i: refdata.COUNTRY_BY_CODE.get(o["country_code"]),
+        "email": key("email"), "phoneNumber": key("phone_number"), "cellPhoneNumber": const(None),
+        "vatNumber": const(None),
+    }
+    person = {"firstName": key("first_name"), "lastName": key("last_name"),
+              "phoneNumber": lambda o, _i: o.get("phone_number")}
+    market = {
+        "comment": const(""), "store": lambda o, _i: STORE_OBJ[o["store_id"]],
+        "assignedToCountries": lambda o, _i, limit=None: [
+            refdata.COUNTRY_BY_CODE[c] for c in o["countries"]][: limit if limit else None],
+    }
+    pricelist = {"status": const("ACTIVE"), "store": lambda o, _i: STORE_OBJ[o["store_id"]],
+                 "currency": lambda o, _i: CURRENCY_OBJ[o["currency"]]}
+    discount = {"date": dt("_date")}
+
+    out: dict[str, dict[str, Resolver]] = {
+        "OrderTotals": totals, "ReturnTotals": totals, "ShipmentLine": shipment_line,
+        "ReturnLine": return_line, "PaymentHistoryEntry": payment, "Product": product,
+        "ProductVariant": variant, "ProductSize": size, "MonetaryValue": monetary,
+        "Address": address, "Customer": person, "Buyer": person, "Market": market,
+        "Pricelist": pricelist, "AppliedVoucherDiscount": discount, "AdminDiscount": discount,
+    }
+    for name in ("DirectToConsumerOrder", "WholesaleOrder"):
+        out[name] = order
+    for name in ("ProductOrderLine", "GiftCertificateOrderLine"):
+        out[name] = line
+    for name in ("DirectToConsumerShipment", "WholesaleShipment"):
+        out[name] = shipment
+    for name in ("DirectToConsumerReturn", "WholesaleReturn"):
+        out[name] = ret
+    return out
+
+
+def _by_store_type(dtc: str, wholesale: str) -> Callable[..., str]:
+    return lambda o, _info, _type: wholesale if o["store_type"] == "WHOLESALE" else dtc
+
+
+TYPE_RESOLVERS: dict[str, Callable[..., str]] = {
+    "Order": _by_store_type("DirectToConsumerOrder", "WholesaleOrder"),
+    "Shipment": _by_store_type("DirectToConsumerShipment", "WholesaleShipment"),
+    "Return": _by_store_type("DirectToConsumerReturn", "WholesaleReturn"),
+    "OrderLine": lambda o, _info, _type: o["type"],
+    "OrderDiscount": lambda o, _info, _type: o["_kind"],
+    "AppliedVoucher": lambda o, _info, _type: o["_kind"],
+}

@@ -1,0 +1,193 @@
+"""Deterministic bulk generation from (seed, size).
+
+Everything a filter or sort needs lives in numpy columns (see ``table.Table``): epoch seconds for
+timestamps, small ints for store/status/market. Order details (lines, addresses, money) are not
+stored; ``details.py`` rebuilds them on demand from (seed, order index), so a million orders fit in
+a few hundred MB and start in seconds.
+
+Timeline per order (all clipped to 2025-12-31T23:59:59Z, never in the future):
+created -> shipment created -> shipped (= paid, captured) -> return created -> return completed,
+updatedAt = the last of these plus up to an hour. A ``tie_fraction`` share of orders is then
+grouped into "ERP import" batches of 5-200 that share one updatedAt second.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import numpy as np
+
+from . import refdata
+from .table import Table
+
+EPOCH_START = int(datetime(2024, 1, 1, tzinfo=timezone.utc).timestamp())
+EPOCH_END = int(datetime(2025, 12, 31, 23, 59, 59, tzinfo=timezone.utc).timestamp())
+NUMBER_BASE = 100001  # order number = NUMBER_BASE + order index
+
+ORDER_STATUSES = ["PENDING", "CONFIRMED", "PROCESSING", "SHIPPED", "ARCHIVED", "CANCELLED"]
+ORDER_STATUS_CODE = {s: i for i, s in enumerate(ORDER_STATUSES)}
+ORDER_STATUS_WEIGHTS = [0.08, 0.10, 0.08, 0.62, 0.05, 0.07]
+RETURN_STATUSES = ["PENDING", "COMPLETED"]
+PAYMENT_TYPES = ["AUTH", "CAPTURE", "REFUND", "CANCEL"]
+PAYMENT_TYPE_CODE = {t: i for i, t in enumerate(PAYMENT_TYPES)}
+PRODUCT_STATUSES = ["ACTIVE", "INACTIVE", "CANCELLED"]
+
+_HOUR, _DAY = 3600, 86400
+
+
+def epoch_to_utc(epoch: int) -> datetime:
+    return datetime.fromtimestamp(int(epoch), timezone.utc)
+
+
+def product_count(orders: int) -> int:
+    return int(min(2000, max(40, orders // 25)))
+
+
+def ean13(body12: int) -> str:
+    digits = f"{body12:012d}"
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits))
+    return digits + str((10 - total % 10) % 10)
+
+
+def build_catalog(seed: int, count: int) -> list[dict]:
+    """Products -> variants -> sizes; SKU = productNumber + variantNumber + sizeNumber."""
+    rng = np.random.default_rng([seed, 2])
+    products = []
+    for pid in range(1, count + 1):
+        word = refdata.PRODUCT_WORDS[int(rng.integers(len(refdata.PRODUCT_WORDS)))]
+        kind = refdata.PRODUCT_KINDS[int(rng.integers(len(refdata.PRODUCT_KINDS)))]
+        created = int(rng.integers(EPOCH_START - 200 * _DAY, EPOCH_END - 30 * _DAY))
+        updated = min(EPOCH_END, created + int(rng.integers(0, 400 * _DAY)))
+        sizes_set = refdata.SIZE_SETS[int(rng.integers(len(refdata.SIZE_SETS)))]
+        product_number = f"{1000 + pid}"
+        variants = []
+        for v in range(1, int(rng.integers(1, 4)) + 1):
+            colour = refdata.COLOURS[int(rng.integers(len(refdata.COLOURS)))]
+            variant_id = pid * 10 + v
+            variant_number = f"{v:02d}"
+            sizes = []
+            for s, label in enumerate(sizes_set, start=1):
+                size_id = variant_id * 10 + s
+                size_number = f"{s:02d}"
+                sizes.append({
+                    "id": size_id, "description": label, "size_number": size_number,
+                    "sku": product_number + variant_number + size_number,
+                    "ean": ean13(735000000000 + size_id),
+                })
+            variants.append({"id": variant_id, "name": colour, "variant_number": variant_number,
+                             "sizes": sizes})
+        products.append({
+            "id": pid, "name": f"{word} {kind}", "product_number": product_number,
+            "status": "ACTIVE" if rng.random() > 0.08 else "INACTIVE",
+            "created_at": epoch_to_utc(created), "updated_at": epoch_to_utc(updated),
+            "brand": refdata.BRANDS[int(rng.integers(len(refdata.BRANDS)))],
+            "_price_sek": float(rng.choice([299, 499, 699, 899, 1299, 1699, 2499, 3499])),
+            "variants": variants,
+        })
+    return products
+
+
+def _tie_batches(rng: np.random.Generator, updated: np.ndarray, fraction: float) -> None:
+    """Give a ``fraction`` of orders an updatedAt second shared with 4-199 others (in place)."""
+    if fraction <= 0:
+        return
+    chosen = np.flatnonzero(rng.random(len(updated)) < fraction)
+    if len(chosen) < 2:
+        return
+    chosen = chosen[np.argsort(updated[chosen], kind="stable")]
+    sizes = rng.integers(5, 201, size=len(chosen) // 5 + 2)
+    bounds = np.cumsum(sizes)
+    bounds = bounds[bounds < len(chosen)]
+    if len(bounds) and len(chosen) - bounds[-1] < 2:  # no batch of one
+        bounds = bounds[:-1]
+    starts = np.concatenate(([0], bounds))
+    group_max = np.maximum.reduceat(updated[chosen], starts)
+    lengths = np.diff(np.concatenate((starts, [len(chosen)])))
+    updated[chosen] = np.repeat(group_max, lengths)
+
+
+def build_tables(seed: int, n: int, tie_fraction: float) -> dict[str, Table]:
+    """Orders, shipments, returns and payments as column tables (row index = entity index)."""
+    rng = np.random.default_rng([seed, 1])
+    i64 = np.int64
+    created = np.sort(rng.integers(EPOCH_START, EPOCH_END - 2 * _DAY, n, dtype=i64))
+    store = rng.choice(np.array([1, 2, 3], dtype=np.int8), n, p=refdata.STORE_WEIGHTS)
+    market = np.zeros(n, dtype=np.int8)
+    for sid, weights in refdata.MARKET_WEIGHTS.items():
+        ids = np.array([m["id"] for m in refdata.MARKETS if m["store_id"] == sid], dtype=np.int8)
+        rows = np.flatnonzero(store == sid)
+        market[rows] = rng.choice(ids, len(rows), p=weights)
+    pricelist = np.array([0] + [refdata.MARKET_PRICELIST[m["id"]] for m in refdata.MARKETS],
+                         dtype=np.int8)[market]
+    status = rng.choice(np.arange(6, dtype=np.int8), n, p=ORDER_STATUS_WEIGHTS)
+    customer = rng.integers(1, max(50, n // 3) + 1, n).astype(np.int32)
+    wholesale = store == 3
+    customer[wholesale] = rng.integers(1, len(refdata.ACCOUNTS) + 1, int(wholesale.sum()))
+
+    # shipments: one per PROCESSING / SHIPPED / ARCHIVED order; shipped unless PROCESSING
+    has_ship = (status == 2) | (status == 3) | (status == 4)
+    ship_created = np.minimum(created + rng.integers(_HOUR, 3 * _DAY, n), EPOCH_END)
+    is_shipped = has_ship & (status != 2)
+    shipped_at = np.where(is_shipped, np.minimum(ship_created + rng.integers(600, 2 * _DAY, n),
+                                                 EPOCH_END), 0)
+    # returns: ~10% of shipped orders; ~70% of them completed
+    has_ret = is_shipped & (rng.random(n) < 0.10)
+    ret_created = np.minimum(shipped_at + rng.integers(_DAY, 20 * _DAY, n), EPOCH_END)
+    ret_done = has_ret & (rng.random(n) < 0.70)
+    ret_completed = np.where(ret_done, np.minimum(ret_created + rng.integers(_HOUR, 5 * _DAY, n),
+                                                  EPOCH_END), 0)
+    last = np.maximum.reduce([created, np.where(has_ship, ship_created, 0), shipped_at,
+                              np.where(has_ret, ret_created, 0), ret_completed])
+    updated = np.minimum(last + rng.integers(0, _HOUR, n), EPOCH_END)
+    _tie_batches(rng, updated, tie_fraction)
+
+    ship_rows = np.flatnonzero(has_ship)
+    ship_rows = ship_rows[np.argsort(ship_created[ship_rows], kind="stable")]
+    ship_id = np.zeros(n, dtype=np.int32)
+    ship_id[ship_rows] = np.arange(1, len(ship_rows) + 1, dtype=np.int32)
+    ship_updated = np.maximum(ship_created[ship_rows], shipped_at[ship_rows])
+    shipments = Table({
+        "order": ship_rows.astype(np.int64), "created": ship_created[ship_rows],
+        "updated": ship_updated, "shipped_at": shipped_at[ship_rows],
+        "store": store[ship_rows], "shipped": is_shipped[ship_rows].astype(np.int8),
+        "paid": is_shipped[ship_rows].astype(np.int8),
+    })
+
+    ret_rows = np.flatnonzero(has_ret)
+    ret_rows = ret_rows[np.argsort(ret_created[ret_rows], kind="stable")]
+    ret_id = np.zeros(n, dtype=np.int32)
+    ret_id[ret_rows] = np.arange(1, len(ret_rows) + 1, dtype=np.int32)
+    returns = Table({
+        "order": ret_rows.astype(np.int64), "created": ret_created[ret_rows],
+        "completed": ret_completed[ret_rows], "store": store[ret_rows],
+        "status": ret_done[ret_rows].astype(np.int8), "shipment": ship_id[ret_rows],
+    })
+
+    # payments: AUTH at creation, CAPTURE when shipped, REFUND when a return completes
+    cap_rows = np.flatnonzero(is_shipped)
+    ref_rows = np.flatnonzero(ret_done)
+    p_order = np.concatenate((np.arange(n), cap_rows, ref_rows))
+    p_created = np.concatenate((created, shipped_at[cap_rows], ret_completed[ref_rows]))
+    p_type = np.concatenate((np.zeros(n, np.int8), np.ones(len(cap_rows), np.int8),
+                             np.full(len(ref_rows), 2, np.int8)))
+    p_ref = np.concatenate((np.zeros(n, np.int32), ship_id[cap_rows], ret_id[ref_rows]))
+    perm = np.lexsort((p_type, p_created))
+    payments = Table({
+        "order": p_order[perm].astype(np.int64), "created": p_created[perm],
+        "type": p_type[perm], "ref": p_ref[perm], "store": store[p_order[perm]],
+    })
+    pay_id = np.empty(len(perm), dtype=np.int32)
+    pay_id[perm] = np.arange(1, len(perm) + 1, dtype=np.int32)
+    auth_pay = pay_id[:n]
+    cap_pay = np.zeros(n, dtype=np.int32)
+    cap_pay[cap_rows] = pay_id[n:n + len(cap_rows)]
+    ref_pay = np.zeros(n, dtype=np.int32)
+    ref_pay[ref_rows] = pay_id[n + len(cap_rows):]
+
+    orders = Table({
+        "created": created, "updated": updated, "store": store, "status": status,
+        "market": market, "pricelist": pricelist, "customer": customer,
+        "ship_id": ship_id, "ret_id": ret_id,
+        "auth_pay": auth_pay, "cap_pay": cap_pay, "ref_pay": ref_pay,
+    })
+    return {"orders": orders, "shipments": shipments, "returns": returns, "payments": payments}

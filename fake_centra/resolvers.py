@@ -1,0 +1,187 @@
+"""Root resolvers and schema wiring: attaches field resolvers, interface type resolvers, scalar
+coercion and the ``@requires(permission:)`` checks to the schema built from ``schema.graphql``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from graphql import GraphQLError, GraphQLObjectType, GraphQLSchema, build_schema, default_field_resolver
+
+from . import refdata
+from .fields import CURRENCY_OBJ, STORE_OBJ, TYPE_RESOLVERS, build_field_resolvers
+from .query import Selector, connection_slice, page_slice
+from .scalars import install_scalars
+from .store import FakeData
+
+SCHEMA_PATH = Path(__file__).with_name("schema.graphql")
+DEFAULT_LIMIT = 1000  # rows returned by a top-level list query without `limit`
+
+
+@dataclass
+class RequestContext:
+    data: FakeData
+    selector: Selector
+    permissions: frozenset | None  # None = every permission
+    stores: frozenset | None  # None = no store restriction
+    rate_limits: Callable[[], list[dict]]
+
+
+def directive_arg(node: Any, directive: str, arg: str | None = None) -> Any:
+    """Value of ``@directive(arg:)`` on an SDL node (True when present without args)."""
+    for d in getattr(node, "directives", None) or ():
+        if d.name.value == directive:
+            if arg is None:
+                return True
+            for a in d.arguments:
+                if a.name.value == arg:
+                    return a.value.value  # type: ignore[attr-defined]
+    return None
+
+
+def authorization_error(permission: str, field: str) -> GraphQLError:
+    return GraphQLError(f"You need {permission} permission to access {field}.",
+                        extensions={"category": "authorization"})
+
+
+def _guard(permission: str, resolve: Callable) -> Callable:
+    def guarded(source: Any, info: Any, **args: Any) -> Any:
+        perms = info.context.permissions
+        if perms is not None and permission not in perms:
+            raise authorization_error(permission, info.field_name)
+        return resolve(source, info, **args)
+    return guarded
+
+
+# ---------------------------------------------------------------- root resolvers
+
+
+def _big_list(kind: str, detail: str) -> Callable:
+    def resolve(_root: Any, info: Any, where=None, sort=None, limit=None, page=1) -> list[dict]:
+        ctx: RequestContext = info.context
+        sel = ctx.selector.select(kind, where, sort, ctx.stores)
+        get = getattr(ctx.data, detail)
+        offset = 0 if kind == "orders" else 1
+        return [get(int(r) + offset) for r in page_slice(sel, limit, page, DEFAULT_LIMIT)]
+    return resolve
+
+
+def _connection(kind: str, detail: str) -> Callable:
+    def resolve(_root: Any, info: Any, where=None, sort=None, first=None, after=None, last=None,
+                before=None) -> dict:
+        ctx: RequestContext = info.context
+        sel = ctx.selector.select(kind, where, sort, ctx.stores)
+        after_key = ctx.selector.cursor_key(kind, sort, after) if after else None
+        before_key = ctx.selector.cursor_key(kind, sort, before) if before else None
+        rows, has_prev, has_next = connection_slice(sel, first, after_key, last, before_key)
+        get = getattr(ctx.data, detail)
+        offset = 0 if kind == "orders" else 1
+        edges = [{"cursor": ctx.selector.cursor(kind, sort, int(r)), "node": get(int(r) + offset)}
+                 for r in rows]
+        return {"totalCount": len(sel.rows), "edges": edges, "pageInfo": {
+            "hasNextPage": has_next, "hasPreviousPage": has_prev,
+            "startCursor": edges[0]["cursor"] if edges else None,
+            "endCursor": edges[-1]["cursor"] if edges else None}}
+    return resolve
+
+
+def _small_list(items: Callable[[], list[dict]], store_key: str | None, where_keys: dict) -> Callable:
+    """List resolver for small reference data: filter, sort by id, page."""
+    def resolve(_root: Any, info: Any, where=None, sort=None, limit=None, page=1) -> list[dict]:
+        ctx: RequestContext = info.context
+        rows = items()
+        if store_key and ctx.stores is not None:
+            rows = [r for r in rows if r[store_key] in ctx.stores]
+        for arg, (attr, is_list) in where_keys.items():
+            value = (where or {}).get(arg)
+            if value is None:
+                continue
+            wanted = value if isinstance(value, list) else [value]
+            rows = [r for r in rows if r[attr] in wanted] if is_list else [r for r in rows if r[attr] == value]
+        if sort and (sort if isinstance(sort, str) else sort[0]).endswith("_DESC"):
+            rows = sorted(rows, key=lambda r: r["id"], reverse=True)
+        if limit is not None:
+            if limit < 1:
+                raise GraphQLError("Limit must be a positive integer.", extensions={"category": "validation"})
+            start = ((page or 1) - 1) * limit
+            rows = rows[start:start + limit]
+        return rows
+    return resolve
+
+
+def _order(_root: Any, info: Any, id: str) -> dict | None:  # noqa: A002
+    ctx: RequestContext = info.context
+    row = ctx.data.order_row(id)
+    if row is None:
+        return None
+    order = ctx.data.order_detail(row)
+    if ctx.stores is not None and order["store_id"] not in ctx.stores:
+        return None
+    return order
+
+
+def _market(_root: Any, info: Any, id: int) -> dict | None:  # noqa: A002
+    m = refdata.MARKET_BY_ID.get(id)
+    stores = info.context.stores
+    return m if m and (stores is None or m["store_id"] in stores) else None
+
+
+def _counter(kind: str) -> Callable:
+    def resolve(_root: Any, info: Any, where=None) -> int:
+        ctx: RequestContext = info.context
+        return len(ctx.selector.select(kind, where, None, ctx.stores).rows)
+    return resolve
+
+
+def root_resolvers() -> dict[str, Callable]:
+    currencies = [dict(CURRENCY_OBJ[c["code"]], is_base=c["is_base"]) for c in refdata.CURRENCIES]
+    return {
+        "orders": _big_list("orders", "order_detail"),
+        "orderConnection": _connection("orders", "order_detail"),
+        "order": _order,
+        "returns": _big_list("returns", "return_detail"),
+        "shipments": _big_list("shipments", "shipment_detail"),
+        "shipmentConnection": _connection("shipments", "shipment_detail"),
+        "orderPaymentHistory": _big_list("payments", "payment_detail"),
+        "products": _big_list("products", "product_detail"),
+        "productConnection": _connection("products", "product_detail"),
+        "markets": _small_list(lambda: refdata.MARKETS, "store_id", {"id": ("id", True), "storeId": ("store_id", True)}),
+        "market": _market,
+        "stores": _small_list(lambda: list(STORE_OBJ.values()), "id", {"id": ("id", True), "type": ("type", False)}),
+        "pricelists": _small_list(lambda: refdata.PRICELISTS, "store_id", {"id": ("id", True), "storeId": ("store_id", True)}),
+        "currencies": _small_list(lambda: currencies, None, {"id": ("id", True), "code": ("code", True), "isBase": ("isBase", False)}),
+        "counters": lambda _r, _i: {},
+        "rateLimits": lambda _r, info: info.context.rate_limits(),
+    }
+
+
+# ---------------------------------------------------------------- wiring
+
+
+@lru_cache(maxsize=4)
+def build_fake_schema(path: Path = SCHEMA_PATH) -> GraphQLSchema:
+    """The executable schema (cached: resolvers keep no state, everything comes via context)."""
+    schema = build_schema(path.read_text(encoding="utf-8"))
+    install_scalars(schema)
+    per_type = build_field_resolvers()
+    per_type["Query"] = root_resolvers()
+    per_type["Counters"] = {"orders": _counter("orders"), "products": _counter("products")}
+    for type_name, type_ in schema.type_map.items():
+        if type_name.startswith("__"):
+            continue
+        if type_name in TYPE_RESOLVERS:
+            type_.resolve_type = TYPE_RESOLVERS[type_name]  # type: ignore[attr-defined]
+        if not isinstance(type_, GraphQLObjectType):
+            continue
+        table = per_type.get(type_name, {})
+        for field_name, field in type_.fields.items():
+            resolve = table.get(field_name)
+            permission = directive_arg(field.ast_node, "requires", "permission")
+            if permission:
+                field.resolve = _guard(permission, resolve or default_field_resolver)
+            elif resolve is not None:
+                field.resolve = resolve
+    return schema
