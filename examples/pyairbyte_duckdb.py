@@ -13,12 +13,14 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 from pathlib import Path
 
 os.environ.setdefault("AIRBYTE_OFFLINE_MODE", "1")  # no registry download: the connector is local
+warnings.filterwarnings("ignore", category=FutureWarning)  # cloud SDKs PyAirbyte imports warn about Python versions
 
 import airbyte as ab  # noqa: E402
-import duckdb  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 from airbyte.caches import DuckDBCache  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +45,9 @@ class FakeCentraProcess:
 
     def __init__(self, orders: int, seed: int):
         self.process = subprocess.Popen(
-            [str(BIN / "fake-centra"), "serve", "--port", "0", "--orders", str(orders), "--seed", str(seed)],
+            [str(BIN / "fake-centra"), "serve", "--port", "0", "--orders", str(orders), "--seed", str(seed),
+             # a quota like Centra's "Enhanced" plan keeps the demo short; the connector paces to half of it
+             "--quota-requests", "150", "--quota-complexity", "900000"],
             stdout=subprocess.PIPE, text=True)
         fields = {}
         while len(fields) < 3:
@@ -64,6 +68,12 @@ class FakeCentraProcess:
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=10)
+
+
+def query(cache, sql: str) -> list:
+    """SQL on the PyAirbyte DuckDB cache through its own engine (one process, one connection config)."""
+    with cache.get_sql_engine().connect() as connection:
+        return connection.execute(text(sql)).fetchall()
 
 
 def sync(source, cache, label: str) -> int:
@@ -97,24 +107,22 @@ def main() -> None:
         source.select_all_streams()
 
         sync(source, cache, "First sync (full history)")
-        with duckdb.connect(args.db, read_only=True) as db:
-            print("\nRows per stream in", args.db)
-            for (table,) in db.execute("select table_name from information_schema.tables where table_schema='main' "
-                                        "and table_name not like '_airbyte%' order by 1").fetchall():
-                print(f"  {table:<16} {db.execute(f'select count(*) from main.{table}').fetchone()[0]:>8}")
-            print("\nRevenue by market and month (SEK, incl. tax, from order_items.line_value_base):")
-            rows = db.execute(REVENUE_SQL).fetchall()
-            print(f"  {'market':<14} {'month':<8} {'orders':>7} {'units':>7} {'revenue':>14}")
-            for market, month, orders, units, revenue in rows:
-                print(f"  {str(market):<14} {month:<8} {orders:>7} {units:>7} {revenue:>14,.2f}")
+        print("\nRows per stream in", args.db)
+        tables = [row[0] for row in query(cache, "select table_name from information_schema.tables where "
+                                                 "table_schema='main' and table_name not like '_airbyte%' order by 1")]
+        for table in tables:
+            print(f"  {table:<16} {query(cache, f'select count(*) from main.{table}')[0][0]:>8}")
+        print("\nRevenue by market and month (SEK, incl. tax, from order_items.line_value_base):")
+        print(f"  {'market':<18} {'month':<8} {'orders':>7} {'units':>7} {'revenue':>14}")
+        for market, month, orders, units, revenue in query(cache, REVENUE_SQL):
+            print(f"  {str(market):<18} {month:<8} {orders:>7} {units:>7} {revenue:>14,.2f}")
 
         if fake is not None:
             changed = [fake.admin("create_order") for _ in range(5)]
             print(f"\nChanged data in Centra: created {len(changed)} orders.")
         sync(source, cache, "Second sync (incremental: only what changed, plus the lookback windows)")
-        with duckdb.connect(args.db, read_only=True) as db:
-            total, distinct = db.execute("select count(*), count(distinct (order_id, line_id)) from main.order_items").fetchone()
-            print(f"order_items after both syncs: {total} rows, {distinct} distinct keys (deduplicated by primary key)")
+        total, distinct = query(cache, "select count(*), count(distinct (order_id, line_id)) from main.order_items")[0]
+        print(f"order_items after both syncs: {total} rows, {distinct} distinct keys (deduplicated by primary key)")
     finally:
         if fake is not None:
             fake.stop()

@@ -139,7 +139,8 @@ class Engine:
                 return self._admit_and_answer(hit[0], lambda: hit[1])
         doc, errors = self._document(query)
         if errors:
-            return self._admit_and_answer(Analysis(0, [], []), lambda: _json({"errors": errors}))
+            ext = {"complexity": 0, "permissionsUsed": [], "appVersion": APP_VERSION}
+            return self._admit_and_answer(Analysis(0, [], []), lambda: _json({"errors": errors, "extensions": ext}))
         analysis = analyze(self.schema, doc, operation, variables)
 
         def run() -> bytes:

@@ -20,7 +20,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -320,7 +319,3 @@ def connection_slice(sel: Selection, first: int | None, after_key: int | None,
     if last is not None and end - start > last:
         start, has_prev = end - last, True
     return sel.rows[start:end], has_prev, has_next
-
-
-def is_datetime(v: Any) -> bool:
-    return isinstance(v, datetime)

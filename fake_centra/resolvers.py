@@ -137,7 +137,8 @@ def _counter(kind: str) -> Callable:
 
 
 def root_resolvers() -> dict[str, Callable]:
-    currencies = [dict(CURRENCY_OBJ[c["code"]], is_base=c["is_base"]) for c in refdata.CURRENCIES]
+    currencies = list(CURRENCY_OBJ.values())
+    by_store = {"id": ("id", True), "storeId": ("store_id", True)}
     return {
         "orders": _big_list("orders", "order_detail"),
         "orderConnection": _connection("orders", "order_detail"),
@@ -148,11 +149,13 @@ def root_resolvers() -> dict[str, Callable]:
         "orderPaymentHistory": _big_list("payments", "payment_detail"),
         "products": _big_list("products", "product_detail"),
         "productConnection": _connection("products", "product_detail"),
-        "markets": _small_list(lambda: refdata.MARKETS, "store_id", {"id": ("id", True), "storeId": ("store_id", True)}),
+        "markets": _small_list(lambda: refdata.MARKETS, "store_id", by_store),
         "market": _market,
-        "stores": _small_list(lambda: list(STORE_OBJ.values()), "id", {"id": ("id", True), "type": ("type", False)}),
-        "pricelists": _small_list(lambda: refdata.PRICELISTS, "store_id", {"id": ("id", True), "storeId": ("store_id", True)}),
-        "currencies": _small_list(lambda: currencies, None, {"id": ("id", True), "code": ("code", True), "isBase": ("isBase", False)}),
+        "stores": _small_list(lambda: list(STORE_OBJ.values()), "id",
+                              {"id": ("id", True), "type": ("type", False)}),
+        "pricelists": _small_list(lambda: refdata.PRICELISTS, "store_id", by_store),
+        "currencies": _small_list(lambda: currencies, None,
+                                  {"id": ("id", True), "code": ("code", True), "isBase": ("isBase", False)}),
         "counters": lambda _r, _i: {},
         "rateLimits": lambda _r, info: info.context.rate_limits(),
     }

@@ -38,8 +38,8 @@ def test_given_serve_with_port_zero_when_started_then_prints_endpoint_token_and_
 
 
 def test_given_fixed_token_option_when_serving_then_that_token_works() -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "fake_centra", "serve", "--orders", "10", "--token", "fixed-token-123"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    cmd = [sys.executable, "-m", "fake_centra", "serve", "--orders", "10", "--token", "fixed-token-123"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         url = proc.stdout.readline().split()[1]
         assert proc.stdout.readline().strip() == "token: fixed-token-123"

@@ -34,7 +34,8 @@ def test_given_limit_in_variable_when_analysed_then_variable_value_used(big: Cli
 
 
 def test_given_connection_when_analysed_then_first_times_node_cost(big: Client) -> None:
-    q = "{ orderConnection(first: 25) { totalCount pageInfo { hasNextPage } edges { cursor node { id totals { quantity } } } } }"
+    q = """{ orderConnection(first: 25) { totalCount pageInfo { hasNextPage }
+             edges { cursor node { id totals { quantity } } } } }"""
     assert _complexity(big, q) == 25 * (1 + 1)
     assert _complexity(big, "{ orderConnection { edges { node { id } } } }") == 10
 

@@ -99,7 +99,8 @@ def test_given_shipments_returns_payments_when_inspected_then_consistent_with_or
     assert by_type["REFUND"] == sum(1 for r in returns if r["return_status"] == "COMPLETED")
     for p in payments:
         if p["entry_type"] == "REFUND":
-            assert p["return_id"] and p["value"] == next(r["grand_total"] for r in returns if r["id"] == p["return_id"])
+            refunded = next(r for r in returns if r["id"] == p["return_id"])
+            assert p["value"] == refunded["grand_total"]
 
 
 def test_given_currencies_when_inspected_then_sek_base_and_rates(data: FakeData) -> None:
@@ -113,7 +114,8 @@ def test_given_currencies_when_inspected_then_sek_base_and_rates(data: FakeData)
 def test_given_api_money_when_compared_to_data_then_equal_for_every_order(big: Client) -> None:
     q = """{ orders(limit: 300) { id grandTotal { value formattedValue conversionRate currency { code } }
              totals { lineValues { value } }
-             lines(includeFullyCancelled: true) { id lineValue { value } net: lineValue(includingTax: false) { value } } } }"""
+             lines(includeFullyCancelled: true) {
+               id lineValue { value } net: lineValue(includingTax: false) { value } } } }"""
     for row in big.data(q)["orders"]:
         o = big.fake.data.order(row["id"])
         assert row["grandTotal"]["value"] == o["grand_total"]

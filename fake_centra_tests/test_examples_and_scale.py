@@ -82,7 +82,7 @@ def test_given_orders_page_example_when_run_then_rows_match_data(big: Client) ->
             assert row["purchaseOrderNumber"] == o["purchase_order_number"] and row["account"]["name"]
         else:
             assert row["customer"]["email"] == o["customer"]["email"]
-        for api_line, line in zip(row["lines"], o["lines"]):
+        for api_line, line in zip(row["lines"], o["lines"], strict=True):
             if line["type"] == "ProductOrderLine":
                 assert api_line["productSize"]["SKU"] == line["sku"] and api_line["productSize"]["EAN"] == line["ean"]
 

@@ -34,7 +34,8 @@ def test_given_complete_return_when_querying_then_status_completed_and_refund_ad
     data = big.fake.data
     ret = next(r for r in data.returns() if r["return_status"] == "PENDING")
     data.complete_return(ret["id"])
-    q = "query($id: [Int!]) { returns(where: {id: $id}) { id returnStatus returnedToStock ... on DirectToConsumerReturn { refundPaymentHistory { entryType value { value } } } } }"
+    q = """query($id: [Int!]) { returns(where: {id: $id}) { id returnStatus returnedToStock
+             ... on DirectToConsumerReturn { refundPaymentHistory { entryType value { value } } } } }"""
     row = big.data(q, {"id": [ret["id"]]})["returns"][0]
     assert row["returnStatus"] == "COMPLETED" and row["returnedToStock"] is True
     assert data.order(ret["order_id"])["updated_at"].year >= 2026  # touched "now"
@@ -44,17 +45,20 @@ def test_given_complete_return_when_querying_then_status_completed_and_refund_ad
 
 def test_given_cancel_line_when_querying_then_quantities_and_totals_follow(big: Client) -> None:
     data = big.fake.data
-    order = next(o for o in data.orders() if o["status"] == "CONFIRMED" and any(ln["quantity"] > 0 for ln in o["lines"]))
+    order = next(o for o in data.orders()
+                 if o["status"] == "CONFIRMED" and any(ln["quantity"] > 0 for ln in o["lines"]))
     line = next(ln for ln in order["lines"] if ln["quantity"] > 0)
     data.cancel_line(order["id"], line["id"], qty=1)
     after = data.order(order["id"])
     changed = next(ln for ln in after["lines"] if ln["id"] == line["id"])
-    assert (changed["quantity"], changed["cancelled_quantity"]) == (line["quantity"] - 1, line["cancelled_quantity"] + 1)
+    assert changed["quantity"] == line["quantity"] - 1
+    assert changed["cancelled_quantity"] == line["cancelled_quantity"] + 1
     assert after["totals"]["line_values"] == round(sum(ln["line_value"] for ln in after["lines"]), 2)
     assert after["totals"]["original_quantity"] == order["totals"]["original_quantity"]
     q = "query($id: String!) { order(id: $id) { totals { quantity lineValues { value } } } }"
     api = big.data(q, {"id": order["id"]})["order"]["totals"]
-    assert api == {"quantity": after["totals"]["quantity"], "lineValues": {"value": after["totals"]["line_values"]}}
+    assert api["quantity"] == after["totals"]["quantity"]
+    assert api["lineValues"]["value"] == after["totals"]["line_values"]
 
 
 def test_given_shipment_then_return_when_created_then_order_shipped_and_return_pending(big: Client) -> None:
@@ -65,7 +69,7 @@ def test_given_shipment_then_return_when_created_then_order_shipped_and_return_p
     rid = data.create_return(order["id"])
     ret = next(r for r in data.returns() if r["id"] == rid)
     assert ret["shipment_id"] == sid and ret["return_status"] == "PENDING"
-    q = "query($id: [String!]) { shipments(where: {orderId: $id}) { id isShipped lines { quantity returnedQuantity } } }"
+    q = "query($id: [String!]) { shipments(where: {orderId: $id}) { id isShipped lines { returnedQuantity } } }"
     rows = big.data(q, {"id": [order["id"]]})["shipments"]
     assert rows[0]["id"] == sid and rows[0]["isShipped"] and sum(ln["returnedQuantity"] for ln in rows[0]["lines"]) >= 1
     types = [p["entry_type"] for p in data.payments_of(order["id"])]

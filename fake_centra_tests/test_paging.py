@@ -96,7 +96,8 @@ def test_given_offset_paging_when_rows_leave_window_then_rows_are_skipped(big: C
 
 
 def test_given_last_and_before_when_paging_backwards_then_previous_rows(big: Client) -> None:
-    q = "query($b: String) { orderConnection(last: 5, before: $b, sort: number_ASC) { pageInfo { hasPreviousPage hasNextPage startCursor } edges { node { number } } } }"
+    q = """query($b: String) { orderConnection(last: 5, before: $b, sort: number_ASC) {
+             pageInfo { hasPreviousPage hasNextPage startCursor } edges { node { number } } } }"""
     tail = big.data(q, {"b": None})["orderConnection"]
     assert [e["node"]["number"] for e in tail["edges"]] == list(range(100296, 100301))
     assert tail["pageInfo"]["hasPreviousPage"] and not tail["pageInfo"]["hasNextPage"]

@@ -25,7 +25,8 @@ def stamped(big: Client) -> tuple[Client, str, str]:
 
 def _updated(client: Client, order_id: str, fmt: str | None = None) -> str:
     arg = f'(format: "{fmt}")' if fmt else ""
-    return client.data(f'query($id: String!) {{ order(id: $id) {{ updatedAt{arg} }} }}', {"id": order_id})["order"]["updatedAt"]
+    q = f"query($id: String!) {{ order(id: $id) {{ updatedAt{arg} }} }}"
+    return client.data(q, {"id": order_id})["order"]["updatedAt"]
 
 
 def test_given_winter_and_summer_timestamps_when_rendered_then_plus_one_and_plus_two(stamped) -> None:
@@ -46,7 +47,8 @@ def _window_ids(client: Client, lo: str, hi: str, inline: bool) -> set[str]:
         q = f'{{ orders(where: {{updatedAt: {{from: "{lo}", to: "{hi}"}}}}, limit: 500) {{ id }} }}'
         rows = client.data(q)["orders"]
     else:
-        q = "query($f: DateTimeTz, $t: DateTimeTz) { orders(where: {updatedAt: {from: $f, to: $t}}, limit: 500) { id } }"
+        q = ("query($f: DateTimeTz, $t: DateTimeTz) "
+             "{ orders(where: {updatedAt: {from: $f, to: $t}}, limit: 500) { id } }")
         rows = client.data(q, {"f": lo, "t": hi})["orders"]
     return {r["id"] for r in rows}
 
@@ -73,7 +75,8 @@ def test_given_unparseable_datetime_when_filtering_then_graphql_error(gql: Clien
     if inline:
         body = gql.post('{ orders(where: {updatedAt: {from: "yesterday"}}) { id } }').json()
     else:
-        body = gql.post("query($f: DateTimeTz) { orders(where: {updatedAt: {from: $f}}) { id } }", {"f": "yesterday"}).json()
+        q = "query($f: DateTimeTz) { orders(where: {updatedAt: {from: $f}}) { id } }"
+        body = gql.post(q, {"f": "yesterday"}).json()
     assert body.get("data") is None
     assert "DateTimeTz" in body["errors"][0]["message"]
 

@@ -13,6 +13,7 @@ from typing import Any, Mapping
 from urllib.parse import urlsplit, urlunsplit
 
 from source_centra.errors import ConfigError
+from source_centra.privacy import MODES as PII_MODES
 
 DEFAULTS = {
     "lookback_window_days": 3,
@@ -121,9 +122,6 @@ def _store_ids(value: Any, problems: list[str]) -> tuple[int, ...]:
         if number not in ids:
             ids.append(number)
     return tuple(ids)
-
-
-PII_MODES = ("keep", "hash", "drop")
 
 
 def _pii_handling(value: Any, problems: list[str]) -> str:

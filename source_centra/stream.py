@@ -22,10 +22,12 @@ from airbyte_cdk.models import (
 )
 from airbyte_cdk.sources.streams import CheckpointMixin, Stream
 
+from source_centra import privacy
 from source_centra import state as st
 from source_centra.context import SyncContext
 from source_centra.errors import CentraError
 from source_centra.queries import load
+from source_centra.queries.prune import prune
 from source_centra.records import RECORD_FUNCTIONS
 from source_centra.schemas import load_schema
 from source_centra.streams import StreamSpec
@@ -39,6 +41,8 @@ class CentraStream(Stream, CheckpointMixin):
         self.context = context
         self._state: dict = st.normalise(None, spec.name, spec.cursor_field)
         self._to_records = RECORD_FUNCTIONS[spec.name]
+        self._document: str | None = None  # the query, pruned of fields behind missing optional permissions
+        self._extras: dict | None = None  # per-sync facts for the record function (base_currency)
         self._estimates: dict[str, int] = {}
         self._nodes = 0
         self._records = 0
@@ -103,10 +107,9 @@ class CentraStream(Stream, CheckpointMixin):
         window = st.Window.from_slice(stream_slice) if stream_slice.get("from") else None
         partition = str(stream_slice["partition"])
         token = stream_slice.get("resume")
-        query = load(self.spec.query)
         while True:
             self.context.pace()
-            result = self.context.client.execute(query, self._variables(partition, window, token))
+            result = self._execute(self._variables(partition, window, token))
             page = result.data.get("result")
             if page is None:
                 raise CentraError(f"Centra returned no data for stream '{self.name}' (partition {partition}).")
@@ -127,14 +130,30 @@ class CentraStream(Stream, CheckpointMixin):
                 self._state = st.advance(self._state, window, resume=next_token)
             token = next_token
 
+    def _execute(self, variables: dict):
+        """One page. Fields behind optional permissions the token lacks come back null, are warned about
+        once per sync (SyncContext.execute) and are pruned from this stream's later pages."""
+        document = self._document or load(self.spec.query)
+        result, denied = self.context.execute(document, variables, self.spec.optional_permissions)
+        self._document = prune(document, denied)
+        return result
+
     def _records_of(self, node: Mapping) -> list[dict]:
+        extras = self._sync_extras()
         try:
-            return list(self._to_records(node))
+            produced = list(self._to_records(node, extras))
         except (ValueError, TypeError, KeyError) as error:
             ident = node.get("id") if isinstance(node, Mapping) else None
             raise CentraError(
                 f"Centra returned a {self.name} object (id {ident}) the connector cannot read: {error}. "
                 "Please report this with the connector version; other streams are not affected.") from error
+        return [privacy.apply(record, self.name, self.context.config.pii_handling) for record in produced]
+
+    def _sync_extras(self) -> dict:
+        """What records need beyond the node, looked up once per sync on first use (records.py ``extras``)."""
+        if self._extras is None:
+            self._extras = {"base_currency": self.context.base_currency()} if self.spec.base_currency else {}
+        return self._extras
 
     def _variables(self, partition: str, window: "st.Window | None", token: Any) -> dict:
         where: dict[str, Any] = {}

@@ -76,3 +76,32 @@ def test_given_error_then_token_not_in_message():
     with pytest.raises(ConfigError) as error:
         Config.from_mapping({"endpoint_url": "nope", "api_token": "SECRET-TOKEN-123"})
     assert "SECRET-TOKEN-123" not in error.value.message
+
+
+def test_given_no_personal_data_option_then_personal_fields_are_kept():
+    assert parse().pii_handling == "keep"
+    assert parse(pii_handling="").pii_handling == "keep"
+
+
+@pytest.mark.parametrize("value, expected", [("keep", "keep"), ("hash", "hash"), ("drop", "drop"), (" Hash ", "hash")],
+                         ids=["keep", "hash", "drop", "spaced-upper"])
+def test_given_personal_data_option_then_parsed(value, expected):
+    assert parse(pii_handling=value).pii_handling == expected
+
+
+@pytest.mark.parametrize("value", ["mask", 1, ["hash"]], ids=["unknown-word", "number", "list"])
+def test_given_unknown_personal_data_option_then_config_error_lists_the_choices(value):
+    with pytest.raises(ConfigError) as error:
+        parse(pii_handling=value)
+    assert "Personal data must be one of keep, hash or drop" in error.value.message
+
+
+def test_given_spec_then_personal_data_enum_matches_config_and_defaults_to_keep():
+    import yaml
+    from importlib.resources import files
+
+    from source_centra.config import PII_MODES
+
+    spec = yaml.safe_load((files("source_centra") / "spec.yaml").read_text(encoding="utf-8"))
+    option = spec["connectionSpecification"]["properties"]["pii_handling"]
+    assert tuple(option["enum"]) == PII_MODES and option["default"] == "keep" and option["title"] == "Personal data"

@@ -43,6 +43,8 @@ from graphql import (
 )
 
 from source_centra import queries
+from source_centra.queries.prune import prune
+from source_centra.streams import OPTIONAL_PERMISSIONS, STREAMS_BY_NAME
 
 SCHEMA: GraphQLSchema = build_schema(
     (Path(__file__).parents[1] / "fake_centra" / "schema.graphql").read_text(encoding="utf-8")
@@ -58,7 +60,7 @@ STREAMS = {  # stream → (root field, sort)
     "markets": ("markets", ["id_ASC"]),
     "stores": ("stores", ["id_ASC"]),
 }
-ALLOWED_PERMISSIONS = {
+REQUIRED_PERMISSIONS = {  # the contract's token permissions; optional ones are in streams.py
     "Order:read", "Order.shippingAddress:read", "Return:read", "Shipment:read", "Product:read",
     "Market:read", "PaymentHistory:read", "Store:read",
 }
@@ -184,9 +186,10 @@ def test_given_document_then_no_value_is_formatted_into_the_text(name: str) -> N
     assert literals == []  # only $variables, sort enums and includingTax/includeFullyCancelled flags
 
 
-@pytest.mark.parametrize("name", sorted(STREAMS))
-def test_given_document_then_it_needs_only_the_connectors_read_permissions_and_no_deprecated_field(name: str) -> None:
-    needed, deprecated = set(), []
+def permissions_needed(doc: DocumentNode) -> tuple[dict[str, set[str]], list[str]]:
+    """({permission: names of the fields that need it}, deprecated fields) of a document, from @requires."""
+    needed: dict[str, set[str]] = {}
+    deprecated: list[str] = []
     type_info = TypeInfo(SCHEMA)
 
     class Fields(Visitor):
@@ -198,10 +201,39 @@ def test_given_document_then_it_needs_only_the_connectors_read_permissions_and_n
                 deprecated.append(node.name.value)
             for directive in getattr(definition.ast_node, "directives", None) or ():
                 if directive.name.value == "requires":
-                    needed.add(directive.arguments[0].value.value)
+                    needed.setdefault(directive.arguments[0].value.value, set()).add(node.name.value)
 
-    visit(document(name), TypeInfoVisitor(type_info, Fields()))
-    assert needed <= ALLOWED_PERMISSIONS and deprecated == []
+    visit(doc, TypeInfoVisitor(type_info, Fields()))
+    return needed, deprecated
+
+
+@pytest.mark.parametrize("name", sorted(STREAMS))
+def test_given_document_then_it_needs_only_its_streams_declared_permissions_and_no_deprecated_field(name: str) -> None:
+    spec = STREAMS_BY_NAME[name]
+    needed, deprecated = permissions_needed(document(name))
+    assert set(spec.permissions) <= REQUIRED_PERMISSIONS and deprecated == []
+    assert set(needed) == set(spec.permissions) | set(spec.optional_permissions)
+    assert set(spec.optional_permissions) <= set(OPTIONAL_PERMISSIONS)  # each has its warning text
+
+
+@pytest.mark.parametrize("name", sorted(name for name in STREAMS if STREAMS_BY_NAME[name].optional_permissions))
+def test_given_optional_fields_pruned_then_document_validates_and_needs_only_required_permissions(name: str) -> None:
+    """What the stream sends after Centra denied every optional field: still valid, still paged."""
+    spec = STREAMS_BY_NAME[name]
+    needed, _ = permissions_needed(document(name))
+    guarded = set().union(*(needed[permission] for permission in spec.optional_permissions))
+    pruned = parse(prune(queries.load(name), guarded))
+    assert validate(SCHEMA, pruned) == []
+    assert set(permissions_needed(pruned)[0]) == set(spec.permissions)
+    assert root(pruned).alias.value == "result"
+
+
+def test_given_base_currency_probe_then_it_validates_and_needs_only_currency_read() -> None:
+    from source_centra.context import load_probe
+
+    doc = parse(load_probe("base_currency"))
+    assert validate(SCHEMA, doc) == []
+    assert set(permissions_needed(doc)[0]) == {"Currency:read"}
 
 
 def test_given_order_items_then_fully_cancelled_lines_are_requested() -> None:

@@ -38,10 +38,11 @@ CURSORS = {
     "returns": "created_at", "shipments": "updated_at", "payment_history": "created_at", "products": "updated_at",
 }
 STORE_SCOPED = set(PRIMARY_KEYS) - {"products"}
+EXTRAS = {"base_currency": "EUR"}  # the fixtures' instance: SEK at 0.0871 and EUR at 1 → base EUR
 
 
 def one(stream: str, node: dict[str, Any]) -> dict[str, Any]:
-    (record,) = RECORD_FUNCTIONS[stream](node)
+    (record,) = RECORD_FUNCTIONS[stream](node, EXTRAS)
     return record
 
 
@@ -377,7 +378,7 @@ def test_given_payment_entry_then_store_comes_from_its_order(nodes: Nodes) -> No
         "id": 8001, "order_id": "1497ccf644db871e1e4026d101bde6f3", "order_number": 39790,
         "store_id": 1, "store_name": "Retail", "return_id": None,
         "created_at": "2024-06-02T13:20:05+00:00", "entry_type": "CAPTURE", "status": "SUCCESS",
-        "value": 1347.4, "value_base": 117.36, "currency": "SEK", "currency_base_rate": 0.0871,
+        "value": 1347.4, "value_base": 117.36, "currency": "SEK", "currency_base_rate": 0.0871, "base_currency": "EUR",
         "payment_method": "adyen-drop-in", "external_reference": "8815717034612345", "source": "Integration API",
     }
 
@@ -416,3 +417,135 @@ def test_given_market_then_store_and_country_codes(nodes: Nodes) -> None:
 def test_given_store_then_store_id_repeats_id(nodes: Nodes) -> None:
     store = one("stores", nodes("stores")["wholesale"])
     assert store == {"id": 2, "store_id": 2, "name": "Wholesale", "type": "WHOLESALE", "status": "ACTIVE"}
+
+
+# ---------------------------------------------------------------- base currency (issue 7)
+
+BASE_CURRENCY_STREAMS = ("order_items", "return_items", "orders", "returns", "payment_history")
+
+
+def test_given_1000_eur_at_rate_11_4_then_base_amount_is_11400_in_the_sek_base_currency(nodes: Nodes) -> None:
+    """Direction pinned: base amount = value × currencyBaseRate (a SEK-based instance selling in EUR)."""
+    order = copy.deepcopy(nodes("order_items")["wholesale_winter"])
+    order["currencyBaseRate"] = 11.4
+    line = order["lines"][0]
+    line["quantity"], line["cancelledQuantity"] = 1, 0
+    line["unitPrice"] = line["unitOriginalPrice"] = line["lineValue"] = {"value": 1000.0}
+    line["lineValueExTax"] = {"value": 800.0}
+    (record, *_) = records.order_items(order, {"base_currency": "SEK"})
+    assert (record["currency"], record["line_value"], record["base_currency"]) == ("EUR", 1000.0, "SEK")
+    assert record["line_value_base"] == 11400.0
+    assert record["line_value_ex_tax_base"] == 9120.0  # 800 × 11.4
+    assert record["tax_value_base"] == 2280.0  # (1000 − 800) × 11.4
+
+
+@pytest.mark.parametrize("stream", BASE_CURRENCY_STREAMS)
+def test_given_base_currency_then_every_money_record_names_it_and_without_it_null(nodes: Nodes, stream: str) -> None:
+    for node in nodes(stream).values():
+        assert {r["base_currency"] for r in RECORD_FUNCTIONS[stream](node, {"base_currency": "SEK"})} == {"SEK"}
+        assert {r["base_currency"] for r in RECORD_FUNCTIONS[stream](node)} == {None}
+
+
+@pytest.mark.parametrize("stream", sorted(set(PRIMARY_KEYS) - set(BASE_CURRENCY_STREAMS)))
+def test_given_stream_without_base_amounts_then_no_base_currency_field(nodes: Nodes, stream: str) -> None:
+    for node in nodes(stream).values():
+        assert all("base_currency" not in r for r in RECORD_FUNCTIONS[stream](node, {"base_currency": "SEK"}))
+
+
+# ---------------------------------------------------------------- derived line values (issue 7)
+
+
+def all_order_lines(nodes: Nodes) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(API line, record) for every line of every order_items fixture."""
+    pairs = []
+    for order in nodes("order_items").values():
+        lines = {line["id"]: line for line in order["lines"]}
+        pairs.extend((lines[r["line_id"]], r) for r in records.order_items(order))
+    return pairs
+
+
+def test_given_every_fixture_line_then_discount_value_is_unit_discount_times_quantity(nodes: Nodes) -> None:
+    for line, record in all_order_lines(nodes):
+        expected = (line["unitOriginalPrice"]["value"] - line["unitPrice"]["value"]) * line["quantity"]
+        assert math.isclose(record["discount_value"], round(expected, 2), abs_tol=1e-9), record["line_id"]
+
+
+def test_given_every_fixture_line_then_tax_value_is_line_value_minus_line_value_ex_tax(nodes: Nodes) -> None:
+    for line, record in all_order_lines(nodes):
+        expected = line["lineValue"]["value"] - line["lineValueExTax"]["value"]
+        assert math.isclose(record["tax_value"], round(expected, 2), abs_tol=1e-9), record["line_id"]
+
+
+def test_given_every_fixture_line_then_original_quantity_is_quantity_plus_cancelled(nodes: Nodes) -> None:
+    for line, record in all_order_lines(nodes):
+        assert record["original_quantity"] == line["quantity"] + line["cancelledQuantity"]
+
+
+def test_given_line_with_price_unknown_then_derived_values_are_null_not_zero(nodes: Nodes) -> None:
+    order = copy.deepcopy(nodes("order_items")["wholesale_winter"])
+    order["lines"][0]["unitOriginalPrice"] = None
+    order["lines"][0]["lineValueExTax"] = None
+    record = next(iter(records.order_items(order)))
+    assert record["discount_value"] is None and record["tax_value"] is None and record["tax_value_base"] is None
+
+
+# ---------------------------------------------------------------- personal fields and attributes (issue 7)
+
+
+def test_given_dtc_order_then_customer_email_on_order_items_orders_and_its_return(nodes: Nodes) -> None:
+    case = "dtc_summer_with_gift_and_cancelled_line"
+    assert {r["customer_email"] for r in records.order_items(nodes("order_items")[case])} == {"Anna.Lindqvist@Example.se"}
+    assert one("orders", nodes("orders")[case])["customer_email"] == "Anna.Lindqvist@Example.se"
+    assert one("returns", nodes("returns")["dtc_completed"])["customer_email"] == "Anna.Lindqvist@Example.se"
+
+
+@pytest.mark.parametrize("stream, case", [
+    ("orders", "wholesale_winter"), ("returns", "wholesale_pending"), ("orders", "dst_fall_back"),
+], ids=["wholesale-order", "wholesale-return", "dtc-guest-without-customer"])
+def test_given_no_customer_then_customer_email_is_null(nodes: Nodes, stream: str, case: str) -> None:
+    assert one(stream, nodes(stream)[case])["customer_email"] is None
+
+
+def test_given_order_then_shipping_contact_fields_come_from_the_shipping_address(nodes: Nodes) -> None:
+    order = one("orders", nodes("orders")["dtc_summer_with_gift_and_cancelled_line"])
+    assert {k: v for k, v in order.items() if k.startswith("shipping_") and k != "shipping_base"} == {
+        "shipping_country_code": "SE", "shipping_city": "Stockholm", "shipping_zip_code": "114 53",
+        "shipping_first_name": "Anna", "shipping_last_name": "Lindqvist", "shipping_address1": "Götgatan 14",
+        "shipping_address2": "lgh 1102", "shipping_email": "anna.lindqvist@example.se",
+        "shipping_phone_number": "+46 70 123 45 67",
+    }
+    no_address = one("orders", nodes("orders")["gift_certificate_only_without_address"])
+    assert [v for k, v in no_address.items() if k.startswith("shipping_") and k != "shipping_base"] == [None] * 9
+
+
+def test_given_order_items_then_only_customer_email_of_the_personal_fields(nodes: Nodes) -> None:
+    for record in records.order_items(nodes("order_items")["dtc_summer_with_gift_and_cancelled_line"]):
+        assert "customer_email" in record and "shipping_email" not in record and "shipping_first_name" not in record
+
+
+def test_given_attributes_then_list_of_type_name_value_in_centras_order(nodes: Nodes) -> None:
+    order = one("orders", nodes("orders")["dtc_summer_with_gift_and_cancelled_line"])
+    assert order["attributes"] == [
+        {"type": "string", "name": "utm_source", "value": "newsletter"},
+        {"type": "string", "name": "gift_wrap", "value": "yes"},
+    ]
+    assert one("orders", nodes("orders")["dst_fall_back"])["attributes"] == [
+        {"type": "string", "name": "gift_message", "value": None}]
+    assert one("products", nodes("products")["with_variants_and_sizes"])["attributes"][0] == {
+        "type": "string", "name": "material", "value": "100% merino wool"}
+    assert one("products", nodes("products")["inactive_without_variants"])["attributes"] == []
+
+
+@pytest.mark.parametrize("stream, case, field, key", [
+    ("orders", "dtc_summer_with_gift_and_cancelled_line", "attributes", "attributes"),
+    ("products", "with_variants_and_sizes", "attributes", "attributes"),
+    ("orders", "dtc_summer_with_gift_and_cancelled_line", "customer_email", "customer"),
+    ("returns", "dtc_completed", "customer_email", "customer"),
+], ids=["order-attributes", "product-attributes", "order-customer", "return-customer"])
+def test_given_field_pruned_for_a_missing_optional_permission_then_record_value_is_null(
+        nodes: Nodes, stream: str, case: str, field: str, key: str) -> None:
+    node = nodes(stream)[case]
+    del node[key]  # the stream pruned it from the query: later pages do not carry the key at all
+    assert one(stream, node)[field] is None
+    denied = {**nodes(stream)[case], key: None}  # the page Centra answered with the authorization error
+    assert one(stream, denied)[field] is None

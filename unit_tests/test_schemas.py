@@ -19,6 +19,7 @@ SCHEMAS_DIR = files("source_centra") / "schemas"
 NODES_DIR = Path(__file__).parent / "fixtures" / "nodes"
 STREAMS = sorted(RECORD_FUNCTIONS)
 TIMESTAMP = {"type": ["null", "string"], "format": "date-time", "airbyte_type": "timestamp_with_timezone"}
+EXTRAS = {"base_currency": "EUR"}  # what SyncContext.base_currency() passes; the fixtures' base is EUR
 
 
 def schema(stream: str) -> dict[str, Any]:
@@ -45,7 +46,7 @@ def values(record: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]
 
 
 def all_records(nodes: Callable[[str], dict[str, Any]], stream: str) -> list[dict[str, Any]]:
-    return [record for node in nodes(stream).values() for record in RECORD_FUNCTIONS[stream](node)]
+    return [record for node in nodes(stream).values() for record in RECORD_FUNCTIONS[stream](node, EXTRAS)]
 
 
 # ---------------------------------------------------------------- one place per stream
@@ -102,7 +103,7 @@ def test_given_fixture_record_then_its_fields_are_exactly_the_schema_properties_
     stream_schema = schema(stream)
     declared = {path for path, _ in properties(stream_schema)}
     validator = Draft7Validator(stream_schema)
-    for record in RECORD_FUNCTIONS[stream](node):
+    for record in RECORD_FUNCTIONS[stream](node, EXTRAS):
         assert set(record) == set(stream_schema["properties"])
         assert {path for path, _ in values(record)} <= declared
         errors = [f"{'.'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(record)]
@@ -112,7 +113,7 @@ def test_given_fixture_record_then_its_fields_are_exactly_the_schema_properties_
 def test_given_fixture_record_then_every_date_time_value_is_utc_iso8601(fixture_node) -> None:
     stream, _case, node = fixture_node
     timestamps = {path for path, prop in properties(schema(stream)) if prop.get("format") == "date-time"}
-    for record in RECORD_FUNCTIONS[stream](node):
+    for record in RECORD_FUNCTIONS[stream](node, EXTRAS):
         for path, value in values(record):
             if path in timestamps and value is not None:
                 assert datetime.fromisoformat(value).utcoffset() == timezone.utc.utcoffset(None), (path, value)
