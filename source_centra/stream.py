@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any, Iterable, Iterator, Mapping, MutableMapping
 
@@ -107,13 +108,28 @@ class CentraStream(Stream, CheckpointMixin):
         window = st.Window.from_slice(stream_slice) if stream_slice.get("from") else None
         partition = str(stream_slice["partition"])
         token = stream_slice.get("resume")
+        # One page ahead: page N+1 is requested (by one worker thread) as soon as page N's cursor is
+        # known, while page N's records are built and emitted. Still one request in flight per stream,
+        # at most two pages in memory; state only ever advances over emitted pages.
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"centra-{self.name}")
+        try:
+            yield from self._emit_pages(pool.submit(self._fetch_page, partition, window, token), pool, partition, window, token)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _fetch_page(self, partition: str, window: "st.Window | None", token: Any) -> tuple[list, Any, int | None]:
+        self.context.pace()
+        result = self._execute(self._variables(partition, window, token))
+        page = result.data.get("result")
+        if page is None:
+            raise CentraError(f"Centra returned no data for stream '{self.name}' (partition {partition}).")
+        return self._unpack(page, token)
+
+    def _emit_pages(self, ahead: Future, pool: ThreadPoolExecutor, partition: str, window, token: Any) -> Iterable[Any]:
         while True:
-            self.context.pace()
-            result = self._execute(self._variables(partition, window, token))
-            page = result.data.get("result")
-            if page is None:
-                raise CentraError(f"Centra returned no data for stream '{self.name}' (partition {partition}).")
-            nodes, next_token, total = self._unpack(page, token)
+            nodes, next_token, total = ahead.result()
+            if next_token is not None:
+                ahead = pool.submit(self._fetch_page, partition, window, next_token)
             if total is not None and token is None:
                 yield self._estimate(partition, window, total)
             for node in nodes:
