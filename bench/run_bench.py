@@ -19,6 +19,7 @@ requests by root field from the fake's stats delta. Prints one table and the tar
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -112,6 +113,9 @@ class Result:
     polled_rss_mb: float
     roots: dict = field(default_factory=dict)
     exit_code: int = 0
+    digest: str = ""
+    startup: float = 0.0
+    minimal_pages: int = 0
 
     @property
     def data_requests(self) -> int:
@@ -153,25 +157,42 @@ def measure(name: str, args: list[str], fake: Fake, out_path: Path, lines_target
         sampler.join()
         reader.join()
     stats = fake.admin("stats")
-    records = count_records(out_path)
+    records, digest = count_records(out_path)
     result = Result(name, lines_target, records, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
-                    polled[0] / 2**20, stats["by_root_field"], proc.returncode)
+                    polled[0] / 2**20, stats["by_root_field"], proc.returncode, digest)
     if proc.returncode != 0 or stats["throttled_429"]:
         sys.stderr.write(f"{name}: exit {proc.returncode}, 429s {stats['throttled_429']}\n"
                          f"{b''.join(stderr_chunks).decode(errors='replace')[-3000:]}\n")
     return result
 
 
-def count_records(path: Path) -> int:
-    count = 0
+def count_records(path: Path) -> tuple[int, str]:
+    """RECORD messages in ``path`` and an order-sensitive digest of their data (emitted_at excluded).
+
+    Null fields are left out of the digest: the CDK's message serializer omits keys whose value is
+    None from the record data, the floor writes them as null; both mean the same to a destination."""
+    count, digest = 0, hashlib.sha256()
     with open(path, "rb") as handle:
         for line in handle:
             if line.startswith(b'{"type":"RECORD"'):
                 count += 1
-    return count
+                data = {k: v for k, v in json.loads(line)["record"]["data"].items() if v is not None}
+                digest.update(json.dumps(data, sort_keys=True).encode())
+    return count, digest.hexdigest()[:12]
 
 
-def bench_size(lines: int, seed: int, page_size: int, repeat: int, workdir: Path, profile: bool) -> list[Result]:
+def startup_seconds(args: list[str], runs: int = 3) -> float:
+    """Fastest wall time of a command that only imports and exits (the client's fixed start-up cost)."""
+    best_seen = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, check=True)
+        best_seen = min(best_seen, time.perf_counter() - started)
+    return best_seen
+
+
+def bench_size(lines: int, seed: int, page_size: int, repeat: int, workdir: Path, profile: bool,
+               connector_script: str) -> list[Result]:
     orders = max(1, round(lines / LINES_PER_ORDER))
     fake = Fake(orders, seed, page_size)
     try:
@@ -193,7 +214,7 @@ def bench_size(lines: int, seed: int, page_size: int, repeat: int, workdir: Path
                               for s in catalog["streams"] if s["stream"]["name"] == "order_items"]
         (workdir / "config.json").write_text(json.dumps(config))
         (workdir / "catalog.json").write_text(json.dumps(catalog))
-        connector = [PY, str(ROOT / "bench" / "connector_fixed_clock.py"), "read",
+        connector = [PY, connector_script, "read",
                      "--config", str(workdir / "config.json"), "--catalog", str(workdir / "catalog.json")]
         floor = [PY, str(ROOT / "bench" / "floor_client.py"), "--url", fake.url, "--token", fake.token,
                  "--stores", ",".join(map(str, stores)), "--from", WINDOW_FROM, "--to", SYNC_START,
@@ -204,16 +225,19 @@ def bench_size(lines: int, seed: int, page_size: int, repeat: int, workdir: Path
         warm = measure("warm (floor)", floor + ["--out", "/dev/null"], fake, Path(os.devnull), lines)
         print(f"# warm pass: {warm.data_requests} pages in {time.monotonic() - started:.1f}s", flush=True)
 
+        startup = {"connector": startup_seconds([PY, connector_script, "spec"]),
+                   "floor": startup_seconds([PY, str(ROOT / "bench" / "floor_client.py"), "--help"])}
         results = []
         for _ in range(repeat):
             for name, args in (("connector", connector), ("floor", floor + ["--out", "/dev/stdout"])):
                 result = measure(name, args, fake, out, lines)
-                result.minimal_pages = minimal_pages  # type: ignore[attr-defined]
+                result.minimal_pages = minimal_pages
+                result.startup = startup[name]
                 results.append(result)
                 print(f"#   {name}: {result.records:,} records in {result.wall:.1f}s", flush=True)
         out.unlink(missing_ok=True)
         if profile:
-            prof = workdir / f"connector-{lines}.prof"
+            prof = Path(tempfile.gettempdir()) / f"centra-bench-connector-{lines}.prof"
             args = [PY, "-m", "cProfile", "-o", str(prof)] + connector[1:]
             measure("connector (cProfile)", args, fake, Path(os.devnull), lines)
             print_profile(prof)
@@ -240,7 +264,8 @@ def best(results: list[Result], client: str, lines: int) -> Result:
 
 def table(results: list[Result], sizes: list[int]) -> str:
     head = ("| lines target | client | records | wall s | records/s | CPU s | CPU s/10k rec | peak RSS MB "
-            "| data pages (min) | pages/1k rec | other requests | wall vs floor |")
+            "| data pages (min) | pages/1k rec | other requests | wall vs floor | start-up s | wall excl. start-up vs floor "
+            "| records digest |")
     rows = [head, "|" + "---|" * (head.count("|") - 1)]
     for lines in sizes:
         floor = best(results, "floor", lines)
@@ -250,8 +275,10 @@ def table(results: list[Result], sizes: list[int]) -> str:
             per10k = r.cpu / r.records * 10_000 if r.records else 0
             per1k = r.data_requests / r.records * 1000 if r.records else 0
             ratio = f"{r.wall / floor.wall:.2f}x" if client == "connector" else "1.00x"
+            steady = (r.wall - r.startup) / (floor.wall - floor.startup)
             rows.append(f"| {lines:,} | {client} | {r.records:,} | {r.wall:.2f} | {rate:,.0f} | {r.cpu:.2f} | {per10k:.2f} "
-                        f"| {r.peak_rss_mb:.0f} | {r.data_requests} ({r.minimal_pages}) | {per1k:.2f} | {r.extra} | {ratio} |")
+                        f"| {r.peak_rss_mb:.0f} | {r.data_requests} ({r.minimal_pages}) | {per1k:.2f} | {r.extra} | {ratio} "
+                        f"| {r.startup:.2f} | {steady:.2f}x | {r.digest} |")
     return "\n".join(rows)
 
 
@@ -260,9 +287,11 @@ def verdicts(results: list[Result], sizes: list[int]) -> str:
     for lines in sizes:
         c, f = best(results, "connector", lines), best(results, "floor", lines)
         ratio = c.wall / f.wall
+        steady = (c.wall - c.startup) / (f.wall - f.startup)
         lines_out.append(f"- {lines:,} lines: wall {ratio:.2f}x floor (target <= 1.5x): {'MET' if ratio <= 1.5 else 'NOT MET'}; "
-                         f"CPU {c.cpu / f.cpu:.2f}x floor")
-        wasted = c.data_requests - c.minimal_pages  # type: ignore[attr-defined]
+                         f"CPU {c.cpu / f.cpu:.2f}x floor; excluding start-up ({c.startup:.2f}s vs {f.startup:.2f}s) "
+                         f"{steady:.2f}x; same records as the floor: {'yes' if c.digest == f.digest else 'NO'}")
+        wasted = c.data_requests - c.minimal_pages
         lines_out.append(f"- {lines:,} lines: data pages connector {c.data_requests}, floor {f.data_requests}, minimum "
                          f"{c.minimal_pages}: {'MET (no wasted page)' if wasted == 0 and c.records == f.records else f'NOT MET ({wasted:+d} pages)'}; "
                          f"records connector {c.records:,} vs floor {f.records:,}; connector extra requests: {c.extra}")
@@ -283,12 +312,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--repeat", type=int, default=1, help="runs per client; the fastest is reported")
     ap.add_argument("--profile", action="store_true", help="also cProfile one connector run per size")
+    ap.add_argument("--connector", default=str(ROOT / "bench" / "connector_fixed_clock.py"),
+                    help="script run as the connector (A/B a patched variant; it must pin the sync start too)")
     args = ap.parse_args(argv)
     sizes = [int(x) for x in args.lines.split(",") if x]
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="centra-bench-") as tmp:
         for lines in sizes:
-            results += bench_size(lines, args.seed, args.page_size, args.repeat, Path(tmp), args.profile)
+            results += bench_size(lines, args.seed, args.page_size, args.repeat, Path(tmp), args.profile,
+                                  args.connector)
     print()
     print(table(results, sizes))
     print()

@@ -116,6 +116,8 @@ class CentraClient:
     def _attempt(self, body: str) -> "GraphQLResult | _Retry | _Wait":
         with self._stats_lock:
             self.stats.requests += 1
+            number = self.stats.requests
+        LOGGER.debug(f"Centra request {number}: POST {self._url} ({len(body)} bytes of GraphQL)")
         try:
             response = self._http().post(
                 self._url,

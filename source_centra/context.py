@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 
 from source_centra.client import CentraClient, GraphQLResult
 from source_centra.config import Config
+from source_centra.errors import missing_permissions
 from source_centra.errors import Action, ConfigError, authorization_denial, classify_graphql_errors, permission_label, raise_for
 from source_centra.queries.prune import prune
 from source_centra.streams import OPTIONAL_PERMISSIONS
@@ -69,6 +70,9 @@ class SyncContext:
                 return self._stores
         result = self.client.execute(load_probe("stores"), raise_errors=False)
         stores = result.data.get("stores")
+        if result.errors and "Store:read" not in missing_permissions(result.errors):
+            # a transient or other failure is not "no permission": retry / classify it like any request
+            stores = self.client.execute(load_probe("stores")).data.get("stores")
         if stores is None:
             LOGGER.warning("The token cannot list stores (Store details, Store:read); reading all stores as one partition.")
             stores = []

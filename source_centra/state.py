@@ -132,3 +132,15 @@ def advance(state: dict, window: Window, resume: Any = None, done: bool = False)
         entry["window"] = {"from": iso(window.start), "to": iso(window.end), "resume": resume}
     partitions[window.partition] = entry
     return {"state_version": STATE_VERSION, "partitions": partitions}
+
+
+def expand_legacy(state: dict, partitions: Iterable[str]) -> dict:
+    """Give each current partition its own copy of a version-0 flat cursor ("*") and drop "*", so a
+    store added later starts from the start date instead of inheriting the old flat cursor."""
+    if "*" not in state["partitions"]:
+        return state
+    flat = state["partitions"]["*"]
+    expanded = {key: value for key, value in state["partitions"].items() if key != "*"}
+    for partition in partitions:
+        expanded.setdefault(partition, dict(flat))
+    return {"state_version": STATE_VERSION, "partitions": expanded}

@@ -96,7 +96,11 @@ class CentraStream(Stream, CheckpointMixin):
         if not self.spec.cursor_field:
             return [{"partition": p, "from": None, "to": None, "resume": None} for p in partitions]
         days = config.returns_lookback_days if self.spec.lookback == "returns" else config.lookback_window_days
-        state = self._state if sync_mode == SyncMode.incremental else st.normalise(None, self.name, self.spec.cursor_field)
+        if sync_mode == SyncMode.incremental:
+            self._state = st.expand_legacy(self._state, partitions)
+            state = self._state
+        else:
+            state = st.normalise(None, self.name, self.spec.cursor_field)
         windows = st.plan(state, partitions, config.start_date, timedelta(days=days), self.context.sync_start)
         return [window.as_slice() for window in windows]
 
@@ -132,19 +136,28 @@ class CentraStream(Stream, CheckpointMixin):
                 ahead = pool.submit(self._fetch_page, partition, window, next_token)
             if total is not None and token is None:
                 yield self._estimate(partition, window, total)
+            records = []
             for node in nodes:
                 self._nodes += 1
-                for record in self._records_of(node):
-                    if self.spec.by_store or "store_id" not in record or self.context.keeps_store(record["store_id"]):
-                        self._records += 1
-                        yield record
+                records += [r for r in self._records_of(node)
+                            if self.spec.by_store or "store_id" not in r or self.context.keeps_store(r["store_id"])]
+            self._records += len(records)
+            last = len(records) - 1
+            for index, record in enumerate(records):
+                if index == last:
+                    # Advance before the page's last record: the CDK checkpoints right after emitting a
+                    # record, so a checkpoint there already covers this page (a restart re-reads < 1 page).
+                    self._advance(window, next_token)
+                yield record
+            if not records:
+                self._advance(window, next_token)
             if next_token is None:
-                if window is not None:
-                    self._state = st.advance(self._state, window, done=True)
                 return
-            if window is not None:
-                self._state = st.advance(self._state, window, resume=next_token)
             token = next_token
+
+    def _advance(self, window, next_token: Any) -> None:
+        if window is not None:
+            self._state = st.advance(self._state, window, resume=next_token, done=next_token is None)
 
     def _execute(self, variables: dict):
         """One page. Fields behind optional permissions the token lacks come back null, are warned about
