@@ -116,6 +116,7 @@ class Result:
     digest: str = ""
     startup: float = 0.0
     minimal_pages: int = 0
+    load: float = 0.0  # 1-minute load average when the run started (other processes competing for the CPUs)
 
     @property
     def data_requests(self) -> int:
@@ -130,6 +131,7 @@ class Result:
 def measure(name: str, args: list[str], fake: Fake, out_path: Path, lines_target: int) -> Result:
     """Run ``args`` as a child with stdout to ``out_path``; wall, CPU and peak RSS of that child only."""
     fake.admin("reset_stats")
+    load = os.getloadavg()[0]
     polled = [0]
     stop = threading.Event()
     with open(out_path, "wb") as out:
@@ -159,7 +161,7 @@ def measure(name: str, args: list[str], fake: Fake, out_path: Path, lines_target
     stats = fake.admin("stats")
     records, digest = count_records(out_path)
     result = Result(name, lines_target, records, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
-                    polled[0] / 2**20, stats["by_root_field"], proc.returncode, digest)
+                    polled[0] / 2**20, stats["by_root_field"], proc.returncode, digest, load=load)
     if proc.returncode != 0 or stats["throttled_429"]:
         sys.stderr.write(f"{name}: exit {proc.returncode}, 429s {stats['throttled_429']}\n"
                          f"{b''.join(stderr_chunks).decode(errors='replace')[-3000:]}\n")
@@ -264,8 +266,8 @@ def best(results: list[Result], client: str, lines: int) -> Result:
 
 def table(results: list[Result], sizes: list[int]) -> str:
     head = ("| lines target | client | records | wall s | records/s | CPU s | CPU s/10k rec | peak RSS MB "
-            "| data pages (min) | pages/1k rec | other requests | wall vs floor | start-up s | wall excl. start-up vs floor "
-            "| records digest |")
+            "| data pages (min) | pages/1k rec | other requests | wall vs floor | CPU vs floor | start-up s "
+            "| wall excl. start-up vs floor | records digest | load at start |")
     rows = [head, "|" + "---|" * (head.count("|") - 1)]
     for lines in sizes:
         floor = best(results, "floor", lines)
@@ -275,10 +277,11 @@ def table(results: list[Result], sizes: list[int]) -> str:
             per10k = r.cpu / r.records * 10_000 if r.records else 0
             per1k = r.data_requests / r.records * 1000 if r.records else 0
             ratio = f"{r.wall / floor.wall:.2f}x" if client == "connector" else "1.00x"
+            cpu_ratio = f"{r.cpu / floor.cpu:.2f}x" if client == "connector" else "1.00x"
             steady = (r.wall - r.startup) / (floor.wall - floor.startup)
             rows.append(f"| {lines:,} | {client} | {r.records:,} | {r.wall:.2f} | {rate:,.0f} | {r.cpu:.2f} | {per10k:.2f} "
                         f"| {r.peak_rss_mb:.0f} | {r.data_requests} ({r.minimal_pages}) | {per1k:.2f} | {r.extra} | {ratio} "
-                        f"| {r.startup:.2f} | {steady:.2f}x | {r.digest} |")
+                        f"| {cpu_ratio} | {r.startup:.2f} | {steady:.2f}x | {r.digest} | {r.load:.1f} |")
     return "\n".join(rows)
 
 

@@ -92,6 +92,8 @@ def test_given_v0_flat_state_then_every_store_resumes_from_its_cursor(fake_centr
         assert final["state_version"] == 1 and {"1", "2", "3"} <= set(final["partitions"]), final
 
 
+# Regression (fixed in 151eb53): the v0 flat cursor stayed in the state as partition '*' and a store added later
+# inherited it instead of being backfilled from start_date.
 def test_given_v0_flat_state_then_a_store_added_later_is_backfilled(fake_centra_factory):
     fake = fake_centra_factory(orders=150, seed=31, **scenarios.FAST)
     state = [_legacy("orders", {"updated_at": "2025-06-01T10:00:00+02:00"})]

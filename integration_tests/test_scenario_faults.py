@@ -36,6 +36,9 @@ def _fault_first_request(fake, kind):
     fake.fault_injector.pick = pick
 
 
+# Regression (fixed in 151eb53): SyncContext.stores() treated any error answer of the stores lookup as "the token
+# cannot list stores", so the whole sync silently fell back to one 'all' partition and the next sync re-read all
+# history.
 def test_given_transient_error_on_store_lookup_then_still_per_store_partitions(fake_centra_factory):
     fake = fake_centra_factory(orders=100, seed=29, **scenarios.FAST)
     config = cli.config_for(fake, lookback_window_days=0)

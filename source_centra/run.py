@@ -2,7 +2,9 @@ import sys
 from typing import Any, Mapping
 
 from airbyte_cdk.entrypoint import PRINT_BUFFER, AirbyteEntrypoint
-from airbyte_cdk.models import ConnectorSpecification
+from airbyte_cdk.models import AirbyteMessageSerializer, ConnectorSpecification
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+import orjson
 
 from source_centra.config import Config
 from source_centra.source import SourceCentra
@@ -21,9 +23,16 @@ class CentraEntrypoint(AirbyteEntrypoint):
 def run() -> None:
     entrypoint = CentraEntrypoint(SourceCentra())
     parsed = entrypoint.parse_args(sys.argv[1:])
-    with PRINT_BUFFER:
-        for message in entrypoint.run(parsed):
-            print(f"{message}\n", end="")
+    try:
+        with PRINT_BUFFER:
+            for message in entrypoint.run(parsed):
+                print(f"{message}\n", end="")
+    except AirbyteTracedException as error:
+        # The failure is reported as an Airbyte TRACE message in the user's words; no Python traceback.
+        message = error.as_sanitized_airbyte_message()
+        message.trace.error.stack_trace = None
+        print(orjson.dumps(AirbyteMessageSerializer.dump(message)).decode(), flush=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":
