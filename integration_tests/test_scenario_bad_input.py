@@ -6,14 +6,13 @@ import pytest
 
 from integration_tests import scenarios
 
-NO_TRACEBACK = (
-    "BUG source_centra/run.py run(): every failed read prints Python tracebacks to stdout. The CDK logs each "
-    "stream failure with logger.exception ('Encountered an exception while reading stream ...', "
-    "abstract_source.py), and the closing 'did not sync successfully' AirbyteTracedException (and any error "
-    "raised before streams run: config, state file) reaches sys.excepthook, which logs it FATAL with exc_info "
-    "and emits a TRACE with stack_trace. Fix: in run(), catch AirbyteTracedException around "
-    "entrypoint.run(), print its as_airbyte_message() with trace.error.stack_trace=None and exit 1; and add a "
-    "logging.Filter on the 'airbyte' logger that drops exc_info from records whose exception is a CentraError.")
+STREAM_ERROR_TRACEBACK = (
+    "BUG source_centra (run.py / source.py): a read whose stream fails with a classified CentraError still prints "
+    "a Python traceback: the CDK's AbstractSource.read logs every stream failure with logger.exception("
+    "'Encountered an exception while reading stream ...'), i.e. an ERROR LOG message carrying the stack. The "
+    "closing summary no longer has one (run.py catches AirbyteTracedException since eb069fc). Fix: add a "
+    "logging.Filter to the 'airbyte' logger (in run() or SourceCentra.__init__) that sets record.exc_info = None "
+    "when record.exc_info[1] is a CentraError, whose message already says everything.")
 NOT_JSON_STATE = (
     "BUG (CDK before our code) airbyte_cdk Source.read_state: a --state file that is not JSON, or a JSON object "
     "that is not a list of Airbyte state messages, fails with 'Something went wrong in the connector' / "
@@ -39,7 +38,8 @@ def fake():
 
 
 CASES = scenarios.BAD_INPUT
-UNCLEAR = {"state-not-json", "state-foreign-object"}
+UNCLEAR = {"state-not-json", "state-foreign-object"}  # rejected by the CDK before our code runs
+STREAM_FAILS = {"state-foreign-stream-state", "endpoint-html", "endpoint-not-graphql-json"}
 
 
 def _read(case, fake, odd):
@@ -63,7 +63,9 @@ def test_given_bad_input_when_read_then_clear_config_error_and_non_zero_exit(cas
         assert phrase in first["message"], (phrase, first["message"])
 
 
-@pytest.mark.parametrize("case", _params(CASES, [c for c in CASES if c not in ("start-date-future", "start-date-unparsable", "page-size-0", "page-size-500")], NO_TRACEBACK))
+@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=NOT_JSON_STATE)) if c in UNCLEAR
+                                  else pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=STREAM_ERROR_TRACEBACK))
+                                  if c in STREAM_FAILS else c for c in CASES])
 def test_given_bad_input_when_read_then_no_python_traceback(case, fake, odd):
     result = _read(case, fake, odd)
     assert result.exit_code != 0

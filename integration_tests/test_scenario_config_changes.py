@@ -58,13 +58,6 @@ def test_given_store_removed_then_its_state_is_kept_intact(changes):
     assert sum(len(v) for v in three.records.values()) == 0  # lookback 0, nothing changed
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG source_centra/stream.py CentraStream.stream_slices + streams.py payment_history (by_store=False): "
-    "payment_history has one 'all' partition and filters stores on the record (context.keeps_store), so the "
-    "cursor of 'all' advanced while only store 1 was configured; when store 3 is added, its payments before "
-    "that cursor are never read. Fix: remember which stores the 'all' partition covers (e.g. state entry "
-    "{'cursor':..., 'stores':[1]}) and, when config.store_ids gains stores, plan one extra window "
-    "[start_date, cursor] for the 'all' partition that keeps only the added stores' records."))
 def test_given_store_added_then_its_payment_history_is_backfilled(changes):
     fake, (one, both, three) = changes.fake, changes.runs
     got = {r["id"] for r in both.records.get("payment_history", []) if r["store_id"] == 3}

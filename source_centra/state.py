@@ -12,7 +12,10 @@ State of one stream (JSON, backwards compatible; `state_version` says which shap
 A partition is a store id ("1") or "all" for streams Centra cannot filter by store. `cursor` is
 the end of the last fully read window: everything with a cursor value up to it has been emitted.
 `window` is a window being read; `resume` is the opaque connection cursor (or next page number)
-after the last page whose records were all emitted. Windows are closed at the sync's start and
+after the last page whose records were all emitted. Streams Centra cannot filter by store
+(payment_history) read one "all" partition and keep the configured stores' records; there,
+`"stores": [1, 2]` says which stores the cursor covers (absent: all), so a store added later is
+backfilled from the start date. Windows are closed at the sync's start and
 read with inclusive bounds; each sync starts the next window `lookback` before `cursor`, so late
 writes and rows updated while an earlier sync was paging are caught; primary keys dedupe.
 Version 0 (before 0.1.0: `{"stores": {"1": {"<cursor field>": "..."}}}` or a flat
@@ -72,6 +75,8 @@ def normalise(raw: Mapping[str, Any] | None, stream: str, cursor_field: str | No
                 entry: dict[str, Any] = {}
                 if value.get("cursor") is not None:
                     entry["cursor"] = iso(parse_time(value["cursor"]))
+                if value.get("stores") is not None:
+                    entry["stores"] = sorted(int(store) for store in value["stores"])
                 if value.get("window"):
                     window = value["window"]
                     entry["window"] = {"from": iso(parse_time(window["from"])), "to": iso(parse_time(window["to"])),
@@ -144,3 +149,19 @@ def expand_legacy(state: dict, partitions: Iterable[str]) -> dict:
     for partition in partitions:
         expanded.setdefault(partition, dict(flat))
     return {"state_version": STATE_VERSION, "partitions": expanded}
+
+
+def cover_stores(state: dict, partition: str, stores: Iterable[int] | None = None, added: Iterable[int] | None = None) -> dict:
+    """Record which stores a store-filtered partition's cursor covers: `stores` after a normal
+    window (None = all stores), or `added` ones after their backfill window."""
+    partitions = dict(state["partitions"])
+    entry = dict(partitions.get(partition) or {})
+    if added is not None:
+        if entry.get("stores") is not None:
+            entry["stores"] = sorted(set(entry["stores"]) | {int(store) for store in added})
+    elif stores:
+        entry["stores"] = sorted(int(store) for store in stores)
+    else:
+        entry.pop("stores", None)
+    partitions[partition] = entry
+    return {"state_version": STATE_VERSION, "partitions": partitions}

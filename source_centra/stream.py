@@ -102,7 +102,22 @@ class CentraStream(Stream, CheckpointMixin):
         else:
             state = st.normalise(None, self.name, self.spec.cursor_field)
         windows = st.plan(state, partitions, config.start_date, timedelta(days=days), self.context.sync_start)
-        return [window.as_slice() for window in windows]
+        backfill = self._store_backfill(state) if sync_mode == SyncMode.incremental and self.spec.store_on_record else []
+        return backfill + [window.as_slice() for window in windows]
+
+    def _store_backfill(self, state: dict) -> list[dict]:
+        """For a store-filtered partition: a window [start date, cursor] keeping only stores added to
+        the config since the cursor was written (their history before it was filtered out then)."""
+        entry = state["partitions"].get("all") or {}
+        if not entry.get("cursor") or entry.get("stores") is None:
+            return []
+        config = self.context.config
+        wanted = set(config.store_ids) or {int(store["id"]) for store in self.context.stores()}
+        added = sorted(wanted - set(entry["stores"]))
+        if not added:
+            return []
+        window = st.Window("all", config.start_date or st.EPOCH, st.parse_time(entry["cursor"]))
+        return [{**window.as_slice(), "only_stores": added}]
 
     # ---------------------------------------------------------------- pages → records
 
@@ -115,9 +130,11 @@ class CentraStream(Stream, CheckpointMixin):
         # One page ahead: page N+1 is requested (by one worker thread) as soon as page N's cursor is
         # known, while page N's records are built and emitted. Still one request in flight per stream,
         # at most two pages in memory; state only ever advances over emitted pages.
+        only = set(stream_slice["only_stores"]) if stream_slice.get("only_stores") is not None else None
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"centra-{self.name}")
         try:
-            yield from self._emit_pages(pool.submit(self._fetch_page, partition, window, token), pool, partition, window, token)
+            yield from self._emit_pages(pool.submit(self._fetch_page, partition, window, token), pool, partition, window,
+                                        token, only)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
@@ -129,7 +146,8 @@ class CentraStream(Stream, CheckpointMixin):
             raise CentraError(f"Centra returned no data for stream '{self.name}' (partition {partition}).")
         return self._unpack(page, token)
 
-    def _emit_pages(self, ahead: Future, pool: ThreadPoolExecutor, partition: str, window, token: Any) -> Iterable[Any]:
+    def _emit_pages(self, ahead: Future, pool: ThreadPoolExecutor, partition: str, window, token: Any,
+                    only: set | None = None) -> Iterable[Any]:
         while True:
             nodes, next_token, total = ahead.result()
             if next_token is not None:
@@ -139,25 +157,38 @@ class CentraStream(Stream, CheckpointMixin):
             records = []
             for node in nodes:
                 self._nodes += 1
-                records += [r for r in self._records_of(node)
-                            if self.spec.by_store or "store_id" not in r or self.context.keeps_store(r["store_id"])]
+                records += [r for r in self._records_of(node) if self._keeps(r, only)]
             self._records += len(records)
             last = len(records) - 1
             for index, record in enumerate(records):
                 if index == last:
                     # Advance before the page's last record: the CDK checkpoints right after emitting a
                     # record, so a checkpoint there already covers this page (a restart re-reads < 1 page).
-                    self._advance(window, next_token)
+                    self._advance(window, next_token, only)
                 yield record
             if not records:
-                self._advance(window, next_token)
+                self._advance(window, next_token, only)
             if next_token is None:
                 return
             token = next_token
 
-    def _advance(self, window, next_token: Any) -> None:
-        if window is not None:
-            self._state = st.advance(self._state, window, resume=next_token, done=next_token is None)
+    def _keeps(self, record: Mapping, only: set | None) -> bool:
+        if self.spec.by_store or "store_id" not in record:
+            return True
+        if only is not None:
+            return record["store_id"] in only
+        return self.context.keeps_store(record["store_id"])
+
+    def _advance(self, window, next_token: Any, only: set | None = None) -> None:
+        if window is None:
+            return
+        if only is not None:  # a store backfill window: no resume point, done or redone whole
+            if next_token is None:
+                self._state = st.cover_stores(self._state, window.partition, added=only)
+            return
+        self._state = st.advance(self._state, window, resume=next_token, done=next_token is None)
+        if next_token is None and self.spec.store_on_record:
+            self._state = st.cover_stores(self._state, window.partition, stores=self.context.config.store_ids or None)
 
     def _execute(self, variables: dict):
         """One page. Fields behind optional permissions the token lacks come back null, are warned about

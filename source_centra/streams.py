@@ -24,6 +24,7 @@ class StreamSpec:
     lookback: str = "updates"  # which lookback option applies: "updates" | "returns"
     permissions: tuple[str, ...] = ()
     estimate_factor_field: str | None = None  # records per node vary (lines per order)
+    store_on_record: bool = False  # not filterable by store in Centra: one partition, stores kept per record
     optional_permissions: tuple[str, ...] = ()  # without them: their fields null, one warning per sync
     base_currency: bool = False  # records carry base_currency (one currencies lookup per sync)
 
@@ -53,7 +54,7 @@ STREAMS: tuple[StreamSpec, ...] = (
                permissions=("Shipment:read", "Order:read")),
     # orderPaymentHistory has no storeId filter: one partition, store filtered on the record
     StreamSpec("payment_history", ("id",), "created_at", "createdAt", "list", False,
-               permissions=("PaymentHistory:read", "Return:read"), base_currency=True),
+               permissions=("PaymentHistory:read", "Return:read"), store_on_record=True, base_currency=True),
     # products are instance-wide
     StreamSpec("products", ("id",), "updated_at", "updatedAt", "connection", False, permissions=("Product:read",),
                optional_permissions=("Product.attributes:read",)),
