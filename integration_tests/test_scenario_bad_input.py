@@ -6,21 +6,6 @@ import pytest
 
 from integration_tests import scenarios
 
-STREAM_ERROR_TRACEBACK = (
-    "BUG source_centra (run.py / source.py): a read whose stream fails with a classified CentraError still prints "
-    "a Python traceback: the CDK's AbstractSource.read logs every stream failure with logger.exception("
-    "'Encountered an exception while reading stream ...'), i.e. an ERROR LOG message carrying the stack. The "
-    "closing summary no longer has one (run.py catches AirbyteTracedException since eb069fc). Fix: add a "
-    "logging.Filter to the 'airbyte' logger (in run() or SourceCentra.__init__) that sets record.exc_info = None "
-    "when record.exc_info[1] is a CentraError, whose message already says everything.")
-NOT_JSON_STATE = (
-    "BUG (CDK before our code) airbyte_cdk Source.read_state: a --state file that is not JSON, or a JSON object "
-    "that is not a list of Airbyte state messages, fails with 'Something went wrong in the connector' / "
-    "'Schema validation failed' (system_error, stack trace). Fix: override SourceCentra.read_state(state_path) "
-    "to catch these errors and raise ConfigError(\"The saved state is not valid JSON / not Airbyte state "
-    "messages ... Reset the connection's state in Airbyte, or restore the state the connector last emitted.\")")
-
-
 @pytest.fixture(scope="module")
 def odd():
     with scenarios.OddServer() as url:
@@ -38,19 +23,16 @@ def fake():
 
 
 CASES = scenarios.BAD_INPUT
-UNCLEAR = {"state-not-json", "state-foreign-object"}  # rejected by the CDK before our code runs
-STREAM_FAILS = {"state-foreign-stream-state", "endpoint-html", "endpoint-not-graphql-json"}
 
 
 def _read(case, fake, odd):
     return scenarios.bad_input_read(case, fake, odd)
 
 
-def _params(cases, xfail=(), reason=""):
-    return [pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=reason)) if c in xfail else c for c in cases]
-
-
-@pytest.mark.parametrize("case", _params(CASES, UNCLEAR, NOT_JSON_STATE))
+# Regression: until SourceCentra.read_state caught them, a --state file that is not JSON, or a JSON object that
+# is not a list of Airbyte state messages, failed inside the CDK with "Something went wrong in the connector" /
+# "Schema validation failed" (system_error, with a stack trace).
+@pytest.mark.parametrize("case", list(CASES))
 def test_given_bad_input_when_read_then_clear_config_error_and_non_zero_exit(case, fake, odd):
     result = _read(case, fake, odd)
 
@@ -63,9 +45,10 @@ def test_given_bad_input_when_read_then_clear_config_error_and_non_zero_exit(cas
         assert phrase in first["message"], (phrase, first["message"])
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=NOT_JSON_STATE)) if c in UNCLEAR
-                                  else pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=STREAM_ERROR_TRACEBACK))
-                                  if c in STREAM_FAILS else c for c in CASES])
+# Regression: until run.py caught AirbyteTracedException (eb069fc) and filtered exc_info of CentraErrors out of
+# the CDK's logger.exception('Encountered an exception while reading stream ...'), every failed read printed
+# Python tracebacks (FATAL and ERROR LOG messages, stack_trace in the TRACE).
+@pytest.mark.parametrize("case", list(CASES))
 def test_given_bad_input_when_read_then_no_python_traceback(case, fake, odd):
     result = _read(case, fake, odd)
     assert result.exit_code != 0

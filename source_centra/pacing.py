@@ -69,7 +69,9 @@ class Pacer:
                 self.budgets = budgets
 
     def _spent(self, now: float, seconds: float, kind: str) -> float:
-        horizon = now - seconds - _SAFETY_SECONDS
+        """What we sent that Centra's `usedQuota` for this window still counts (sent within the last
+        `seconds`, less the safety margin: counting more would understate others' use)."""
+        horizon = now - seconds + _SAFETY_SECONDS
         rows = [row for row in self._sent if row[0] >= horizon]
         return float(len(rows)) if kind == "REQUEST_COUNT" else float(sum(row[1] for row in rows))
 

@@ -1,3 +1,4 @@
+import logging
 import sys
 from typing import Any, Mapping
 
@@ -7,6 +8,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 import orjson
 
 from source_centra.config import Config
+from source_centra.errors import CentraError
 from source_centra.source import SourceCentra
 
 
@@ -20,8 +22,22 @@ class CentraEntrypoint(AirbyteEntrypoint):
         AirbyteEntrypoint.validate_connection(source_spec, config)
 
 
+class _KnownFailureFilter(logging.Filter):
+    """Our classified failures (CentraError) carry their full explanation in the TRACE message; the
+    CDK's `logger.exception` on a failed stream would add a Python traceback to the logs. Drop it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], CentraError):
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
 def run() -> None:
     entrypoint = CentraEntrypoint(SourceCentra())
+    known = _KnownFailureFilter()
+    for logger in (logging.getLogger(), logging.getLogger("airbyte")):
+        for handler in logger.handlers:
+            handler.addFilter(known)
     parsed = entrypoint.parse_args(sys.argv[1:])
     try:
         with PRINT_BUFFER:

@@ -24,6 +24,17 @@ class SourceCentra(AbstractSource):
             raise ConfigError(" | ".join(problems))
         return True, None
 
+    @classmethod
+    def read_state(cls, state_path: str):
+        """Airbyte's state file, with a clear error instead of a traceback when it is not valid."""
+        try:
+            return super().read_state(state_path)
+        except Exception as error:  # JSON errors, wrong shapes, ValueError from the CDK's parser
+            raise ConfigError(
+                f"The state file given to this sync is not valid Airbyte state ({type(error).__name__}: "
+                f"{str(error)[:200]}). Reset (clear) the connection's state in Airbyte so the next sync starts "
+                "from the start date, or pass the state messages the connector last emitted.") from None
+
     def streams(self, config: Mapping[str, Any]) -> List[Stream]:
         context = SyncContext(Config.from_mapping(config))
         self._context = context

@@ -45,6 +45,7 @@ class CentraStream(Stream, CheckpointMixin):
         self._document: str | None = None  # the query, pruned of fields behind missing optional permissions
         self._extras: dict | None = None  # per-sync facts for the record function (base_currency)
         self._estimates: dict[str, int] = {}
+        self._schema: Mapping[str, Any] | None = None
         self._nodes = 0
         self._records = 0
 
@@ -77,7 +78,10 @@ class CentraStream(Stream, CheckpointMixin):
         return self.context.config.page_size if self.spec.cursor_field else None
 
     def get_json_schema(self) -> Mapping[str, Any]:
-        return load_schema(self.spec.name)
+        # the CDK asks once per record: parse the schema file once per stream
+        if self._schema is None:
+            self._schema = load_schema(self.spec.name)
+        return self._schema
 
     @property
     def state(self) -> MutableMapping[str, Any]:
