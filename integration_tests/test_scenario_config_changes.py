@@ -1,9 +1,6 @@
 """Scenario 6 — config changes: store_ids [1] → [1, 3] → [3]. A store added later is backfilled from
 start_date while the stores already synced are read incrementally only (no re-read of their history);
 a store left out keeps its state. Previous-version state (v0) keeps working."""
-import json
-from pathlib import Path
-
 import pytest
 
 from integration_tests import cli, scenarios

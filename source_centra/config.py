@@ -21,6 +21,7 @@ DEFAULTS = {
     "page_size": 100,
     "rate_limit_share": 0.5,
     "max_rate_limit_wait_seconds": 900,
+    "concurrency": 3,
 }
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -36,6 +37,7 @@ class Config:
     page_size: int
     rate_limit_share: float
     max_rate_limit_wait_seconds: int
+    concurrency: int
     pii_handling: str = "keep"  # personal fields: "keep" | "hash" | "drop" (privacy.py)
 
     @classmethod
@@ -140,6 +142,7 @@ _BOUNDS = {
     "page_size": (int, 1, 200, "Page size"),
     "rate_limit_share": (float, 0.05, 1.0, "Share of the API rate limit"),
     "max_rate_limit_wait_seconds": (int, 1, 86400, "Maximum wait for the rate limit (seconds)"),
+    "concurrency": (int, 1, 8, "Stores read at once"),
 }
 
 

@@ -39,6 +39,7 @@ class SyncContext:
         self._stores: list[dict] | None = None
         self._lock = threading.Lock()
         self._limits_read_at: float | None = None
+        self._limits_known = threading.Event()  # set once the first rateLimits answer configured the pacer
         self._base_currency: tuple[str | None] | None = None  # (code,) once read
         self._warned_permissions: set[str] = set()
 
@@ -58,10 +59,14 @@ class SyncContext:
             if due:
                 self._limits_read_at = now
         if not due:
+            # concurrent workers wait for the first budget instead of bursting before it is known
+            self._limits_known.wait(timeout=60)
             return
-        result = self.client.execute(load_probe("rate_limits"))
-        limits = result.data.get("rateLimits") or []
-        self.client.pacer.configure(limits)
+        try:
+            result = self.client.execute(load_probe("rate_limits"))
+            self.client.pacer.configure(result.data.get("rateLimits") or [])
+        finally:
+            self._limits_known.set()
 
     def stores(self) -> list[dict]:
         """Stores the token can see ({id, name, type}); [] when the token may not list stores."""

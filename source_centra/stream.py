@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import time
+import queue
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any, Iterable, Iterator, Mapping, MutableMapping
@@ -107,7 +109,11 @@ class CentraStream(Stream, CheckpointMixin):
             state = st.normalise(None, self.name, self.spec.cursor_field)
         windows = st.plan(state, partitions, config.start_date, timedelta(days=days), self.context.sync_start)
         backfill = self._store_backfill(state) if sync_mode == SyncMode.incremental and self.spec.store_on_record else []
-        return backfill + [window.as_slice() for window in windows]
+        slices = [window.as_slice() for window in windows]
+        if config.concurrency > 1 and len({window.partition for window in windows}) > 1:
+            # one slice holding every store's windows, read store-concurrently (see _read_partitions)
+            slices = [{"partition": "*", "windows": slices}]
+        return backfill + slices
 
     def _store_backfill(self, state: dict) -> list[dict]:
         """For a store-filtered partition: a window [start date, cursor] keeping only stores added to
@@ -128,6 +134,9 @@ class CentraStream(Stream, CheckpointMixin):
     def read_records(self, sync_mode: SyncMode, cursor_field=None, stream_slice: Mapping[str, Any] | None = None,
                      stream_state=None) -> Iterable[Any]:
         stream_slice = stream_slice or {"partition": "all", "from": None, "to": None, "resume": None}
+        if stream_slice.get("windows"):
+            yield from self._read_partitions(stream_slice["windows"])
+            return
         window = st.Window.from_slice(stream_slice) if stream_slice.get("from") else None
         partition = str(stream_slice["partition"])
         token = stream_slice.get("resume")
@@ -156,25 +165,83 @@ class CentraStream(Stream, CheckpointMixin):
             nodes, next_token, total = ahead.result()
             if next_token is not None:
                 ahead = pool.submit(self._fetch_page, partition, window, next_token)
-            if total is not None and token is None:
-                yield self._estimate(partition, window, total)
-            records = []
-            for node in nodes:
-                self._nodes += 1
-                records += [r for r in self._records_of(node) if self._keeps(r, only)]
-            self._records += len(records)
-            last = len(records) - 1
-            for index, record in enumerate(records):
-                if index == last:
-                    # Advance before the page's last record: the CDK checkpoints right after emitting a
-                    # record, so a checkpoint there already covers this page (a restart re-reads < 1 page).
-                    self._advance(window, next_token, only)
-                yield record
-            if not records:
-                self._advance(window, next_token, only)
+            yield from self._emit_page(partition, window, token, nodes, next_token, total, only)
             if next_token is None:
                 return
             token = next_token
+
+    def _read_partitions(self, slices: list[dict]) -> Iterable[Any]:
+        """Every store's windows at once: one worker per store (at most `concurrency`) fetches that
+        store's pages in order, one page ahead, into a small bounded queue; this thread emits them in
+        arrival order. Stores finish out of order, but each store's state only ever advances over its
+        own emitted pages, so any checkpoint is a valid resume point. Memory: ≤ 2 pages per worker."""
+        groups: dict[str, list[st.Window]] = {}
+        for item in slices:
+            window = st.Window.from_slice(item)
+            groups.setdefault(window.partition, []).append(window)
+        workers = min(self.context.config.concurrency, len(groups))
+        pages: queue.Queue = queue.Queue(maxsize=2 * workers)
+        stop = threading.Event()
+
+        def put(item) -> None:
+            while not stop.is_set():
+                try:
+                    pages.put(item, timeout=0.2)
+                    return
+                except queue.Full:
+                    continue
+
+        def fetch_store(windows: list[st.Window]) -> None:
+            try:
+                for window in windows:
+                    token = window.resume
+                    while not stop.is_set():
+                        nodes, next_token, total = self._fetch_page(window.partition, window, token)
+                        put((window, token, nodes, next_token, total))
+                        if next_token is None:
+                            break
+                        token = next_token
+            except BaseException as error:  # handed to the emitting thread, which raises it
+                put(error)
+            finally:
+                put(None)
+
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"centra-{self.name}")
+        try:
+            for windows in groups.values():
+                pool.submit(fetch_store, windows)
+            running = len(groups)
+            while running:
+                item = pages.get()
+                if item is None:
+                    running -= 1
+                elif isinstance(item, BaseException):
+                    raise item
+                else:
+                    window, token, nodes, next_token, total = item
+                    yield from self._emit_page(window.partition, window, token, nodes, next_token, total, None)
+        finally:
+            stop.set()
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _emit_page(self, partition: str, window, token: Any, nodes: list, next_token: Any, total: int | None,
+                   only: set | None) -> Iterable[Any]:
+        if total is not None and token is None:
+            yield self._estimate(partition, window, total)
+        records = []
+        for node in nodes:
+            self._nodes += 1
+            records += [r for r in self._records_of(node) if self._keeps(r, only)]
+        self._records += len(records)
+        last = len(records) - 1
+        for index, record in enumerate(records):
+            if index == last:
+                # Advance before the page's last record: the CDK checkpoints right after emitting a
+                # record, so a checkpoint there already covers this page (a restart re-reads < 1 page).
+                self._advance(window, next_token, only)
+            yield record
+        if not records:
+            self._advance(window, next_token, only)
 
     def _keeps(self, record: Mapping, only: set | None) -> bool:
         if self.spec.by_store or "store_id" not in record:
