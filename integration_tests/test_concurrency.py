@@ -12,10 +12,13 @@ def test_given_latency_when_stores_read_concurrently_then_faster_and_same_record
     assert one.exit_code == three.exit_code == 0, three.stderr[-2000:]
     assert sorted(record_keys(one.records["orders"], "orders")) == sorted(record_keys(three.records["orders"], "orders"))
     assert set(record_keys(three.records["orders"], "orders")) == keys(fake, "orders")
-    stores = [r["store_id"] for r in three.records["orders"]]
-    first_of_last_store = min(i for i, s in enumerate(stores) if s == stores[-1])
-    assert len(set(stores[:first_of_last_store + 1])) > 1 and first_of_last_store < len(stores) / 2, "stores not interleaved"
-    assert three.seconds < one.seconds * 0.8, (one.seconds, three.seconds)
+    def switches(run):
+        stores = [r["store_id"] for r in run.records["orders"]]
+        return sum(1 for a, b in zip(stores, stores[1:]) if a != b)
+
+    assert switches(one) == 2  # three stores one after another
+    assert switches(three) > 4, "stores were not read concurrently"
+    assert three.seconds < one.seconds * 0.85, (one.seconds, three.seconds)
 
 
 def test_given_kill_during_concurrent_read_then_every_checkpoint_resumes_without_loss(fake_centra_factory):

@@ -4,7 +4,8 @@ from __future__ import annotations
 import logging
 from typing import Any, Iterator, List, Mapping, MutableMapping, Tuple
 
-from airbyte_cdk.models import AirbyteMessage, ConfiguredAirbyteCatalog
+from airbyte_cdk.models import AirbyteMessage, ConfiguredAirbyteCatalog, FailureType, Type
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from airbyte_cdk.sources import AbstractSource
 from airbyte_cdk.sources.streams import Stream
 
@@ -43,8 +44,19 @@ class SourceCentra(AbstractSource):
     def read(self, logger: logging.Logger, config: Mapping[str, Any], catalog: ConfiguredAirbyteCatalog,
              state: Any = None) -> Iterator[AirbyteMessage]:
         self._context = None
+        stream_failures: set = set()
         try:
-            yield from super().read(logger, config, catalog, state)
+            for message in super().read(logger, config, catalog, state):
+                if message.type == Type.TRACE and message.trace.error is not None:
+                    stream_failures.add(message.trace.error.failure_type)
+                yield message
+        except AirbyteTracedException as error:
+            # The CDK closes a failed sync with a config_error whatever the streams failed with; when
+            # every stream failure was transient (rate limit exhausted, Centra down), say so.
+            if stream_failures == {FailureType.transient_error} and error.failure_type == FailureType.config_error:
+                raise AirbyteTracedException(message=error.message, internal_message=error.internal_message,
+                                             failure_type=FailureType.transient_error) from None
+            raise
         finally:
             context = getattr(self, "_context", None)
             if context is not None:
