@@ -10,7 +10,8 @@ import logging
 import time
 import queue
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Iterable, Iterator, Mapping, MutableMapping
 
@@ -111,7 +112,7 @@ class CentraStream(Stream, CheckpointMixin):
         backfill = self._store_backfill(state) if sync_mode == SyncMode.incremental and self.spec.store_on_record else []
         slices = [window.as_slice() for window in windows]
         if config.concurrency > 1 and len({window.partition for window in windows}) > 1:
-            # one slice holding every store's windows, read store-concurrently (see _read_partitions)
+            # one slice holding every store's windows, read store-concurrently (see _read_jobs)
             slices = [{"partition": "*", "windows": slices}]
         return backfill + slices
 
@@ -134,22 +135,7 @@ class CentraStream(Stream, CheckpointMixin):
     def read_records(self, sync_mode: SyncMode, cursor_field=None, stream_slice: Mapping[str, Any] | None = None,
                      stream_state=None) -> Iterable[Any]:
         stream_slice = stream_slice or {"partition": "all", "from": None, "to": None, "resume": None}
-        if stream_slice.get("windows"):
-            yield from self._read_partitions(stream_slice["windows"])
-            return
-        window = st.Window.from_slice(stream_slice) if stream_slice.get("from") else None
-        partition = str(stream_slice["partition"])
-        token = stream_slice.get("resume")
-        # One page ahead: page N+1 is requested (by one worker thread) as soon as page N's cursor is
-        # known, while page N's records are built and emitted. Still one request in flight per stream,
-        # at most two pages in memory; state only ever advances over emitted pages.
-        only = set(stream_slice["only_stores"]) if stream_slice.get("only_stores") is not None else None
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"centra-{self.name}")
-        try:
-            yield from self._emit_pages(pool.submit(self._fetch_page, partition, window, token), pool, partition, window,
-                                        token, only)
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+        yield from self._read_jobs([_Job.of(item) for item in stream_slice.get("windows") or [stream_slice]])
 
     def _fetch_page(self, partition: str, window: "st.Window | None", token: Any) -> tuple[list, Any, int | None]:
         self.context.pace()
@@ -159,27 +145,15 @@ class CentraStream(Stream, CheckpointMixin):
             raise CentraError(f"Centra returned no data for stream '{self.name}' (partition {partition}).")
         return self._unpack(page, token)
 
-    def _emit_pages(self, ahead: Future, pool: ThreadPoolExecutor, partition: str, window, token: Any,
-                    only: set | None = None) -> Iterable[Any]:
-        while True:
-            nodes, next_token, total = ahead.result()
-            if next_token is not None:
-                ahead = pool.submit(self._fetch_page, partition, window, next_token)
-            yield from self._emit_page(partition, window, token, nodes, next_token, total, only)
-            if next_token is None:
-                return
-            token = next_token
-
-    def _read_partitions(self, slices: list[dict]) -> Iterable[Any]:
-        """Every store's windows at once: one worker per store (at most `concurrency`) fetches that
-        store's pages in order, one page ahead, into a small bounded queue; this thread emits them in
+    def _read_jobs(self, jobs: list["_Job"]) -> Iterable[Any]:
+        """Pages of every job: one worker per store (at most `concurrency`) fetches that store's pages
+        in order into a small bounded queue, requesting page N+1 while page N is emitted here in
         arrival order. Stores finish out of order, but each store's state only ever advances over its
-        own emitted pages, so any checkpoint is a valid resume point. Memory: ≤ 2 pages per worker."""
-        groups: dict[str, list[st.Window]] = {}
-        for item in slices:
-            window = st.Window.from_slice(item)
-            groups.setdefault(window.partition, []).append(window)
-        workers = min(self.context.config.concurrency, len(groups))
+        own emitted pages, so any checkpoint is a valid resume point. Memory: a few pages per worker."""
+        groups: dict[str, list[_Job]] = {}
+        for job in jobs:
+            groups.setdefault(job.partition, []).append(job)
+        workers = max(1, min(self.context.config.concurrency, len(groups)))
         pages: queue.Queue = queue.Queue(maxsize=2 * workers)
         stop = threading.Event()
 
@@ -191,13 +165,13 @@ class CentraStream(Stream, CheckpointMixin):
                 except queue.Full:
                     continue
 
-        def fetch_store(windows: list[st.Window]) -> None:
+        def fetch_store(store_jobs: list[_Job]) -> None:
             try:
-                for window in windows:
-                    token = window.resume
+                for job in store_jobs:
+                    token = job.resume
                     while not stop.is_set():
-                        nodes, next_token, total = self._fetch_page(window.partition, window, token)
-                        put((window, token, nodes, next_token, total))
+                        nodes, next_token, total = self._fetch_page(job.partition, job.window, token)
+                        put((job, token, nodes, next_token, total))
                         if next_token is None:
                             break
                         token = next_token
@@ -208,8 +182,8 @@ class CentraStream(Stream, CheckpointMixin):
 
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"centra-{self.name}")
         try:
-            for windows in groups.values():
-                pool.submit(fetch_store, windows)
+            for store_jobs in groups.values():
+                pool.submit(fetch_store, store_jobs)
             running = len(groups)
             while running:
                 item = pages.get()
@@ -218,8 +192,8 @@ class CentraStream(Stream, CheckpointMixin):
                 elif isinstance(item, BaseException):
                     raise item
                 else:
-                    window, token, nodes, next_token, total = item
-                    yield from self._emit_page(window.partition, window, token, nodes, next_token, total, None)
+                    job, token, nodes, next_token, total = item
+                    yield from self._emit_page(job.partition, job.window, token, nodes, next_token, total, job.only)
         finally:
             stop.set()
             pool.shutdown(wait=True, cancel_futures=True)
@@ -315,3 +289,19 @@ class CentraStream(Stream, CheckpointMixin):
         return AirbyteMessage(type=Type.TRACE, trace=AirbyteTraceMessage(
             type=TraceType.ESTIMATE, emitted_at=time.time() * 1000,
             estimate=AirbyteEstimateTraceMessage(name=self.name, type=EstimateType.STREAM, row_estimate=rows)))
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One slice's work: a partition, its window (None for full-refresh lists), where to resume, and
+    for a store backfill window the only stores to keep."""
+    partition: str
+    window: "st.Window | None"
+    resume: Any
+    only: frozenset | None
+
+    @classmethod
+    def of(cls, item: Mapping[str, Any]) -> "_Job":
+        window = st.Window.from_slice(item) if item.get("from") else None
+        only = frozenset(item["only_stores"]) if item.get("only_stores") is not None else None
+        return cls(str(item["partition"]), window, item.get("resume"), only)
