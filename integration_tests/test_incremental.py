@@ -105,3 +105,26 @@ def test_given_previous_version_state_then_it_still_works(fake_centra_factory):
     assert set(record_keys(result.records["order_items"], "order_items")) == expected
     [final] = result.last_state_messages()
     assert final["stream"]["stream_state"]["state_version"] == 1
+
+
+def test_given_old_return_completed_then_next_sync_brings_its_new_status(fake_centra_factory):
+    """A return created long before the returns lookback: its completion still arrives, because the
+    returns streams also re-read the returns of orders updated since the last sync."""
+    fake = fake_centra_factory(orders=200, seed=16)
+    config = cli.config_for(fake, lookback_window_days=0, returns_lookback_days=0)
+    catalog = cli.catalog(["returns", "return_items"])
+    first = cli.run("read", config, catalog)
+    assert first.exit_code == 0, first.stderr[-2000:]
+    pending = [r for r in fake.data.returns() if r["return_status"] != "COMPLETED"]
+    assert pending, "the fake has no pending return"
+    old = min(pending, key=lambda r: r["created_at"])
+    time.sleep(1.1)
+    fake.data.complete_return(old["id"])
+    second = cli.run("read", config, catalog, state=first.last_state_messages())
+    assert second.exit_code == 0, second.stderr[-2000:]
+    returns = {r["id"]: r for r in second.records["returns"]}
+    assert returns[old["id"]]["return_status"] == "COMPLETED"
+    assert {r["return_id"] for r in second.records["return_items"]} >= {old["id"]}
+    merged = union(first, second)
+    for ret in fake.data.returns():
+        assert merged["returns"][ret["id"]]["return_status"] == ret["return_status"]

@@ -28,7 +28,7 @@ from airbyte_cdk.sources.streams import CheckpointMixin, Stream
 
 from source_centra import privacy
 from source_centra import state as st
-from source_centra.context import SyncContext
+from source_centra.context import SyncContext, load_probe
 from source_centra.errors import CentraError
 from source_centra.queries import load
 from source_centra.queries.prune import prune
@@ -110,11 +110,43 @@ class CentraStream(Stream, CheckpointMixin):
             state = st.normalise(None, self.name, self.spec.cursor_field)
         windows = st.plan(state, partitions, config.start_date, timedelta(days=days), self.context.sync_start)
         backfill = self._store_backfill(state) if sync_mode == SyncMode.incremental and self.spec.store_on_record else []
+        if sync_mode == SyncMode.incremental and self.spec.lookback == "returns":
+            backfill += self._updated_order_slices(state, partitions)
         slices = [window.as_slice() for window in windows]
         if config.concurrency > 1 and len({window.partition for window in windows}) > 1:
             # one slice holding every store's windows, read store-concurrently (see _read_jobs)
             slices = [{"partition": "*", "windows": slices}]
         return backfill + slices
+
+    def _updated_order_slices(self, state: dict, partitions: list[str]) -> list[dict]:
+        """Returns have no updatedAt: besides re-reading `returns_lookback_days` of createdAt, re-read
+        the returns of orders updated since the cursor (less the updates lookback) — completing or
+        changing a return updates its order. Runs before the windows, so the cursor moves only after."""
+        days = timedelta(days=self.context.config.lookback_window_days)
+        slices = []
+        for partition in partitions:
+            entry = state["partitions"].get(partition) or {}
+            if entry.get("cursor"):
+                start = st.parse_time(entry["cursor"]) - days
+                slices.append({"partition": partition, "updated_orders": {"from": st.iso(start), "to": st.iso(self.context.sync_start)}})
+        return slices
+
+    def _read_returns_of_updated_orders(self, partition: str, span: Mapping[str, str]) -> Iterable[Any]:
+        where: dict[str, Any] = {"updatedAt": dict(span)}
+        if partition != "all":
+            where["storeId"] = [int(partition)]
+        after = None
+        while True:
+            self.context.pace()
+            page = self.context.client.execute(load_probe("updated_order_ids"),
+                                               {"where": where, "first": 200, "after": after}).data.get("result") or {}
+            ids = [edge["node"]["id"] for edge in page.get("edges") or []]
+            for start in range(0, len(ids), 100):
+                yield from self._read_jobs([_Job(partition, None, None, None, {"orderId": ids[start:start + 100]})])
+            info = page.get("pageInfo") or {}
+            if not (info.get("hasNextPage") and ids):
+                return
+            after = info.get("endCursor")
 
     def _store_backfill(self, state: dict) -> list[dict]:
         """For a store-filtered partition: a window [start date, cursor] keeping only stores added to
@@ -135,11 +167,18 @@ class CentraStream(Stream, CheckpointMixin):
     def read_records(self, sync_mode: SyncMode, cursor_field=None, stream_slice: Mapping[str, Any] | None = None,
                      stream_state=None) -> Iterable[Any]:
         stream_slice = stream_slice or {"partition": "all", "from": None, "to": None, "resume": None}
+        if stream_slice.get("updated_orders"):
+            yield from self._read_returns_of_updated_orders(str(stream_slice["partition"]), stream_slice["updated_orders"])
+            return
         yield from self._read_jobs([_Job.of(item) for item in stream_slice.get("windows") or [stream_slice]])
 
-    def _fetch_page(self, partition: str, window: "st.Window | None", token: Any) -> tuple[list, Any, int | None]:
+    def _fetch_page(self, partition: str, window: "st.Window | None", token: Any,
+                    extra_where: Mapping[str, Any] | None = None) -> tuple[list, Any, int | None]:
         self.context.pace()
-        result = self._execute(self._variables(partition, window, token))
+        variables = self._variables(partition, window, token)
+        if extra_where:
+            variables["where"] = {**(variables["where"] or {}), **extra_where}
+        result = self._execute(variables)
         page = result.data.get("result")
         if page is None:
             raise CentraError(f"Centra returned no data for stream '{self.name}' (partition {partition}).")
@@ -170,7 +209,7 @@ class CentraStream(Stream, CheckpointMixin):
                 for job in store_jobs:
                     token = job.resume
                     while not stop.is_set():
-                        nodes, next_token, total = self._fetch_page(job.partition, job.window, token)
+                        nodes, next_token, total = self._fetch_page(job.partition, job.window, token, job.extra_where)
                         put((job, token, nodes, next_token, total))
                         if next_token is None:
                             break
@@ -299,6 +338,7 @@ class _Job:
     window: "st.Window | None"
     resume: Any
     only: frozenset | None
+    extra_where: Mapping[str, Any] | None = None  # e.g. {"orderId": [...]} for returns of updated orders
 
     @classmethod
     def of(cls, item: Mapping[str, Any]) -> "_Job":

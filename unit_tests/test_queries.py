@@ -402,3 +402,13 @@ def assert_shape(value: Any, selection_sets: list[SelectionSetNode], parent: Gra
             assert not isinstance(value[key], (dict, list)), f"{path}.{key}"
         else:
             assert_shape(value[key], [n.selection_set for n in field_nodes], named, fragments, f"{path}.{key}")
+
+
+@pytest.mark.parametrize("name", ["rate_limits", "stores", "permissions", "base_currency", "updated_order_ids"])
+def test_given_probe_document_then_it_validates_against_the_fake_schema(name) -> None:
+    from graphql import build_schema, parse, validate
+
+    from source_centra.context import load_probe
+
+    schema = build_schema((Path(__file__).resolve().parent.parent / "fake_centra" / "schema.graphql").read_text())
+    assert validate(schema, parse(load_probe(name))) == []
