@@ -23,7 +23,7 @@ class Sleeps(list):
 
 def make_client(max_wait=900, max_retries=3):
     sleeps = Sleeps()
-    config = Config.from_mapping({"endpoint_url": URL, "api_token": TOKEN, "max_rate_limit_wait_seconds": max_wait})
+    config = Config.from_mapping({"endpoint_url": URL, "max_rate_limit_wait_seconds": max_wait, "api_token": TOKEN})
     client = CentraClient(config, max_retries=max_retries, sleep=sleeps, pacer=Pacer(share=1.0, sleep=sleeps))
     return client, sleeps
 
