@@ -13,9 +13,8 @@ import pytest
 from .fake import FakeCentra
 
 
-@pytest.fixture
-def fake_centra_factory() -> Iterator[Callable[..., FakeCentra]]:
-    """``factory(**FakeCentra kwargs) -> started FakeCentra``; all are stopped at teardown."""
+def _started_fakes() -> Iterator[Callable[..., FakeCentra]]:
+    """``factory(**FakeCentra kwargs) -> started FakeCentra``; all are stopped when this ends."""
     started: list[FakeCentra] = []
 
     def factory(**kwargs: Any) -> FakeCentra:
@@ -27,6 +26,18 @@ def fake_centra_factory() -> Iterator[Callable[..., FakeCentra]]:
     yield factory
     for fake in started:
         fake.stop()
+
+
+@pytest.fixture
+def fake_centra_factory() -> Iterator[Callable[..., FakeCentra]]:
+    """``factory(**FakeCentra kwargs) -> started FakeCentra``; all are stopped at teardown."""
+    yield from _started_fakes()
+
+
+@pytest.fixture(scope="module")
+def fake_centra_factory_module() -> Iterator[Callable[..., FakeCentra]]:
+    """The same factory for fakes shared by one test module's tests."""
+    yield from _started_fakes()
 
 
 @pytest.fixture

@@ -104,23 +104,6 @@ def crowded(fake_centra_factory_module):
     return _sync(fake, "240, other integration 40 req/10 s")
 
 
-@pytest.fixture(scope="module")
-def fake_centra_factory_module():
-    from fake_centra import FakeCentra
-
-    started = []
-
-    def factory(**kwargs):
-        fake = FakeCentra(**kwargs)
-        fake.start()
-        started.append(fake)
-        return fake
-
-    yield factory
-    for fake in started:
-        fake.stop()
-
-
 def test_given_default_quota_and_latency_when_alone_then_no_429(alone):
     assert alone["throttled_429"] == 0, alone
     assert alone["busy_seconds"] >= 30, f"the sync must span >= 30 s to test pacing: {alone}"

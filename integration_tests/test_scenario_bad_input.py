@@ -13,13 +13,8 @@ def odd():
 
 
 @pytest.fixture(scope="module")
-def fake():
-    from fake_centra import FakeCentra
-
-    fake = FakeCentra(orders=30, seed=32)
-    fake.start()
-    yield fake
-    fake.stop()
+def fake(fake_centra_factory_module):
+    return fake_centra_factory_module(orders=30, seed=32)
 
 
 CASES = scenarios.BAD_INPUT
