@@ -29,9 +29,8 @@ from airbyte_cdk.sources.streams import CheckpointMixin, Stream
 from source_centra import privacy
 from source_centra import state as st
 from source_centra.context import SyncContext, load_probe
-from source_centra.errors import CentraError
-from source_centra.queries import load
-from source_centra.queries.prune import prune
+from source_centra.convert import to_utc
+from source_centra.errors import CentraError, ConfigError
 from source_centra.records import RECORD_FUNCTIONS
 from source_centra.schemas import load_schema
 from source_centra.streams import StreamSpec
@@ -45,7 +44,6 @@ class CentraStream(Stream, CheckpointMixin):
         self.context = context
         self._state: dict = st.normalise(None, spec.name, spec.cursor_field)
         self._to_records = RECORD_FUNCTIONS[spec.name]
-        self._document: str | None = None  # the query, pruned of fields behind missing optional permissions
         self._extras: dict | None = None  # per-sync facts for the record function (base_currency)
         self._estimates: dict[str, int] = {}
         self._schema: Mapping[str, Any] | None = None
@@ -78,7 +76,12 @@ class CentraStream(Stream, CheckpointMixin):
     @property
     def state_checkpoint_interval(self) -> int | None:
         # State only ever points at fully emitted pages, so a checkpoint at any record is safe.
-        return self.context.config.page_size if self.spec.cursor_field else None
+        return self.page_size if self.spec.cursor_field else None
+
+    @property
+    def page_size(self) -> int:
+        """The configured page size, capped where the stream's nested lists make a page costly."""
+        return min(self.context.config.page_size, self.spec.max_page_size or self.context.config.page_size)
 
     def get_json_schema(self) -> Mapping[str, Any]:
         # the CDK asks once per record: parse the schema file once per stream
@@ -135,11 +138,23 @@ class CentraStream(Stream, CheckpointMixin):
         where: dict[str, Any] = {"updatedAt": dict(span)}
         if partition != "all":
             where["storeId"] = [int(partition)]
+        probe = {"stream": f"{self.name} (returns of updated orders)", "document": load_probe("updated_order_ids"),
+                 "where_fields": ("updatedAt", "storeId")}
+        return_filter = self.context.live_schema().get_type("ReturnFilter")
+        try:
+            self.context.plan("probe:updated_order_ids", **probe)
+            if "orderId" not in getattr(return_filter, "fields", {}):
+                raise ConfigError("ReturnFilter.orderId")
+        except ConfigError:
+            LOGGER.warning(f"{self.name}: this Centra instance cannot list the returns of updated orders (orderConnection "
+                           "with an updatedAt filter, ReturnFilter.orderId); status changes of returns older than "
+                           "returns_lookback_days reach the destination only on a full refresh.")
+            return
         after = None
         while True:
             self.context.pace()
-            page = self.context.client.execute(load_probe("updated_order_ids"),
-                                               {"where": where, "first": 200, "after": after}).data.get("result") or {}
+            page = self.context.run("probe:updated_order_ids", {"where": where, "first": 200, "after": after},
+                                    **probe).data.get("result") or {}
             ids = [edge["node"]["id"] for edge in page.get("edges") or []]
             for start in range(0, len(ids), 100):
                 yield from self._read_jobs([_Job(partition, None, None, None, {"orderId": ids[start:start + 100]})])
@@ -175,14 +190,15 @@ class CentraStream(Stream, CheckpointMixin):
     def _fetch_page(self, partition: str, window: "st.Window | None", token: Any,
                     extra_where: Mapping[str, Any] | None = None) -> tuple[list, Any, int | None]:
         self.context.pace()
-        variables = self._variables(partition, window, token)
+        paging = self.context.plan(self.spec.query, **self.spec.plan_args()).paging
+        variables = self._variables(partition, window, token, paging)
         if extra_where:
             variables["where"] = {**(variables["where"] or {}), **extra_where}
-        result = self._execute(variables)
+        result = self.context.run(self.spec.query, variables, **self.spec.plan_args())
         page = result.data.get("result")
         if page is None:
             raise CentraError(f"Centra returned no data for stream '{self.name}' (partition {partition}).")
-        return self._unpack(page, token)
+        return self._unpack(page, token, paging, window)
 
     def _read_jobs(self, jobs: list["_Job"]) -> Iterable[Any]:
         """Pages of every job: one worker per store (at most `concurrency`) fetches that store's pages
@@ -244,7 +260,7 @@ class CentraStream(Stream, CheckpointMixin):
         records = []
         for node in nodes:
             self._nodes += 1
-            records += [r for r in self._records_of(node) if self._keeps(r, only)]
+            records += [r for r in self._records_of(node, partition) if self._keeps(r, only)]
         self._records += len(records)
         last = len(records) - 1
         for index, record in enumerate(records):
@@ -274,16 +290,10 @@ class CentraStream(Stream, CheckpointMixin):
         if next_token is None and self.spec.store_on_record:
             self._state = st.cover_stores(self._state, window.partition, stores=self.context.config.store_ids or None)
 
-    def _execute(self, variables: dict):
-        """One page. Fields behind optional permissions the token lacks come back null, are warned about
-        once per sync (SyncContext.execute) and are pruned from this stream's later pages."""
-        document = self._document or load(self.spec.query)
-        result, denied = self.context.execute(document, variables, self.spec.optional_permissions)
-        self._document = prune(document, denied)
-        return result
-
-    def _records_of(self, node: Mapping) -> list[dict]:
+    def _records_of(self, node: Mapping, partition: str = "all") -> list[dict]:
         extras = self._sync_extras()
+        if self.spec.by_store and partition != "all":
+            extras = {**extras, "store": self.context.store(partition)}
         try:
             produced = list(self._to_records(node, extras))
         except (ValueError, TypeError, KeyError) as error:
@@ -299,26 +309,31 @@ class CentraStream(Stream, CheckpointMixin):
             self._extras = {"base_currency": self.context.base_currency()} if self.spec.base_currency else {}
         return self._extras
 
-    def _variables(self, partition: str, window: "st.Window | None", token: Any) -> dict:
+    def _variables(self, partition: str, window: "st.Window | None", token: Any, paging: str) -> dict:
         where: dict[str, Any] = {}
         if self.spec.by_store and partition != "all":
             where["storeId"] = [int(partition)]
         if window is not None and self.spec.filter_field:
-            where[self.spec.filter_field] = {"from": st.iso(window.start), "to": st.iso(window.end)}
-        size = self.context.config.page_size
-        if self.spec.paging == "connection":
+            start = token["from"] if paging == "time" and token else st.iso(window.start)
+            where[self.spec.filter_field] = {"from": start, "to": st.iso(window.end)}
+        size = self.page_size
+        if paging == "connection":
             return {"where": where, "first": size, "after": token}
+        if paging == "time":
+            return {"where": where or None, "limit": size, "page": int((token or {}).get("page", 1))}
         return {"where": where or None, "limit": size, "page": int(token or 1)}
 
-    def _unpack(self, page: Any, token: Any) -> tuple[list, Any, int | None]:
-        if self.spec.paging == "connection":
+    def _unpack(self, page: Any, token: Any, paging: str, window: "st.Window | None") -> tuple[list, Any, int | None]:
+        if paging == "connection":
             nodes = [edge["node"] for edge in page.get("edges") or [] if edge.get("node") is not None]
             info = page.get("pageInfo") or {}
             more = bool(info.get("hasNextPage")) and bool(nodes)
             return nodes, (info.get("endCursor") if more else None), page.get("totalCount")
         nodes = list(page)
+        if paging == "time":
+            return time_page(nodes, token, window, self.page_size)
         number = int(token or 1)
-        return nodes, (number + 1 if len(nodes) >= self.context.config.page_size else None), None
+        return nodes, (number + 1 if len(nodes) >= self.page_size else None), None
 
     def _estimate(self, partition: str, window, total: int) -> AirbyteMessage:
         self._estimates[partition] = int(total)
@@ -345,3 +360,25 @@ class _Job:
         window = st.Window.from_slice(item) if item.get("from") else None
         only = frozenset(item["only_stores"]) if item.get("only_stores") is not None else None
         return cls(str(item["partition"]), window, item.get("resume"), only)
+
+
+def time_page(nodes: list, token: Any, window: "st.Window | None", size: int) -> tuple[list, Any, None]:
+    """One page of a list query sorted ``updatedAt`` ascending, read by advancing the window's
+    ``from`` instead of counting on page offsets (rows updated mid-sync leave the window, which would
+    shift offsets). The token ``{"from", "page", "seen"}`` is the resume point: ``from`` the last
+    ``updatedAt`` fully behind us, ``seen`` the ids already emitted at exactly ``from`` (the filter is
+    inclusive), ``page`` > 1 only while more than a page of rows share one ``updatedAt``.
+    Returns (new nodes, next token or None, no total)."""
+    token = token or {}
+    seen = set(token.get("seen") or ())
+    start = st.parse_time(token["from"]) if token.get("from") else (window.start if window else None)
+    fresh = [node for node in nodes if node["id"] not in seen]
+    if len(nodes) < size or start is None:
+        return fresh, None, None
+    times = [st.parse_time(to_utc(node["updatedAt"])) for node in nodes]
+    last = max(times)
+    if last <= start:  # the whole page shares one updatedAt: step through that tie by page
+        return fresh, {"from": st.iso(start), "page": int(token.get("page", 1)) + 1,
+                       "seen": sorted(seen | {node["id"] for node in nodes})}, None
+    at_last = sorted({node["id"] for node, moment in zip(nodes, times) if moment == last})
+    return fresh, {"from": st.iso(last), "page": 1, "seen": at_last}, None
