@@ -289,8 +289,9 @@ class _Editor:
         condition = node.type_condition.name.value if node.type_condition else parent.name
         here = f"{path}.on:{condition}"
         target = self.schema.get_type(condition)
-        if target is None:
-            self.note("type", condition, here, _requires_any(node.selection_set), self.fields_fed(here))
+        if target is None:  # no such objects on this instance: their fields stay null where they would occur
+            self.note("type", condition, here, _requires_any(node.selection_set), self.fields_fed(here),
+                      "no such objects here")
             return None
         if not _can_occur(self.schema, parent, target):
             self.note("type", condition, here, _requires_any(node.selection_set), self.fields_fed(here),

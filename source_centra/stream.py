@@ -31,6 +31,7 @@ from source_centra import state as st
 from source_centra.context import SyncContext, load_probe
 from source_centra.convert import to_utc
 from source_centra.errors import CentraError, ConfigError
+from source_centra.known_values import unknown_values
 from source_centra.records import RECORD_FUNCTIONS
 from source_centra.schemas import load_schema
 from source_centra.streams import StreamSpec
@@ -301,6 +302,13 @@ class CentraStream(Stream, CheckpointMixin):
             raise CentraError(
                 f"Centra returned a {self.name} object (id {ident}) the connector cannot read: {error}. "
                 "Please report this with the connector version; other streams are not affected.") from error
+        for record in produced:
+            for field, kind, value in unknown_values(self.name, record):
+                self.context.warn_once(
+                    ("value", self.name, field, value),
+                    f"Stream {self.name}: Centra sent a {kind} this connector version does not know: {value!r} (field "
+                    f"{field}). Records carry it as Centra sent it; check downstream filters and mappings that list "
+                    f"{kind} values.")
         return [privacy.apply(record, self.name, self.context.config.pii_handling) for record in produced]
 
     def _sync_extras(self) -> dict:
