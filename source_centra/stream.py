@@ -32,7 +32,6 @@ from source_centra.context import SyncContext, load_probe
 from source_centra.convert import to_utc
 from source_centra.errors import CentraError, ConfigError
 from source_centra.known_values import unknown_values
-from source_centra.records import RECORD_FUNCTIONS
 from source_centra.schemas import load_schema
 from source_centra.streams import StreamSpec
 
@@ -44,7 +43,7 @@ class CentraStream(Stream, CheckpointMixin):
         self.spec = spec
         self.context = context
         self._state: dict = st.normalise(None, spec.name, spec.cursor_field)
-        self._to_records = RECORD_FUNCTIONS[spec.name]
+        self._to_records = spec.to_records
         self._extras: dict | None = None  # per-sync facts for the record function (base_currency)
         self._estimates: dict[str, int] = {}
         self._schema: Mapping[str, Any] | None = None
@@ -113,8 +112,8 @@ class CentraStream(Stream, CheckpointMixin):
         else:
             state = st.normalise(None, self.name, self.spec.cursor_field)
         windows = st.plan(state, partitions, config.start_date, timedelta(days=days), self.context.sync_start)
-        backfill = self._store_backfill(state) if sync_mode == SyncMode.incremental and self.spec.store_on_record else []
-        if sync_mode == SyncMode.incremental and self.spec.lookback == "returns":
+        backfill = self._store_backfill(state) if sync_mode == SyncMode.incremental and self.spec.stores_from_records else []
+        if sync_mode == SyncMode.incremental and self.spec.reread_returns_of_updated_orders:
             backfill += self._updated_order_slices(state, partitions)
         slices = [window.as_slice() for window in windows]
         if config.concurrency > 1 and len({window.partition for window in windows}) > 1:
@@ -288,7 +287,7 @@ class CentraStream(Stream, CheckpointMixin):
                 self._state = st.cover_stores(self._state, window.partition, added=only)
             return
         self._state = st.advance(self._state, window, resume=next_token, done=next_token is None)
-        if next_token is None and self.spec.store_on_record:
+        if next_token is None and self.spec.stores_from_records:
             self._state = st.cover_stores(self._state, window.partition, stores=self.context.config.store_ids or None)
 
     def _records_of(self, node: Mapping, partition: str = "all") -> list[dict]:
