@@ -2,7 +2,8 @@
 # Create .venv and install the project with its dev (and demo) extras; idempotent and quick when
 # nothing changed. Usage: scripts/bootstrap.sh [extras]   (default: dev,demo)
 # Runtime dependencies come first from requirements.txt (poetry.lock's exact, hashed versions, as in
-# the Docker image), so tests run on what ships; the extras are then resolved around them.
+# the Docker image), so tests run on what ships; the extras are then resolved around them. The locked
+# build backend (requirements-build.txt) lets unit_tests/test_wheel.py build the wheel offline.
 # The fake Centra (fake_centra/) is not installed: it runs from the repo (scripts/fake-centra,
 # or `python -m fake_centra` from the repo root; the editable install also puts the root on the path).
 set -euo pipefail
@@ -22,10 +23,10 @@ pip_install() {  # quiet pip install that still fails loudly; drops pip's notes 
   rm -f "$log"
   return "$rc"
 }
-stamp=".venv/.installed-$(cat pyproject.toml requirements.txt | sha1sum | cut -c1-12)-${extras//,/-}"
+stamp=".venv/.installed-$(cat pyproject.toml requirements.txt requirements-build.txt | sha1sum | cut -c1-12)-${extras//,/-}"
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
-  pip_install --no-deps --require-hashes -r requirements.txt
+  pip_install --no-deps --require-hashes -r requirements.txt -r requirements-build.txt
   pip_install -e ".[${extras}]"
   .venv/bin/python -c "import source_centra, fake_centra" 2>/dev/null || { echo "install failed" >&2; exit 1; }
   rm -f .venv/.installed-*; touch "$stamp"

@@ -1,11 +1,12 @@
 """The runtime wheel ships the connector and nothing else: no fake Centra, no tests, no dev script.
 
-Built with the locked build backend (requirements-build.txt, as in the Dockerfile), installed into
-a temporary folder with pip (from PyPI or pip's cache), through poetry-core's PEP 517 hook.
+Built offline through poetry-core's PEP 517 hook, with the build backend version the Dockerfile uses
+(requirements-build.txt, which scripts/bootstrap.sh installs into the dev venv).
 """
 from __future__ import annotations
 
-import os
+import importlib.metadata
+import re
 import subprocess
 import sys
 import zipfile
@@ -18,15 +19,16 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> zipfile.ZipFile:
-    tmp = tmp_path_factory.mktemp("wheel")
-    backend, out = tmp / "backend", tmp / "dist"
-    out.mkdir()
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                    "--no-deps", "--require-hashes", "--target", str(backend),
-                    "-r", str(ROOT / "requirements-build.txt")], check=True, capture_output=True, timeout=300)
+    locked = re.search(r"(?m)^poetry-core==(\S+)", (ROOT / "requirements-build.txt").read_text()).group(1)
+    try:
+        installed = importlib.metadata.version("poetry-core")
+    except importlib.metadata.PackageNotFoundError:
+        installed = None
+    assert installed == locked, f"poetry-core {installed} in this venv, {locked} locked: run scripts/bootstrap.sh"
+    out = tmp_path_factory.mktemp("dist")
     build = "import sys, poetry.core.masonry.api as backend; print(backend.build_wheel(sys.argv[1]))"
     done = subprocess.run([sys.executable, "-c", build, str(out)], cwd=ROOT, check=True, capture_output=True,
-                          text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(backend)})
+                          text=True, timeout=120)
     [name] = [line for line in done.stdout.split() if line.endswith(".whl")]
     with zipfile.ZipFile(out / name) as archive:
         yield archive
