@@ -32,6 +32,7 @@ from source_centra.context import SyncContext, load_probe
 from source_centra.errors import CentraError
 from source_centra.queries import load
 from source_centra.queries.prune import prune
+from source_centra.rate_limit_status import RateLimitStatus
 from source_centra.records import RECORD_FUNCTIONS
 from source_centra.schemas import load_schema
 from source_centra.streams import StreamSpec
@@ -223,9 +224,15 @@ class CentraStream(Stream, CheckpointMixin):
         try:
             for store_jobs in groups.values():
                 pool.submit(fetch_store, store_jobs)
+            status = RateLimitStatus(self.name, self.context.client.waits)
             running = len(groups)
             while running:
-                item = pages.get()
+                try:
+                    item = pages.get(timeout=1)  # wakes up to report the workers' rate-limit waits
+                except queue.Empty:
+                    yield from status.messages()
+                    continue
+                yield from status.messages(page_arrived=isinstance(item, tuple))
                 if item is None:
                     running -= 1
                 elif isinstance(item, BaseException):
