@@ -9,7 +9,7 @@ a request) before the first page and every 10 s, and `usedQuota` comes from a si
 keeps exact sliding windows (and counts a request it would have refused with a 429). Pages take
 `--latency` seconds. Prints, for the old pacer (`LegacyPacer`: the sliding-window-only pacer as of
 commit 48ecc7a, kept verbatim here) and for `source_centra.pacing.Pacer`: requests per 5 minutes,
-the longest gap between requests, would-be 429s, and how long a 30-page incremental sync takes.
+the longest gap between requests, would-be 429s, and how long syncs of 30 to 5,000 pages take.
 Also imported by unit_tests/test_pacing_shape.py.
 """
 from __future__ import annotations
@@ -246,10 +246,12 @@ def report(minutes: int = 60, cost: int = 6000, share: float = 0.5, latency: flo
         lines.append(f"| {shape.name} | " + " | ".join(str(c) for c in counts)
                      + f" | {sum(counts)} | {shape.max_gap:.1f} | {shape.refused} |")
     lines += ["", "(requests per 5 minutes, pages and rateLimits reads alike)", ""]
-    for pages in (30, 250):
+    lines += ["| sync of N pages | old: minutes | new: minutes | old: longest gap s | new: longest gap s |",
+              "|---|---|---|---|---|"]
+    for pages in (30, 250, 1000, 2400, 5000):
         old = simulate(old_pacer(share), pages=pages, cost=cost, latency=latency)
         new = simulate(new_pacer(share), pages=pages, cost=cost, latency=latency)
-        lines.append(f"Incremental sync of {pages} pages: old {old.finished:.1f}s, new {new.finished:.1f}s")
+        lines.append(f"| {pages:,} | {old.finished / 60:.2f} | {new.finished / 60:.2f} | {old.max_gap:.1f} | {new.max_gap:.1f} |")
     return "\n".join(lines)
 
 
