@@ -67,6 +67,13 @@ def test_given_second_hour_then_rate_is_the_full_share_per_hour():
     counts = new.per_bucket(120)
     assert sum(counts[12:]) >= 0.98 * 2500 and min(counts[12:]) >= 200, counts
     assert new.refused == 0 and new.max_gap <= 30.0
+    # no sliding hour holds more than the share (2,500 requests), across the change of refill rate
+    times, start, most = new.times, 0, 0
+    for end, t in enumerate(times):
+        while t - times[start] >= 3600:
+            start += 1
+        most = max(most, end - start + 1)
+    assert most <= 2500, most
 
 
 @pytest.mark.parametrize("pages", [30, 60])
