@@ -32,10 +32,10 @@ from source_centra.context import SyncContext, load_probe
 from source_centra.errors import CentraError
 from source_centra.queries import load
 from source_centra.queries.prune import prune
-from source_centra.rate_limit_status import RateLimitStatus
 from source_centra.records import RECORD_FUNCTIONS
 from source_centra.schemas import load_schema
 from source_centra.streams import StreamSpec
+from source_centra.rate_limit_status import RateLimitStatus  # after the others: merges with main's import changes
 
 LOGGER = logging.getLogger("airbyte")
 
