@@ -35,7 +35,7 @@ from source_centra.queries.prune import prune
 from source_centra.records import RECORD_FUNCTIONS
 from source_centra.schemas import load_schema
 from source_centra.streams import StreamSpec
-from source_centra.rate_limit_status import RateLimitStatus  # after the others: merges with main's import changes
+from source_centra.rate_limit_status import RateLimitStatus
 
 LOGGER = logging.getLogger("airbyte")
 
