@@ -1,5 +1,7 @@
 """``fake-centra serve``: run the fake as a process.
 
+``fake-centra sdl [--schema-profile lean] [--schema-drop COORD ...]`` prints a profile's SDL.
+
 The first two lines printed are exactly ``endpoint: <url>`` and ``token: <token>`` (then
 ``admin_secret: <secret>``), flushed, so a parent process can read them; it then serves until
 SIGINT or SIGTERM.
@@ -14,6 +16,7 @@ import threading
 import time
 
 from .fake import FakeCentra
+from .profiles import PROFILES, sdl
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,17 +39,48 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--writer-interval", type=float, default=0, help="seconds between background mutations (0: off)")
     s.add_argument("--token", default=None, help="use this full-permission token instead of a random one")
     s.add_argument("--admin-secret", default=None)
+    _schema_options(s)
+    s.add_argument("--unknown-enum", action="store_true",
+                   help="OrderStatus/PaymentHistoryEntryType gain values the connector has never seen")
+    s.add_argument("--bundle-lines", action="store_true",
+                   help="some orders get a BundleOrderLine followed by its BundleItemOrderLines")
+    d = sub.add_parser("sdl", help="print the SDL of a schema profile (comments are not kept)")
+    _schema_options(d)
+    d.add_argument("--unknown-enum", action="store_true")
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    fake = FakeCentra(orders=args.orders, seed=args.seed, latency_ms=args.latency_ms,
+def _schema_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--schema-profile", choices=sorted(PROFILES), default="full",
+                   help="full: schema.graphql; lean: without the unconfirmed coordinates (profiles.py)")
+    p.add_argument("--schema-drop", action="append", default=[], metavar="COORD",
+                   help="also remove this schema coordinate (Type, Type.field, Type.field(arg:), Enum.VALUE); repeatable")
+
+
+def _fake(args: argparse.Namespace) -> FakeCentra:
+    return FakeCentra(orders=args.orders, seed=args.seed, latency_ms=args.latency_ms,
                       fault_rate=args.fault_rate, quota_requests=args.quota_requests,
                       quota_complexity=args.quota_complexity, quota_requests_hour=args.quota_requests_hour,
                       quota_complexity_hour=args.quota_complexity_hour, retry_after=args.retry_after,
                       cache=args.cache, tie_fraction=args.tie_fraction, token=args.token,
-                      admin_secret=args.admin_secret, host=args.host, port=args.port)
+                      admin_secret=args.admin_secret, host=args.host, port=args.port,
+                      schema_profile=args.schema_profile, schema_drop=args.schema_drop,
+                      unknown_enum=args.unknown_enum, bundle_lines=args.bundle_lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "sdl":
+        try:
+            sys.stdout.write(sdl(args.schema_profile, args.schema_drop, args.unknown_enum))
+        except ValueError as exc:
+            parser.error(str(exc))
+        return 0
+    try:
+        fake = _fake(args)
+    except ValueError as exc:
+        parser.error(str(exc))
     url = fake.start()
     if args.writer_interval > 0:
         fake.start_writer(interval_s=args.writer_interval)

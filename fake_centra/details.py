@@ -10,14 +10,31 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Collection
 from datetime import datetime, timezone
 
 from . import refdata
-from .generator import NUMBER_BASE, ORDER_STATUSES, PAYMENT_TYPES, RETURN_STATUSES
+from .attributes import order_attributes
+from .generator import NUMBER_BASE, ORDER_STATUSES, PAYMENT_TYPES, RETURN_STATUSES, UNKNOWN_PAYMENT_TYPE
 from .table import Table
 
 UTC = timezone.utc
 _ID_MASK = 0x5A17C3E9
+LINES_PER_ORDER = 5  # ordinary line ids: order index * 5 + k + 1
+BUNDLE_LINE_BASE = 1_000_000_000  # bundle line ids: BUNDLE_LINE_BASE + order index * 4 + j + 1
+BUNDLE_SHARE = 0.12  # bundle_lines knob: share of orders (with at most 3 lines) that get a bundle
+
+
+def bundle_line_id(idx: int, j: int) -> int:
+    """Id of the bundle line (j = 0) or of its j-th item line of order ``idx``."""
+    return BUNDLE_LINE_BASE + idx * 4 + j + 1
+
+
+def line_order_index(line_id: int) -> int:
+    """The index of the order a line id belongs to."""
+    if line_id > BUNDLE_LINE_BASE:
+        return (line_id - BUNDLE_LINE_BASE - 1) // 4
+    return (line_id - 1) // LINES_PER_ORDER
 
 
 def order_hex_id(seed: int, idx: int) -> str:
@@ -81,8 +98,10 @@ def order_totals(order: dict) -> None:
     grand = round(line_values + shipping + handling - discounts, 2)
     qty = sum(ln["quantity"] for ln in lines)
     cancelled = sum(ln["cancelled_quantity"] for ln in lines)
+    unexpedited = sum(max(0, ln["quantity"] - ln["shipped_quantity"]) for ln in lines)
     order["totals"] = {
         "quantity": qty, "original_quantity": qty + cancelled, "cancelled_quantity": cancelled,
+        "unexpedited_quantity": unexpedited,
         "line_values": line_values, "line_values_ex_tax": line_values_ex, "shipping": shipping,
         "handling": handling, "discounts": discounts, "tax_added": 0.0, "tax_deducted": 0.0,
         "tax_included": tax_included,
@@ -109,13 +128,31 @@ def customer_record(cid: int) -> dict:
             "last_name": last, "phone_number": f"+46 70 {100000 + cid * 7 % 900000:07d}"}
 
 
-class DetailBuilder:
-    """Builds families from the column tables and the product catalog."""
+def _product_fields(p: dict, v: dict, s: dict) -> dict:
+    return {"product_id": p["id"], "product_number": p["product_number"], "product_name": p["name"],
+            "brand": p["brand"], "variant_id": v["id"], "variant_name": v["name"],
+            "size": s["description"], "size_id": s["id"], "sku": s["sku"], "ean": s["ean"]}
 
-    def __init__(self, seed: int, tables: dict[str, Table], catalog: list[dict]) -> None:
+
+class DetailBuilder:
+    """Builds families from the column tables and the product catalog.
+
+    ``products``: how many catalog entries ordinary lines draw from (bundle products, appended
+    after them, are sold only as bundle lines). ``gift_lines``: whether the profile has
+    GiftCertificateOrderLine. ``bundles``: the bundle products (bundle_lines knob), or empty.
+    ``served``: the GraphQL types of the profile (None: all), for attributes.
+    """
+
+    def __init__(self, seed: int, tables: dict[str, Table], catalog: list[dict], *,
+                 products: int | None = None, gift_lines: bool = True,
+                 bundles: list[dict] | None = None, served: Collection[str] | None = None) -> None:
         self.seed = seed
         self.t = tables
         self.catalog = catalog
+        self.products = len(catalog) if products is None else products
+        self.gift_lines = gift_lines
+        self.bundles = bundles or []
+        self.served = served
 
     # ------------------------------------------------------------------ order
     def order(self, idx: int) -> dict:
@@ -158,16 +195,18 @@ class DetailBuilder:
                 qty, cancelled = q0 - 1, 1
             else:
                 qty, cancelled = q0, 0
-            line = {"id": idx * 5 + k + 1, "quantity": qty, "cancelled_quantity": cancelled,
+            line = {"id": idx * LINES_PER_ORDER + k + 1, "quantity": qty, "cancelled_quantity": cancelled,
                     "returned_quantity": 0, "shipped_quantity": qty if shipped else 0}
-            if not wholesale and r.random() < 0.02:
+            # The draw happens in every profile; without GiftCertificateOrderLine (lean) the line
+            # becomes a product line, so only orders that had a gift certificate change.
+            if not wholesale and r.random() < 0.02 and self.gift_lines:
                 line.update(type="GiftCertificateOrderLine", discount_percent=0.0, tax_percent=0.0,
-                            product_id=None, product_number=None, product_name=None, brand=None,
+                            product_id=None, product_number="GIFTCARD", product_name="Gift certificate", brand=None,
                             variant_id=None, variant_name=None, size=None, size_id=None, sku=None,
-                            ean=None, _gift_name="Gift card")
+                            ean=None)
                 line.update(money_line(float(round(500 / base)), 0.0, 0.0, qty))
             else:
-                p = self.catalog[r.randrange(len(self.catalog))]
+                p = self.catalog[r.randrange(self.products)]
                 v = p["variants"][r.randrange(len(p["variants"]))]
                 s = v["sizes"][r.randrange(len(v["sizes"]))]
                 orig = float(round(p["_price_sek"] / base))
@@ -175,12 +214,11 @@ class DetailBuilder:
                     orig = round(orig * 0.5, 2)
                 disc = 0.0 if r.random() < 0.7 else float(r.choice((10, 15, 20, 25, 30, 50)))
                 line.update(type="ProductOrderLine", discount_percent=disc, tax_percent=tax,
-                            product_id=p["id"], product_number=p["product_number"],
-                            product_name=p["name"], brand=p["brand"], variant_id=v["id"],
-                            variant_name=v["name"], size=s["description"], size_id=s["id"],
-                            sku=s["sku"], ean=s["ean"])
+                            **_product_fields(p, v, s))
                 line.update(money_line(orig, disc, tax, qty))
             lines.append(line)
+        if self.bundles:
+            lines += self._bundle_lines(idx, status, shipped, wholesale, tax, base, len(lines))
         rate = day_rate(currency, created)
         for line in lines:
             line["_currency"], line["_rate"] = currency, rate
@@ -195,7 +233,7 @@ class DetailBuilder:
             "customer": customer, "purchase_order_number": f"PO-{number}" if wholesale else None,
             "shipping": 0.0 if wholesale or r.random() < 0.3 else float(round(59 / base, 2)),
             "handling": float(round(20 / base, 2)) if r.random() < 0.05 else 0.0,
-            "discounts": 0.0, "attributes": [{"name": "source", "value": r.choice(("web", "app", "pos"))}],
+            "discounts": 0.0, "attributes": order_attributes(self.seed, idx, wholesale, self.served),
             "lines": lines,
             "_tax_percent": tax, "_voucher_percent": voucher, "_account": account, "_buyer": buyer,
             "_country": country, "_payment_method": "Invoice" if wholesale else
@@ -206,6 +244,39 @@ class DetailBuilder:
             order["shipping"] = order["handling"] = 0.0
         order_totals(order)
         return order
+
+    def _bundle_lines(self, idx: int, status: str, shipped: bool, wholesale: bool, tax: float,
+                      base: float, ordinary: int) -> list[dict]:
+        """bundle_lines knob: a BundleOrderLine with the bundle's price, then one BundleItemOrderLine
+        per item with the same quantity and a zero price and value (so the lines still sum to
+        totals.lineValues). Own random stream: the order's other values do not move. Only orders
+        with at most 3 ordinary lines get one (a shipment numbers at most 8 lines)."""
+        rb = random.Random(self.seed * 5_000_011 + idx)
+        if ordinary > 3 or rb.random() >= BUNDLE_SHARE:
+            return []
+        bundle = self.bundles[rb.randrange(len(self.bundles))]
+        q0 = rb.choices((1, 2), (85, 15))[0]
+        qty, cancelled = (0, q0) if status == "CANCELLED" else (q0, 0)
+        orig = float(round(bundle["_price_sek"] / base))
+        if wholesale:
+            orig = round(orig * 0.5, 2)
+        disc = 0.0 if rb.random() < 0.8 else 20.0
+        bv = bundle["variants"][0]
+        head_id = bundle_line_id(idx, 0)
+        common = {"cancelled_quantity": cancelled, "returned_quantity": 0,
+                  "shipped_quantity": qty if shipped else 0, "tax_percent": tax}
+        out = [{"id": head_id, "quantity": qty, **common, "type": "BundleOrderLine",
+                "discount_percent": disc, **_product_fields(bundle, bv, bv["sizes"][0]),
+                **money_line(orig, disc, tax, qty)}]
+        for j, item in enumerate(bundle["bundle_items"], start=1):
+            p = self.catalog[item["product_id"] - 1]
+            v = next(x for x in p["variants"] if x["id"] == item["variant_id"])
+            s = next(x for x in v["sizes"] if x["id"] == item["size_id"])
+            out.append({"id": bundle_line_id(idx, j), "quantity": qty, **common,
+                        "type": "BundleItemOrderLine", "bundle_line_id": head_id,
+                        "discount_percent": 0.0, **_product_fields(p, v, s),
+                        **money_line(0.0, 0.0, tax, qty)})
+        return out
 
     # ------------------------------------------------------------------ family
     def family(self, idx: int) -> dict:
@@ -303,7 +374,7 @@ class DetailBuilder:
         entry_type = PAYMENT_TYPES[p.get("type", row)]
         ref = p.get("ref", row)
         order = fam["order"]
-        if entry_type == "CAPTURE":
+        if entry_type in ("CAPTURE", UNKNOWN_PAYMENT_TYPE):
             value = fam["shipments"][ref]["grand_total"]
         elif entry_type == "REFUND":
             value = fam["returns"][ref]["grand_total"]

@@ -12,6 +12,7 @@ from .auth import TokenRegistry
 from .engine import Engine
 from .faults import FaultInjector
 from .limits import RateLimiter
+from .profiles import sdl
 from .resolvers import build_fake_schema
 from .server import FakeHTTPServer
 from .store import FakeData
@@ -30,14 +31,28 @@ class FakeCentra:
                  quota_requests_hour: int = 5000, quota_complexity_hour: int = 30_000_000,
                  retry_after: str = "seconds", cache: bool = False, tie_fraction: float = 0.3,
                  token: str | None = None, admin_secret: str | None = None,
-                 host: str = "127.0.0.1", port: int = 0, **more: Any) -> None:
-        self.data = FakeData(orders=orders, seed=seed, tie_fraction=tie_fraction)
+                 host: str = "127.0.0.1", port: int = 0, schema_profile: str = "full",
+                 schema_drop: Iterable[str] = (), unknown_enum: bool = False,
+                 bundle_lines: bool = False, **more: Any) -> None:
+        """``schema_profile``: "full" or "lean" (``profiles.PROFILES``); ``schema_drop``: extra
+        schema coordinates removed on top of it. ``unknown_enum``: OrderStatus and
+        PaymentHistoryEntryType gain a value the connector has never seen, and some rows carry it.
+        ``bundle_lines``: some orders get a BundleOrderLine followed by its BundleItemOrderLines."""
+        if isinstance(schema_drop, str):
+            schema_drop = (schema_drop,)
+        self.schema_profile = schema_profile
+        self.schema_drop = tuple(schema_drop)
+        schema = build_fake_schema(schema_profile, self.schema_drop, unknown_enum)
+        self.schema = schema
+        self.data = FakeData(orders=orders, seed=seed, tie_fraction=tie_fraction,
+                             unknown_enum=unknown_enum, bundle_lines=bundle_lines,
+                             served_types=frozenset(schema.type_map))
         self.tokens = TokenRegistry()
         self.token = self.tokens.create(name="full access", token=token)
         self.admin_secret = admin_secret or secrets.token_hex(16)
         self.limiter = RateLimiter()
         self.fault_injector = FaultInjector(seed)
-        self.engine = Engine(build_fake_schema(), self.data, self.tokens, self.limiter, self.fault_injector)
+        self.engine = Engine(schema, self.data, self.tokens, self.limiter, self.fault_injector)
         self.host, self.port = host, port
         self.url: str | None = None
         self._server: FakeHTTPServer | None = None
@@ -106,6 +121,10 @@ class FakeCentra:
         if kwargs.get("cache") is not None:
             self.engine.cache = bool(kwargs["cache"])
             self.engine.clear_response_cache()
+
+    def sdl(self) -> str:
+        """The SDL this fake serves (its profile and drops applied; comments are not kept)."""
+        return sdl(self.schema_profile, self.schema_drop, self.data.unknown_enum)
 
     def stats(self) -> dict:
         return self.engine.stats.snapshot()

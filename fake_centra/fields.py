@@ -11,6 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from . import refdata
+from .attributes import filter_attributes, filter_elements
+from .details import line_order_index
 from .scalars import format_datetime
 
 Resolver = Callable[..., Any]
@@ -136,6 +138,12 @@ def _size_view(data: Any, size_id: int | None) -> tuple | None:
     return None
 
 
+def _attributes(get: Callable[[Any], list[dict]]) -> Resolver:
+    def resolve(o: Any, _info: Any, where: dict | None = None) -> list[dict]:
+        return filter_attributes(get(o), where)
+    return resolve
+
+
 def build_field_resolvers() -> dict[str, dict[str, Resolver]]:  # noqa: C901 - one table
     """Resolvers per type name; fields not listed use the default (dict key = field name)."""
     d = lambda info: info.context.data  # noqa: E731
@@ -144,7 +152,7 @@ def build_field_resolvers() -> dict[str, dict[str, Resolver]]:  # noqa: C901 - o
         return d(info).order_detail(d(info).order_row(o["order_id"]))
 
     def order_line(line_id: int, info: Any) -> dict | None:
-        order = d(info).order_detail((line_id - 1) // 5)
+        order = d(info).order_detail(line_order_index(line_id))
         return next((ln for ln in order["lines"] if ln["id"] == line_id), None)
 
     order = {
@@ -152,7 +160,7 @@ def build_field_resolvers() -> dict[str, dict[str, Resolver]]:  # noqa: C901 - o
         "createdAt": dt("created_at"), "updatedAt": dt("updated_at"), "orderDate": dt("order_date"),
         "otherComment": const(""), "internalComment": const(""), "isOnHold": const(False),
         "currencyBaseRate": key("currency_base_rate"),
-        "attributes": lambda o, _i: [{"type": "string", **a} for a in o["attributes"]],
+        "attributes": _attributes(lambda o: o["attributes"]),
         "billingAddress": _address("billing_address"), "shippingAddress": _address("shipping_address"),
         "country": lambda o, _i: refdata.COUNTRY_BY_CODE[o["_country"]],
         "store": lambda o, _i: STORE_OBJ[o["store_id"]],
@@ -169,6 +177,7 @@ def build_field_resolvers() -> dict[str, dict[str, Resolver]]:  # noqa: C901 - o
         "quantity": lambda o, _i: o["totals"]["quantity"],
         "originalQuantity": lambda o, _i: o["totals"]["original_quantity"],
         "cancelledQuantity": lambda o, _i: o["totals"]["cancelled_quantity"],
+        "unexpeditedQuantity": lambda o, _i: o["totals"]["unexpedited_quantity"],
         "lineValues": _totals_money("line_values", "line_values_ex_tax"),
         "handling": _totals_money("handling"), "shipping": _totals_money("shipping"),
         "discounts": _totals_money("discounts"), "taxAdded": _totals_money("tax_added"),
@@ -177,7 +186,7 @@ def build_field_resolvers() -> dict[str, dict[str, Resolver]]:  # noqa: C901 - o
     }
     line = {
         "cancelledQuantity": key("cancelled_quantity"), "returnedQuantity": key("returned_quantity"),
-        "shippedQuantity": key("shipped_quantity"), "comment": const(None),
+        "comment": const(None),
         "hasAnyDiscount": lambda o, _i: o["discount_percent"] > 0,
         "unitOriginalPrice": line_money("unit_original_price"),
         "unitPrice": line_money("unit_price", "unit_price_ex_tax"),
@@ -189,7 +198,6 @@ def build_field_resolvers() -> dict[str, dict[str, Resolver]]:  # noqa: C901 - o
         "product": lambda o, i: _product_of_line(d(i), o),
         "productVariant": lambda o, i: _variant_view(d(i), o["variant_id"]),
         "productSize": lambda o, i: _size_view(d(i), o["size_id"]),
-        "giftCertificateName": key("_gift_name"),
     }
     shipment = {
         "createdAt": dt("created_at"), "updatedAt": dt("updated_at"), "shippedAt": dt("shipped_at"),
@@ -245,15 +253,16 @@ def build_field_resolvers() -> dict[str, dict[str, Resolver]]:  # noqa: C901 - o
         "return": lambda o, i: d(i).return_detail(o["return_id"]) if o["return_id"] else None,
     }
     product = {
-        "productNumber": key("product_number"), "isBundle": const(False),
+        "productNumber": key("product_number"), "isBundle": key("is_bundle"),
         "createdAt": dt("created_at"), "updatedAt": dt("updated_at"),
-        "attributes": lambda o, _i: [{"type": "string", "name": "brand", "value": o["brand"]}],
+        "attributes": _attributes(lambda o: o["attributes"]),
         "variants": lambda o, _i: [(v, o) for v in o["variants"]],
     }
     variant = {
         "id": lambda o, _i: o[0]["id"], "name": lambda o, _i: o[0]["name"],
         "status": lambda o, _i: o[1]["status"], "variantNumber": lambda o, _i: o[0]["variant_number"],
         "updatedAt": lambda o, _i, format=None: format_datetime(o[1]["updated_at"], format),
+        "attributes": _attributes(lambda o: o[0]["attributes"]),
         "product": lambda o, _i: o[1], "productSizes": lambda o, _i: [(s, o[0], o[1]) for s in o[0]["sizes"]],
     }
     size = {
@@ -284,6 +293,15 @@ def build_field_resolvers() -> dict[str, dict[str, Resolver]]:  # noqa: C901 - o
     pricelist = {"status": const("ACTIVE"), "store": lambda o, _i: STORE_OBJ[o["store_id"]],
                  "currency": lambda o, _i: CURRENCY_OBJ[o["currency"]]}
     discount = {"date": dt("_date")}
+    attribute = {
+        "objectType": key("object_type"),
+        "elements": lambda o, _i, where=None: filter_elements(o["elements"], where),
+    }
+    attribute_type = {"isMapped": key("is_mapped"), "isMulti": key("is_multi"),
+                      "objectType": key("object_type")}
+    choice = {"isMulti": key("is_multi"), "selectedValue": key("selected_value"),
+              "selectedValueName": key("selected_value_name")}
+    image = {"mimeType": key("mime_type")}
 
     out: dict[str, dict[str, Resolver]] = {
         "OrderTotals": totals, "ReturnTotals": totals, "ShipmentLine": shipment_line,
@@ -291,10 +309,12 @@ def build_field_resolvers() -> dict[str, dict[str, Resolver]]:  # noqa: C901 - o
         "ProductVariant": variant, "ProductSize": size, "MonetaryValue": monetary,
         "Address": address, "Customer": person, "Buyer": person, "Market": market,
         "Pricelist": pricelist, "AppliedVoucherDiscount": discount, "AdminDiscount": discount,
+        "MappedAttribute": attribute, "DynamicAttribute": attribute, "AttributeType": attribute_type,
+        "AttributeChoiceElement": choice, "AttributeImageElement": image,
     }
     for name in ("DirectToConsumerOrder", "WholesaleOrder"):
         out[name] = order
-    for name in ("ProductOrderLine", "GiftCertificateOrderLine"):
+    for name in ("ProductOrderLine", "GiftCertificateOrderLine", "BundleOrderLine", "BundleItemOrderLine"):
         out[name] = line
     for name in ("DirectToConsumerShipment", "WholesaleShipment"):
         out[name] = shipment
@@ -314,4 +334,10 @@ TYPE_RESOLVERS: dict[str, Callable[..., str]] = {
     "OrderLine": lambda o, _info, _type: o["type"],
     "OrderDiscount": lambda o, _info, _type: o["_kind"],
     "AppliedVoucher": lambda o, _info, _type: o["_kind"],
+    "Attribute": lambda o, _info, _type: o["typename"],
+    "AttributeElement": lambda o, _info, _type: o["typename"],
+    "ObjectWithAttributes": lambda o, info, type_: (
+        "ProductVariant" if isinstance(o, tuple) else
+        _by_store_type("DirectToConsumerOrder", "WholesaleOrder")(o, info, type_) if "store_type" in o else
+        "Product"),
 }

@@ -13,23 +13,32 @@ grouped into "ERP import" batches of 5-200 that share one updatedAt second.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timezone
 
 import numpy as np
 
 from . import refdata
+from .attributes import product_attributes, variant_attributes
 from .table import Table
 
 EPOCH_START = int(datetime(2024, 1, 1, tzinfo=timezone.utc).timestamp())
 EPOCH_END = int(datetime(2025, 12, 31, 23, 59, 59, tzinfo=timezone.utc).timestamp())
 NUMBER_BASE = 100001  # order number = NUMBER_BASE + order index
 
-ORDER_STATUSES = ["PENDING", "CONFIRMED", "PROCESSING", "SHIPPED", "ARCHIVED", "CANCELLED"]
+# The last status / payment type exists only with the unknown_enum knob (profiles.UNKNOWN_ENUM_VALUES).
+UNKNOWN_ORDER_STATUS = "AWAITING_REVIEW"
+UNKNOWN_PAYMENT_TYPE = "BNPL_SETTLEMENT"
+ORDER_STATUSES = ["PENDING", "CONFIRMED", "PROCESSING", "SHIPPED", "ARCHIVED", "CANCELLED", UNKNOWN_ORDER_STATUS]
 ORDER_STATUS_CODE = {s: i for i, s in enumerate(ORDER_STATUSES)}
-ORDER_STATUS_WEIGHTS = [0.08, 0.10, 0.08, 0.62, 0.05, 0.07]
+ORDER_STATUS_WEIGHTS = [0.08, 0.10, 0.08, 0.62, 0.05, 0.07]  # the six known statuses
 RETURN_STATUSES = ["PENDING", "COMPLETED"]
-PAYMENT_TYPES = ["AUTH", "CAPTURE", "REFUND", "CANCEL"]
+PAYMENT_TYPES = ["AUTH", "CAPTURE", "REFUND", "CANCEL", UNKNOWN_PAYMENT_TYPE]
 PAYMENT_TYPE_CODE = {t: i for i, t in enumerate(PAYMENT_TYPES)}
+# unknown_enum: share of PENDING/CONFIRMED orders moved to AWAITING_REVIEW (about 5% of all orders),
+# and share of the captures of Klarna-paid orders that become BNPL_SETTLEMENT.
+UNKNOWN_STATUS_SHARE = 0.28
+BNPL_SHARE = 0.2
 PRODUCT_STATUSES = ["ACTIVE", "INACTIVE", "CANCELLED"]
 
 _HOUR, _DAY = 3600, 86400
@@ -49,8 +58,12 @@ def ean13(body12: int) -> str:
     return digits + str((10 - total % 10) % 10)
 
 
-def build_catalog(seed: int, count: int) -> list[dict]:
-    """Products -> variants -> sizes; SKU = productNumber + variantNumber + sizeNumber."""
+def build_catalog(seed: int, count: int, served: Collection[str] | None = None) -> list[dict]:
+    """Products -> variants -> sizes; SKU = productNumber + variantNumber + sizeNumber.
+
+    Attributes (``attributes.py``) are derived from ids and names, not drawn from the random
+    stream; ``served`` is the set of GraphQL types the schema profile has (None: all).
+    """
     rng = np.random.default_rng([seed, 2])
     products = []
     for pid in range(1, count + 1):
@@ -76,15 +89,77 @@ def build_catalog(seed: int, count: int) -> list[dict]:
                 })
             variants.append({"id": variant_id, "name": colour, "variant_number": variant_number,
                              "sizes": sizes})
-        products.append({
+        product = {
             "id": pid, "name": f"{word} {kind}", "product_number": product_number,
             "status": "ACTIVE" if rng.random() > 0.08 else "INACTIVE",
             "created_at": epoch_to_utc(created), "updated_at": epoch_to_utc(updated),
             "brand": refdata.BRANDS[int(rng.integers(len(refdata.BRANDS)))],
             "_price_sek": float(rng.choice([299, 499, 699, 899, 1299, 1699, 2499, 3499])),
-            "variants": variants,
-        })
+            "is_bundle": False, "variants": variants,
+        }
+        _add_attributes(product, served)
+        products.append(product)
     return products
+
+
+def _add_attributes(product: dict, served: Collection[str] | None) -> None:
+    product["attributes"] = product_attributes(product, served)
+    for v in product["variants"]:
+        v["attributes"] = variant_attributes(product, v, served)
+
+
+def bundle_count(products: int) -> int:
+    return max(2, products // 50)
+
+
+def build_bundles(seed: int, catalog: list[dict], served: Collection[str] | None = None) -> list[dict]:
+    """Bundle products appended after ``catalog`` (bundle_lines knob): one variant "Set" with one
+    size, and ``bundle_items``: 2-3 ``{product_id, variant_id, size_id}`` of ordinary products."""
+    rng = np.random.default_rng([seed, 3])
+    bundles = []
+    for k in range(bundle_count(len(catalog))):
+        pid = len(catalog) + k + 1
+        word = refdata.PRODUCT_WORDS[int(rng.integers(len(refdata.PRODUCT_WORDS)))]
+        created = int(rng.integers(EPOCH_START - 200 * _DAY, EPOCH_END - 30 * _DAY))
+        updated = min(EPOCH_END, created + int(rng.integers(0, 400 * _DAY)))
+        items = []
+        for _ in range(int(rng.integers(2, 4))):
+            p = catalog[int(rng.integers(len(catalog)))]
+            v = p["variants"][int(rng.integers(len(p["variants"])))]
+            sz = v["sizes"][int(rng.integers(len(v["sizes"])))]
+            items.append({"product_id": p["id"], "variant_id": v["id"], "size_id": sz["id"]})
+        variant_id = pid * 10 + 1
+        size_id = variant_id * 10 + 1
+        product_number = f"{1000 + pid}"
+        product = {
+            "id": pid, "name": f"{word} Set", "product_number": product_number, "status": "ACTIVE",
+            "created_at": epoch_to_utc(created), "updated_at": epoch_to_utc(updated),
+            "brand": refdata.BRANDS[int(rng.integers(len(refdata.BRANDS)))],
+            "_price_sek": float(rng.choice([999, 1499, 1999, 2999])), "is_bundle": True,
+            "bundle_items": items,
+            "variants": [{"id": variant_id, "name": "Set", "variant_number": "01", "sizes": [{
+                "id": size_id, "description": "One size", "size_number": "01",
+                "sku": product_number + "0101", "ean": ean13(735000000000 + size_id)}]}],
+        }
+        _add_attributes(product, served)
+        bundles.append(product)
+    return bundles
+
+
+def apply_unknown_enum(seed: int, tables: dict[str, Table]) -> None:
+    """unknown_enum knob (in place): some PENDING/CONFIRMED orders get AWAITING_REVIEW, some captures
+    of Klarna-paid direct-to-consumer orders become BNPL_SETTLEMENT. An own random stream, so every
+    other generated value stays as without the knob."""
+    rng = np.random.default_rng([seed, 5])
+    orders, payments = tables["orders"], tables["payments"]
+    status = orders.col("status")
+    moved = np.isin(status, [ORDER_STATUS_CODE["PENDING"], ORDER_STATUS_CODE["CONFIRMED"]]) & \
+        (rng.random(len(status)) < UNKNOWN_STATUS_SHARE)
+    status[moved] = ORDER_STATUS_CODE[UNKNOWN_ORDER_STATUS]
+    ptype, porder = payments.col("type"), payments.col("order")
+    klarna = (payments.col("store") != 3) & (porder % len(refdata.PAYMENT_METHODS_DTC) == 0)
+    bnpl = (ptype == PAYMENT_TYPE_CODE["CAPTURE"]) & klarna & (rng.random(len(ptype)) < BNPL_SHARE)
+    ptype[bnpl] = PAYMENT_TYPE_CODE[UNKNOWN_PAYMENT_TYPE]
 
 
 def _tie_batches(rng: np.random.Generator, updated: np.ndarray, fraction: float) -> None:

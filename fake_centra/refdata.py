@@ -6,9 +6,9 @@ from __future__ import annotations
 BASE_CURRENCY = "SEK"
 
 STORES = [
-    {"id": 1, "name": "Retail EU", "type": "DIRECT_TO_CONSUMER", "status": "ACTIVE"},
-    {"id": 2, "name": "Retail US", "type": "DIRECT_TO_CONSUMER", "status": "ACTIVE"},
-    {"id": 3, "name": "Wholesale", "type": "WHOLESALE", "status": "ACTIVE"},
+    {"id": 1, "name": "Retail EU", "type": "DIRECT_TO_CONSUMER"},
+    {"id": 2, "name": "Retail US", "type": "DIRECT_TO_CONSUMER"},
+    {"id": 3, "name": "Wholesale", "type": "WHOLESALE"},
 ]
 STORE_BY_ID = {s["id"]: s for s in STORES}
 # Share of generated orders per store (index 0 = store 1).

@@ -1,23 +1,25 @@
 """Root resolvers and schema wiring: attaches field resolvers, interface type resolvers, scalar
-coercion and the ``@requires(permission:)`` checks to the schema built from ``schema.graphql``."""
+coercion and the ``@requires(permission:)`` checks to the schema built from ``schema.graphql``
+as edited by a schema profile (``profiles.py``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from collections.abc import Iterable
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from graphql import GraphQLError, GraphQLObjectType, GraphQLSchema, build_schema, default_field_resolver
+from graphql import GraphQLError, GraphQLObjectType, GraphQLSchema, build_ast_schema, default_field_resolver
 
 from . import refdata
 from .fields import CURRENCY_OBJ, STORE_OBJ, TYPE_RESOLVERS, build_field_resolvers
+from .profiles import SCHEMA_PATH, coordinates, profile_document
 from .query import Selector, connection_slice, page_slice
 from .scalars import install_scalars
 from .store import FakeData
 
-SCHEMA_PATH = Path(__file__).with_name("schema.graphql")
+__all__ = ["SCHEMA_PATH", "build_fake_schema"]
 DEFAULT_LIMIT = 1000  # rows returned by a top-level list query without `limit`
 
 
@@ -164,10 +166,16 @@ def root_resolvers() -> dict[str, Callable]:
 # ---------------------------------------------------------------- wiring
 
 
-@lru_cache(maxsize=4)
-def build_fake_schema(path: Path = SCHEMA_PATH) -> GraphQLSchema:
-    """The executable schema (cached: resolvers keep no state, everything comes via context)."""
-    schema = build_schema(path.read_text(encoding="utf-8"))
+def build_fake_schema(schema_profile: str = "full", schema_drop: Iterable[str] = (),
+                      unknown_enum: bool = False) -> GraphQLSchema:
+    """The executable schema of a profile, minus ``schema_drop``, with the unknown enum values
+    when asked (cached: resolvers keep no state, everything comes via context)."""
+    return _build(coordinates(schema_profile, schema_drop), bool(unknown_enum))
+
+
+@lru_cache(maxsize=16)
+def _build(coords: tuple[str, ...], unknown_enum: bool) -> GraphQLSchema:
+    schema = build_ast_schema(profile_document("full", coords, unknown_enum))
     install_scalars(schema)
     per_type = build_field_resolvers()
     per_type["Query"] = root_resolvers()

@@ -13,7 +13,7 @@ import random
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +26,10 @@ from .generator import (
     ORDER_STATUS_CODE,
     PAYMENT_TYPE_CODE,
     PRODUCT_STATUSES,
+    UNKNOWN_ORDER_STATUS,
+    UNKNOWN_PAYMENT_TYPE,
+    apply_unknown_enum,
+    build_bundles,
     build_catalog,
     build_tables,
     product_count,
@@ -33,6 +37,7 @@ from .generator import (
 from .table import Table
 
 _FAMILY_CACHE = 4096
+BUNDLE_TYPES = ("BundleOrderLine", "BundleItemOrderLine")
 
 
 def _public(value: Any) -> Any:
@@ -55,19 +60,36 @@ def _epoch(at: Any) -> int:
 class FakeData:
     base_currency = refdata.BASE_CURRENCY
 
-    def __init__(self, orders: int = 500, seed: int = 7, tie_fraction: float = 0.3) -> None:
+    def __init__(self, orders: int = 500, seed: int = 7, tie_fraction: float = 0.3, *,
+                 unknown_enum: bool = False, bundle_lines: bool = False,
+                 served_types: Collection[str] | None = None) -> None:
+        """``served_types``: the GraphQL type names of the schema profile (None: the full schema).
+        The data holds no line type, attribute or element the profile lacks, so ``fake.data``
+        is exactly what the fake serves."""
         if not 1 <= orders <= 5_000_000:
             raise ValueError("orders must be between 1 and 5,000,000")
+        served = frozenset(served_types) if served_types is not None else None
+        if bundle_lines and served is not None and not set(BUNDLE_TYPES) <= served:
+            raise ValueError("bundle_lines needs the types BundleOrderLine and BundleItemOrderLine, "
+                             "which this schema profile removes")
         self.seed = seed
+        self.unknown_enum, self.bundle_lines = unknown_enum, bundle_lines
         self.lock = threading.RLock()
         self.tables = build_tables(seed, orders, tie_fraction)
-        self.catalog = build_catalog(seed, product_count(orders))
+        if unknown_enum:
+            apply_unknown_enum(seed, self.tables)
+        self.catalog = build_catalog(seed, product_count(orders), served)
+        products = len(self.catalog)
+        bundles = build_bundles(seed, self.catalog, served) if bundle_lines else []
+        self.catalog += bundles
         self.tables["products"] = Table({
             "created": np.array([int(p["created_at"].timestamp()) for p in self.catalog], np.int64),
             "updated": np.array([int(p["updated_at"].timestamp()) for p in self.catalog], np.int64),
             "status": np.array([PRODUCT_STATUSES.index(p["status"]) for p in self.catalog], np.int8),
         })
-        self.builder = DetailBuilder(seed, self.tables, self.catalog)
+        self.builder = DetailBuilder(
+            seed, self.tables, self.catalog, products=products, bundles=bundles, served=served,
+            gift_lines=served is None or "GiftCertificateOrderLine" in served)
         self._overrides: dict[int, dict] = {}
         self._cache: OrderedDict[int, dict] = OrderedDict()
         self.version = 0
@@ -136,6 +158,12 @@ class FakeData:
         self._bump("orders", *kinds)
 
     # ------------------------------------------------------------------ views
+    def unknown_enum_values(self) -> dict[str, str]:
+        """The enum values only the unknown_enum knob adds (empty without it)."""
+        if not self.unknown_enum:
+            return {}
+        return {"OrderStatus": UNKNOWN_ORDER_STATUS, "PaymentHistoryEntryType": UNKNOWN_PAYMENT_TYPE}
+
     def stores(self) -> list[dict]:
         return copy.deepcopy(refdata.STORES)
 
@@ -212,7 +240,7 @@ class FakeData:
             row = self._require_row(order_id)
             fam = self._edit(row)
             if status is not None:
-                if status not in ORDER_STATUS_CODE:
+                if status not in ORDER_STATUS_CODE or (status == UNKNOWN_ORDER_STATUS and not self.unknown_enum):
                     raise ValueError(f"unknown status {status}")
                 fam["order"]["status"] = status
                 self.tables["orders"].set("status", row, ORDER_STATUS_CODE[status])
@@ -290,6 +318,7 @@ class FakeData:
             fam["shipments"][sid] = shipment
             order["_shipment_ids"].append(sid)
             self.tables["orders"].set("ship_id", row, self.tables["orders"].get("ship_id", row) or sid)
+            order_totals(order)  # unexpedited_quantity
             if all(ln["shipped_quantity"] >= ln["quantity"] for ln in order["lines"]):
                 order["status"] = "SHIPPED"
                 self.tables["orders"].set("status", row, ORDER_STATUS_CODE["SHIPPED"])
@@ -308,6 +337,8 @@ class FakeData:
         return pid
 
     def add_payment(self, order_id: str, entry_type: str = "CAPTURE", at: Any = None) -> int:
+        if entry_type == UNKNOWN_PAYMENT_TYPE and not self.unknown_enum:
+            raise ValueError(f"entry type {entry_type} exists only with unknown_enum")
         with self.lock:
             at = _epoch(at)
             row = self._require_row(order_id)

@@ -10,7 +10,7 @@ import pytest
 from fake_client import UNLIMITED, Client
 
 from fake_centra import FakeCentra
-from fake_centra.pytest_plugin import fake_centra, fake_centra_factory  # noqa: F401
+from fake_centra.pytest_plugin import fake_centra, fake_centra_factory, fake_centra_factory_module  # noqa: F401
 
 
 @pytest.fixture

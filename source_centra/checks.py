@@ -2,41 +2,60 @@
 reported together in one message in a Centra admin's words, each with its fix.
 
 Steps: config (URL, dates, bounds) → reach the host and validate the token (`rateLimits`, needs no
-permission) → the instance's schema has everything our documents use (introspection, then each
-document validated against it) → every read permission (one probe touching all of them) →
-configured store ids are visible to the token.
+permission) → plan every stream's query against the instance's schema (one introspection; plan.py):
+a missing *required* element is a problem naming the coordinate, the streams and the record fields
+it feeds, a missing optional one a warning → every read permission (one probe touching all of
+them; a denial's ``path`` says which) → configured store ids are visible to the token.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Iterable
-
-from graphql import build_client_schema, get_introspection_query, parse, validate
 
 from source_centra.client import CentraClient
 from source_centra.config import Config
-from source_centra.context import load_probe
-from source_centra.errors import CentraError, missing_permissions, permission_label
-from source_centra.queries import load, names
+from source_centra.context import load_probe, read_live_schema
+from source_centra.errors import CentraError, category
+from source_centra.permissions import permission_for, permission_label
+from source_centra.plan import Plan, plan, response_path
+from source_centra.queries import load
 from source_centra.streams import STREAMS
 
 
+@dataclass
+class Report:
+    problems: list[str] = field(default_factory=list)  # any of these: check FAILED
+    warnings: list[str] = field(default_factory=list)  # what an instance lacks that only leaves fields null
+
+
 def run_checks(raw_config, client: CentraClient | None = None) -> list[str]:
+    return check_report(raw_config, client).problems
+
+
+def check_report(raw_config, client: CentraClient | None = None) -> Report:
+    report = Report()
     try:
         config = Config.from_mapping(raw_config)
     except CentraError as error:
-        return [error.message]
+        report.problems.append(error.message)
+        return report
     client = client or CentraClient(config, max_retries=1, backoff_base=0.5)
-    problems: list[str] = []
     try:
         client.execute(load_probe("rate_limits"))
     except CentraError as error:
-        return [_unreachable(error.message, config)]
-    problems += _schema_problems(client)
-    stores, permission_problems = _permission_problems(client)
-    problems += permission_problems
+        report.problems.append(_unreachable(error.message, config))
+        return report
+    try:
+        schema = read_live_schema(client)
+    except CentraError as error:
+        report.problems.append(f"Could not read the Centra API schema (introspection): {error.message}")
+        return report
+    _schema_report(schema, report)
+    stores, permission_problems = _permission_problems(client, schema)
+    report.problems += permission_problems
     if stores is not None:
-        problems += _store_problems(config.store_ids, stores)
-    return problems
+        report.problems += _store_problems(config.store_ids, stores)
+    return report
 
 
 def _unreachable(message: str, config: Config) -> str:
@@ -47,44 +66,69 @@ def _unreachable(message: str, config: Config) -> str:
     return message
 
 
-def _schema_problems(client: CentraClient) -> list[str]:
-    try:
-        result = client.execute(get_introspection_query(descriptions=False))
-        schema = build_client_schema(result.data)
-    except CentraError as error:
-        return [f"Could not read the Centra API schema (introspection): {error.message}"]
-    except (TypeError, KeyError, ValueError) as error:
-        return [f"Centra's schema (introspection) could not be read: {error}."]
-    missing: list[str] = []
-    for name in names():
-        for error in validate(schema, parse(load(name))):
-            text = error.message
-            if text not in missing:
-                missing.append(text)
-    if not missing:
-        return []
-    return ["This Centra instance's API lacks features the connector relies on: " + " ".join(missing)
-            + " Ask Centra support whether your instance runs an older Integration API version."]
+def _schema_report(schema, report: Report) -> None:
+    """Plan every stream's query against the live schema: what is missing, grouped by coordinate,
+    with the streams and record fields it feeds — a failure when required, else a warning."""
+    grouped: dict[tuple[bool, str, str], dict[str, list[str]]] = {}
+    details: dict[tuple[bool, str, str], str] = {}
+    for spec in STREAMS:
+        made = plan(spec.name, load(spec.query), schema, **{k: v for k, v in spec.plan_args().items() if k != "stream"})
+        for item in made.dropped:
+            key = (item.required, item.kind, item.coordinate)
+            grouped.setdefault(key, {}).setdefault(spec.name, [])
+            grouped[key][spec.name] += [f for f in item.fields if f != "*" and f not in grouped[key][spec.name]]
+            details.setdefault(key, item.detail)
+    for (required, kind, coordinate), streams in grouped.items():
+        feeds = "; ".join(f"{stream} ({', '.join(fields)})" if fields else stream for stream, fields in streams.items())
+        detail = f" ({details[(required, kind, coordinate)]})" if details[(required, kind, coordinate)] else ""
+        if required:
+            report.problems.append(
+                f"This Centra instance's API lacks {kind} {coordinate}{detail}, which the connector cannot do without for "
+                f"stream{'s' if len(streams) > 1 else ''} {feeds}. Ask Centra support whether your instance runs an older "
+                "Integration API version; other streams still sync.")
+        else:
+            nulls = f"; null in {feeds}" if any(streams.values()) else f" (streams {', '.join(streams)})"
+            report.warnings.append(f"Centra's API here lacks {kind} {coordinate}{detail}{nulls}.")
 
 
-def _permission_problems(client: CentraClient) -> tuple[list[dict] | None, list[str]]:
+def _permission_problems(client: CentraClient, schema) -> tuple[list[dict] | None, list[str]]:
+    probe = plan("check", load_probe("permissions"), schema)
     try:
-        result = client.execute(load_probe("permissions"), raise_errors=False)
+        result = client.execute(probe.document, raise_errors=False)
     except CentraError as error:
         return None, [error.message]
-    missing = missing_permissions(result.errors)
+    missing: list[str] = []
+    other = []
+    for error in result.errors:
+        if category(error) != "authorization":
+            other.append(error)
+            continue
+        permission = _denied_permission(probe, schema, error)
+        if permission not in missing:
+            missing.append(permission)
     problems = []
     if missing:
         readable = ", ".join(permission_label(p) for p in missing)
         affected = sorted({spec.name for spec in STREAMS if set(spec.permissions) & set(missing)})
+        needed = f", needed by the stream{'s' if len(affected) > 1 else ''} {', '.join(affected)}" if affected else ""
         problems.append(
-            f"The API token lacks the read permission{'s' if len(missing) > 1 else ''} {readable}, needed by the "
-            f"stream{'s' if len(affected) > 1 else ''} {', '.join(affected)}. In the Centra admin open System → API tokens, "
-            f"edit the token (or create a new one) and tick {'them' if len(missing) > 1 else 'it'}.")
-    other = [e for e in result.errors if not missing_permissions([e])]
+            f"The API token lacks the read permission{'s' if len(missing) > 1 else ''} {readable}{needed}. In the Centra "
+            f"admin open System → API tokens, edit the token (or create a new one) and tick "
+            f"{'them' if len(missing) > 1 else 'it'}.")
     if other:
         problems.append("Centra answered the permission probe with an error: " + "; ".join(str(e.get("message"))[:200] for e in other[:3]))
     return result.data.get("stores"), problems
+
+
+def _denied_permission(probe: Plan, schema, error: dict) -> str:
+    """The permission an authorization error of the probe is about, from its path (not its text)."""
+    selection = probe.selection_at(response_path(error.get("path")))
+    if selection is not None:
+        permission = permission_for(selection[1], schema)
+        if permission:
+            return permission
+        return f"access to {selection[1]}"
+    return f"a permission Centra names as: {str(error.get('message', ''))[:120]}"
 
 
 def _store_problems(configured: Iterable[int], stores: list[dict]) -> list[str]:

@@ -1,8 +1,13 @@
-"""What all streams of one sync share: config, the client, the sync's start, the store partitions.
+"""What all streams of one sync share: config, the client, the sync's start, the store partitions,
+the instance's live schema and each stream's query plan.
 
-Built by `SourceCentra.streams()` without any I/O; the first stream that needs the network
-reads the rate limits and the visible stores once, and (for money streams) the base currency.
-Optional permissions (streams.py) are tolerated here: one warning per permission per sync.
+Built by `SourceCentra.streams()` without any I/O; the first stream that needs the network reads
+the rate limits, the visible stores and the schema (one introspection per run) once. The request
+path of a stream page is: ``plan`` (once per stream per sync, plan.py) → ``run`` → one
+``client.execute``. Fields the token may not read come back null with an authorization error whose
+``path`` the plan resolves to a schema coordinate: optional ones are dropped from the plan (one
+warning), required ones end the stream with a config error naming them (permissions.py says which
+permission to tick). No error text is parsed.
 """
 from __future__ import annotations
 
@@ -10,25 +15,41 @@ import logging
 import threading
 import time
 from datetime import datetime, timezone
-
-from source_centra.client import CentraClient, GraphQLResult
-from source_centra.config import Config
-from source_centra.errors import missing_permissions
-from source_centra.errors import Action, ConfigError, authorization_denial, classify_graphql_errors, permission_label, raise_for
-from source_centra.queries.prune import prune
-from source_centra.streams import OPTIONAL_PERMISSIONS
 from functools import cache
 from importlib.resources import files
 from typing import Any, Mapping
 
+from graphql import GraphQLSchema, build_client_schema, get_introspection_query
+
+from source_centra.client import CentraClient, GraphQLResult
+from source_centra.config import Config
+from source_centra.errors import Action, CentraError, ConfigError, category, classify_graphql_errors, raise_for
+from source_centra.permissions import permission_for, permission_label
+from source_centra.plan import Plan, plan, response_path
+from source_centra.queries import load
+
 LOGGER = logging.getLogger("airbyte")
 RATE_LIMIT_REFRESH_SECONDS = 10.0
+INTROSPECTION = get_introspection_query(descriptions=False)
+PROBES_THAT_WARN = {"base_currency"}  # probes whose callers word their own warnings
 
 
 @cache
 def load_probe(name: str) -> str:
     """A check/pacing document from queries/probes/ (not a stream query)."""
     return files("source_centra.queries").joinpath("probes", f"{name}.graphql").read_text(encoding="utf-8")
+
+
+def read_live_schema(client: CentraClient) -> GraphQLSchema:
+    """The instance's schema from one introspection request; a clear error when it cannot be read."""
+    result = client.execute(INTROSPECTION)
+    try:
+        return build_client_schema(result.data)
+    except (TypeError, KeyError, ValueError, AttributeError) as error:
+        raise ConfigError(
+            f"Centra's API schema (introspection) could not be read ({type(error).__name__}). The connector needs "
+            "it to adapt its queries to this instance; ask Centra support whether introspection is enabled for "
+            "Integration API tokens.") from None
 
 
 class SyncContext:
@@ -41,7 +62,10 @@ class SyncContext:
         self._limits_read_at: float | None = None
         self._limits_known = threading.Event()  # set once the first rateLimits answer configured the pacer
         self._base_currency: tuple[str | None] | None = None  # (code,) once read
-        self._warned_permissions: set[str] = set()
+        self._warned: set[tuple] = set()
+        self._schema: GraphQLSchema | None = None
+        self._plans: dict[str, Plan] = {}
+        self._excluded: dict[str, dict[str, str]] = {}  # plan key → {document path: permission}
 
     @property
     def sync_start(self) -> datetime:
@@ -75,7 +99,7 @@ class SyncContext:
                 return self._stores
         result = self.client.execute(load_probe("stores"), raise_errors=False)
         stores = result.data.get("stores")
-        if result.errors and "Store:read" not in missing_permissions(result.errors):
+        if result.errors and not any(category(error) == "authorization" for error in result.errors):
             # a transient or other failure is not "no permission": retry / classify it like any request
             stores = self.client.execute(load_probe("stores")).data.get("stores")
         if stores is None:
@@ -84,6 +108,11 @@ class SyncContext:
         with self._lock:
             self._stores = [dict(s) for s in stores]
             return self._stores
+
+    def store(self, partition: str) -> dict:
+        """``{id, name, type}`` of a store partition (only ``id`` when the token cannot list stores)."""
+        found = next((s for s in self.stores() if str(s.get("id")) == str(partition)), None)
+        return {"id": int(partition), "name": None, "type": None, **(found or {})}
 
     def store_partitions(self) -> list[str]:
         if self.config.store_ids:
@@ -94,58 +123,114 @@ class SyncContext:
     def keeps_store(self, store_id) -> bool:
         return not self.config.store_ids or (store_id is not None and int(store_id) in self.config.store_ids)
 
-    # ---------------------------------------------------------------- optional permissions
+    # ---------------------------------------------------------------- live schema and plans
 
-    def execute(self, document: str, variables: Mapping[str, Any] | None = None,
-                optional: tuple[str, ...] = ()) -> tuple[GraphQLResult, frozenset[str]]:
-        """Run ``document``, tolerating authorization errors for the ``optional`` permissions.
-
-        Centra answers a field the token may not read with "You need X permission to access Y."
-        and null for that field only (centra-api.md §2.3). For an optional X the sync goes on: the
-        permission is warned about once per sync and Y is returned among the denied field names,
-        so the caller prunes it from later requests (queries/prune.py) and its record value is null.
-        Every other error goes through the error table as in ``client.execute``: a failure raises;
-        a transient error (internal, rate limit) re-runs the request, pruned, through the client's
-        own retry loop. If that retry meets a denial it could not see before (the transient error
-        had nulled the whole answer), the request is looked at tolerantly once more.
-        """
-        if not optional:
-            return self.client.execute(document, variables), frozenset()
-        denied: set[str] = set()
-        looks = 3
-        while True:
-            looks -= 1
-            result = self.client.execute(prune(document, denied), variables, raise_errors=False)
-            others = [error for error in result.errors if not self._tolerated(error, optional, denied)]
-            if not others:
-                return result, frozenset(denied)
-            resolution = classify_graphql_errors(others)
-            if resolution.action is Action.FAIL:
-                raise_for(resolution)
-            try:
-                return self.client.execute(prune(document, denied), variables), frozenset(denied)
-            except ConfigError:
-                if looks == 0:
-                    raise
-
-    def _tolerated(self, error: dict, optional: tuple[str, ...], denied: set[str]) -> bool:
-        denial = authorization_denial(error)
-        if denial is None or denial[0] not in optional:
-            return False
-        denied.add(denial[1])
-        self.warn_missing_permission(denial[0])
-        return True
-
-    def warn_missing_permission(self, permission: str) -> None:
-        """One warning per optional permission per sync, naming what it would fill."""
+    def live_schema(self) -> GraphQLSchema:
+        """The instance's schema: one introspection per run, shared by every stream."""
         with self._lock:
-            if permission in self._warned_permissions:
+            if self._schema is not None:
+                return self._schema
+        schema = read_live_schema(self.client)
+        with self._lock:
+            self._schema = self._schema or schema
+            return self._schema
+
+    def plan(self, key: str, *, stream: str | None = None, document: str | None = None,
+             where_fields: tuple[str, ...] = (), time_field: str | None = None) -> Plan:
+        """The plan of query ``key`` (a stream's document, or a probe given as ``document``), made once
+        per sync (and again only when the token turns out not to read a field). Warns once per dropped
+        element; raises ConfigError when the instance or the token lacks a required one."""
+        with self._lock:
+            cached = self._plans.get(key)
+            excluded = dict(self._excluded.get(key, {}))
+        if cached is not None:
+            return cached
+        made = plan(stream or key, document or load(key), self.live_schema(), exclude=excluded.keys(),
+                    where_fields=where_fields, time_field=time_field, excluded_because=excluded)
+        self._report(made)
+        with self._lock:
+            self._plans[key] = made
+        return made
+
+    def _report(self, made: Plan) -> None:
+        for item in made.warnings:
+            if item.kind == "permission" and made.stream in PROBES_THAT_WARN:
+                continue  # the probe's caller says what is missing in its own words
+            if item.kind == "permission":
+                self.warn_once(("permission", made.stream, item.detail),
+                                f"Optional permission missing for stream {made.stream}: {item.describe(made.stream)}. Add it to "
+                                "the token under System → API tokens in the Centra admin to fill them; until then they are "
+                                "null and the sync continues.")
+            else:
+                self.warn_once(("schema", made.stream, item.coordinate),
+                                f"Stream {made.stream}: this Centra instance's API lacks {item.describe(made.stream)}. The "
+                                "sync continues; see Troubleshooting in the connector docs if you need these values.")
+        missing = made.missing_required
+        if missing:
+            raise ConfigError(
+                f"Stream {made.stream} cannot be read from this Centra instance: its API lacks "
+                + "; ".join(item.describe(made.stream) for item in missing)
+                + ". These are fields the stream cannot do without. Ask Centra support whether your instance runs an "
+                "older Integration API version (other streams are not affected).")
+
+    def warn_once(self, key: tuple, message: str) -> None:
+        with self._lock:
+            if key in self._warned:
                 return
-            self._warned_permissions.add(permission)
-        label = permission_label(permission)
-        fills = OPTIONAL_PERMISSIONS.get(permission, "the fields that need it")
-        LOGGER.warning(f"Optional permission missing: add {label} to the token to fill {fills} (System → API "
-                       "tokens in the Centra admin). Until then those fields are null; the sync continues.")
+            self._warned.add(key)
+        LOGGER.warning(message)
+
+    def run(self, key: str, variables: Mapping[str, Any] | None = None, **plan_args: Any) -> GraphQLResult:
+        """One request of query ``key`` through its plan.
+
+        Authorization errors are resolved through the plan (error ``path`` → selection → schema
+        coordinate → permissions.py): an optional selection is dropped from the plan for the rest of
+        the sync and is null on this page; a required one raises ConfigError naming the permission.
+        Other errors go through the error table; transient ones re-run the request through the
+        client's own retry loop (looked at tolerantly again if that retry meets a denial).
+        """
+        for looks in range(6):
+            made = self.plan(key, **plan_args)
+            result = self.client.execute(made.document, variables, raise_errors=False)
+            if not result.errors:
+                return result
+            denied = [error for error in result.errors if category(error) == "authorization"]
+            others = [error for error in result.errors if category(error) != "authorization"]
+            resolution = classify_graphql_errors(others) if others else None
+            if resolution is not None and resolution.action is Action.FAIL:
+                raise_for(resolution)
+            if denied:
+                # dropped from the plan, then asked again: a denied non-null field nulls its parents too
+                # (Centra's attributes are [Attribute!]!), so this page's answer may have lost more than it
+                self._exclude(key, made, denied)
+                if not others:
+                    continue
+            try:
+                return self.client.execute(self.plan(key, **plan_args).document, variables)
+            except ConfigError:
+                if looks == 5:
+                    raise
+        raise CentraError(f"Centra kept refusing parts of the {key} query.")
+
+    def _exclude(self, key: str, made: Plan, denied: list[dict]) -> None:
+        schema = self.live_schema()
+        excluded: dict[str, str] = {}
+        for error in denied:
+            selection = made.selection_at(response_path(error.get("path")))
+            permission = permission_for(selection[1], schema) if selection else None
+            label = permission_label(permission) if permission else "a permission"
+            if selection is None or selection[2]:
+                where = selection[1] if selection else "part of the query"
+                fields = made.fields_fed(selection[0]) if selection else ()
+                needs = f" for the fields {', '.join(fields)}" if fields and "*" not in fields else ""
+                raise ConfigError(
+                    f"The Centra API token may not read {where}, which stream {made.stream} needs{needs}: tick {label} "
+                    f"for the token under System → API tokens in the Centra admin, then run the sync again. Centra said: "
+                    f"{str(error.get('message', ''))[:200]}")
+            excluded[selection[0]] = label
+        with self._lock:
+            self._excluded.setdefault(key, {}).update(excluded)
+            self._plans.pop(key, None)
 
     def base_currency(self) -> str | None:
         """The instance's base currency code (``currencies(where: {isBase: true})``), read once per sync.
@@ -155,11 +240,28 @@ class SyncContext:
         with self._lock:
             if self._base_currency is not None:
                 return self._base_currency[0]
-        result, denied = self.execute(load_probe("base_currency"), optional=("Currency:read",))
-        currencies = result.data.get("currencies") or []
-        code = currencies[0].get("code") if currencies else None
-        if code is None and not denied:
-            LOGGER.warning("Centra names no base currency (currencies with isBase: true); base_currency stays null.")
+        code = None
+        try:
+            made = self.plan("probe:base_currency", stream="base_currency", document=load_probe("base_currency"))
+            result = self.client.execute(made.document, raise_errors=False)
+        except ConfigError:  # this instance cannot list currencies as the probe asks
+            result = None
+        if result is not None and any(category(e) == "authorization" for e in result.errors):
+            self.warn_once(("permission", "base_currency"),
+                            "Optional permission missing: add Currency details (Currency:read) to the token to fill "
+                            "base_currency on order_items, return_items, orders, returns and payment_history (System → API "
+                            "tokens in the Centra admin). Until then those fields are null; the sync continues.")
+        elif result is not None and result.errors:
+            result = self.client.execute(made.document)  # transient or failing: the error table decides
+        if result is not None and not any(category(e) == "authorization" for e in result.errors):
+            currencies = result.data.get("currencies") or []
+            code = currencies[0].get("code") if currencies else None
+            if code is None:
+                self.warn_once(("schema", "base_currency"),
+                                "Centra names no base currency (currencies with isBase: true); base_currency stays null.")
+        elif result is None:
+            self.warn_once(("schema", "base_currency"),
+                            "This Centra instance cannot list currencies by isBase; base_currency stays null.")
         with self._lock:
             self._base_currency = (code,)
             return code

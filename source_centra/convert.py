@@ -104,6 +104,17 @@ def times(amount: float | None, factor: float | None) -> float | None:
     return round_money(_decimal(amount) * _decimal(factor))
 
 
+def ex_tax(amount: float | None, tax_percent: float | None) -> float | None:
+    """An amount including tax → excluding it: ``amount / (1 + tax_percent / 100)`` to the cent.
+
+    Used where Centra gives no ex-tax variant (an instance whose ``lineValue`` takes no
+    ``includingTax`` argument): 125.00 at 25 % → 100.00.
+    """
+    if amount is None or tax_percent is None:
+        return None
+    return round_money(_decimal(amount) / (1 + _decimal(tax_percent) / 100))
+
+
 def round_money(amount: Decimal | float | None) -> float | None:
     """Round half-up to 2 decimals; never ``-0.0``."""
     if amount is None:

@@ -7,7 +7,6 @@ See ../shared/centra-api.md §2.3 (authorization errors), §3 (envelope), §4.2 
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import Enum
 
@@ -16,26 +15,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 TOKEN_HELP = "Create a new token in the Centra admin under System → API tokens and paste it into the source settings."
 
-# Labels a Centra admin sees next to each read permission (System → API tokens).
-PERMISSION_LABELS = {
-    "Order:read": "Order details",
-    "Order.shippingAddress:read": "Order.shippingAddress",
-    "Return:read": "Return details",
-    "Shipment:read": "Shipment details",
-    "Product:read": "Product details",
-    "Market:read": "Market details",
-    "PaymentHistory:read": "PaymentHistory",
-    "Store:read": "Store details",
-    "Order.attributes:read": "Order.attributes",
-    "Product.attributes:read": "Product.attributes",
-    "Customer:read": "Customer details",
-    "Currency:read": "Currency details",
-}
-
-
-def permission_label(permission: str) -> str:
-    label = PERMISSION_LABELS.get(permission)
-    return f"{label} ({permission})" if label else permission
+from source_centra.permissions import PERMISSION_LABELS, permission_label  # noqa: E402,F401  (re-exported)
 
 
 class Action(Enum):
@@ -70,7 +50,9 @@ HTTP_ERRORS: dict[int, Resolution] = {
 
 # GraphQL errors[].extensions.category → resolution (HTTP 200 responses).
 GRAPHQL_ERRORS: dict[str, Resolution] = {
-    "authorization": Resolution(Action.FAIL, FailureType.config_error, "The API token lacks a permission."),
+    "authorization": Resolution(Action.FAIL, FailureType.config_error,
+                                "The Centra API token lacks a read permission this query needs; edit the token under "
+                                "System → API tokens in the Centra admin and tick it."),
     "authentication": HTTP_ERRORS[401],
     "internal": Resolution(Action.RETRY, FailureType.transient_error, "Centra reported an internal error."),
     "rate_limit": HTTP_ERRORS[429],
@@ -78,9 +60,6 @@ GRAPHQL_ERRORS: dict[str, Resolution] = {
                           "Centra did not accept the connector's query; this Centra version may lack a field the "
                           "connector needs. Run the connection test to see which."),
 }
-
-_PERMISSION = re.compile(r"You need (?P<permission>[\w.]+:\w+) permission to access (?P<field>\w+)")
-
 
 def http_resolution(status: int) -> Resolution:
     if status in HTTP_ERRORS:
@@ -90,53 +69,30 @@ def http_resolution(status: int) -> Resolution:
     return Resolution(Action.FAIL, FailureType.system_error, f"Centra answered with an unexpected HTTP {status}.")
 
 
-def missing_permissions(errors: list[dict]) -> list[str]:
-    """Permission names from Centra's 'You need X permission to access Y.' errors, in order, unique."""
-    found: list[str] = []
-    for error in errors:
-        match = _PERMISSION.search(str(error.get("message", "")))
-        if match and match["permission"] not in found:
-            found.append(match["permission"])
-    return found
+def category(error: dict) -> str:
+    """A GraphQL error's ``extensions.category`` (``authorization``, ``internal``, …), lower case."""
+    return str((error.get("extensions") or {}).get("category", "")).lower()
 
 
-def authorization_denial(error: dict) -> tuple[str, str] | None:
-    """(permission, field) of one 'You need X permission to access Y.' error; None for any other error.
+def classify_graphql_errors(errors: list[dict], denied: str | None = None) -> Resolution:
+    """The most severe resolution among a response's errors: FAIL beats WAIT beats RETRY.
 
-    The field is the schema field's name (not its alias) as Centra words it; the error's ``path``
-    ends with the same name unless the field is aliased.
+    Classified by ``extensions.category`` only (the error table); the text of Centra's messages is
+    quoted for the user, never parsed. ``denied`` names what an authorization error refused, in an
+    admin's words, when the caller could resolve the errors' paths (plan.py + permissions.py).
     """
-    match = _PERMISSION.search(str(error.get("message", "")))
-    if match is None:
-        return None
-    return match["permission"], match["field"]
-
-
-def classify_graphql_errors(errors: list[dict]) -> Resolution:
-    """The most severe resolution among a response's errors: FAIL beats WAIT beats RETRY."""
-    permissions = missing_permissions(errors)
-    if permissions:
-        names = ", ".join(permission_label(p) for p in permissions)
-        return Resolution(Action.FAIL, FailureType.config_error,
-                          f"The Centra API token lacks the read permission {names}. Edit the token under "
-                          f"System → API tokens in the Centra admin and tick it, then run the sync again.")
-    resolutions = []
-    for error in errors:
-        category = str((error.get("extensions") or {}).get("category", "")).lower()
-        resolutions.append(GRAPHQL_ERRORS.get(category) or _uncategorised(error))
+    resolutions = [GRAPHQL_ERRORS.get(category(error)) or UNCATEGORISED for error in errors]
     order = {Action.FAIL: 0, Action.WAIT: 1, Action.RETRY: 2}
     chosen = min(resolutions, key=lambda r: order[r.action])
+    if chosen is GRAPHQL_ERRORS["authorization"] and denied:
+        return Resolution(Action.FAIL, FailureType.config_error,
+                          f"The Centra API token may not read {denied}. Edit the token under System → API tokens in "
+                          "the Centra admin and tick it, then run the sync again.")
     details = "; ".join(str(e.get("message", ""))[:300] for e in errors[:3])
     return Resolution(chosen.action, chosen.failure_type, f"{chosen.message} Centra said: {details}")
 
 
-def _uncategorised(error: dict) -> Resolution:
-    message = str(error.get("message", "")).lower()
-    if "internal" in message or "timeout" in message or "try again" in message:
-        return GRAPHQL_ERRORS["internal"]
-    if "cannot query field" in message or "unknown argument" in message or "unknown type" in message:
-        return GRAPHQL_ERRORS["graphql"]
-    return Resolution(Action.FAIL, FailureType.system_error, "Centra answered the query with an error.")
+UNCATEGORISED = Resolution(Action.FAIL, FailureType.system_error, "Centra answered the query with an error.")
 
 
 class CentraError(AirbyteTracedException):
@@ -147,9 +103,12 @@ class CentraError(AirbyteTracedException):
         self.failure_type = failure_type
 
     def as_airbyte_message(self, stream_descriptor=None):
-        """A known, classified failure: the message says it all, so no Python stack trace is attached."""
+        """Config errors: the message says what to fix, so no Python stack trace. System and transient
+        errors keep the CDK's stack trace (with the chained cause) and internal message for debugging;
+        the CDK sends both through its secret filter (as_sanitized_airbyte_message)."""
         message = super().as_airbyte_message(stream_descriptor=stream_descriptor)
-        message.trace.error.stack_trace = None
+        if self.failure_type == FailureType.config_error:
+            message.trace.error.stack_trace = None
         return message
 
 

@@ -1,4 +1,4 @@
-"""API node → record(s): one pure function per stream, plus ``RECORD_FUNCTIONS``.
+"""API node → record(s): one pure function per stream (each stream's row in streams.py names its own).
 
 Each function takes one GraphQL node shaped exactly as ``queries/<stream>.graphql`` selects it
 and yields new dicts; inputs are never mutated, there is no I/O. Leaf rules (UTC, money, base
@@ -12,8 +12,12 @@ in the currency named by ``base_currency``; every record of a store-scoped strea
 Every function takes ``(node, extras=None)``. ``extras`` holds per-sync facts that are not on the
 node and that the stream looks up once per sync: today only ``{"base_currency": "SEK"}``
 (``SyncContext.base_currency()``; None without Currency:read). Functions that need none ignore it.
-Fields behind optional permissions (``attributes``, ``customer``) may be missing from the node when
-the token lacks the permission (the stream pruned them, streams.py): their record value is null.
+Only selections marked ``@required`` in the query are sure to be on the node: every other one may be
+missing (the instance lacks it, or the token may not read it; plan.py pruned it), and its record
+value is then null — never a made-up default (0, ``[]``). ``extras["store"]`` (``{id, name, type}`` of
+the store partition being read, when the stream is read per store) fills the store fields of a node
+whose ``store`` the instance cannot return. Enum values and line types the connector has never seen
+are emitted as Centra sends them.
 Personal fields are emitted as Centra has them; ``privacy.apply`` hashes or drops them afterwards.
 """
 
@@ -28,6 +32,7 @@ from source_centra.convert import (
     currency_code,
     difference,
     dig,
+    ex_tax,
     line_type,
     money,
     name,
@@ -63,7 +68,9 @@ def order_items(order: Node, extras: Extras | None = None) -> Iterator[Record]:
         unit_price = money(line["unitPrice"])
         unit_original_price = money(line["unitOriginalPrice"])
         line_value = money(line["lineValue"])
-        line_value_ex_tax = money(line["lineValueExTax"])
+        line_value_ex_tax = money(line.get("lineValueExTax"))
+        if line_value_ex_tax is None:  # an instance whose lineValue takes no includingTax argument
+            line_value_ex_tax = ex_tax(line_value, line.get("taxPercent"))
         amounts = {
             "unit_price": unit_price,
             "unit_original_price": unit_original_price,
@@ -80,8 +87,7 @@ def order_items(order: Node, extras: Extras | None = None) -> Iterator[Record]:
             "cancelled_quantity": cancelled,
             "original_quantity": quantity + cancelled,
             "returned_quantity": line["returnedQuantity"],
-            "shipped_quantity": line["shippedQuantity"],
-            "has_any_discount": line["hasAnyDiscount"],
+            "has_any_discount": line.get("hasAnyDiscount"),
             "discount_percent": number(line["discountPercent"]),
             "tax_percent": number(line["taxPercent"]),
             **amounts,
@@ -91,20 +97,20 @@ def order_items(order: Node, extras: Extras | None = None) -> Iterator[Record]:
 
 def orders(order: Node, extras: Extras | None = None) -> Iterator[Record]:
     """One record per order: header, totals, voucher codes, shipping contact, attributes; no lines."""
-    totals = order["totals"]
+    totals = order.get("totals") or {}
     rate = number(order["currencyBaseRate"])
     amounts = {
-        "grand_total": money(order["grandTotal"]),
-        "grand_total_ex_tax": money(order["grandTotalExTax"]),
-        "line_values": money(totals["lineValues"]),
-        "line_values_ex_tax": money(totals["lineValuesExTax"]),
-        "shipping": money(totals["shipping"]),
-        "handling": money(totals["handling"]),
-        "discounts": money(totals["discounts"]),
-        "tax_added": money(totals["taxAdded"]),
-        "tax_deducted": money(totals["taxDeducted"]),
-        "tax_included": money(totals["taxIncluded"]),
+        "grand_total": money(order.get("grandTotal")),
+        "grand_total_ex_tax": money(order.get("grandTotalExTax")),
+        "line_values": money(totals.get("lineValues")),
+        "shipping": money(totals.get("shipping")),
+        "handling": money(totals.get("handling")),
+        "discounts": money(totals.get("discounts")),
+        "tax_added": money(totals.get("taxAdded")),
+        "tax_deducted": money(totals.get("taxDeducted")),
+        "tax_included": money(totals.get("taxIncluded")),
     }
+    discounts = order.get("discountsApplied")
     yield {
         "id": order["id"],
         "number": order["number"],
@@ -115,14 +121,13 @@ def orders(order: Node, extras: Extras | None = None) -> Iterator[Record]:
         **_order_context(order, extras),
         **_shipping_contact(order.get("shippingAddress")),
         "attributes": _attributes(order.get("attributes")),
-        "is_on_hold": order["isOnHold"],
+        "is_on_hold": order.get("isOnHold"),
         "purchase_order_number": order.get("purchaseOrderNumber"),
-        "voucher_codes": [
-            discount["code"] for discount in order["discountsApplied"] if discount.get("code")
-        ],
-        "quantity": totals["quantity"],
-        "original_quantity": totals["originalQuantity"],
-        "cancelled_quantity": totals["cancelledQuantity"],
+        "voucher_codes": None if discounts is None else [d["code"] for d in discounts if d.get("code")],
+        "quantity": totals.get("quantity"),
+        "original_quantity": totals.get("originalQuantity"),
+        "cancelled_quantity": totals.get("cancelledQuantity"),
+        "unexpedited_quantity": totals.get("unexpeditedQuantity"),
         **amounts,
         **_base_amounts(amounts, rate),
     }
@@ -130,15 +135,16 @@ def orders(order: Node, extras: Extras | None = None) -> Iterator[Record]:
 
 def _order_context(order: Node, extras: Extras | None) -> Record:
     """Store, market, pricelist, currency, shipping place and customer: the OrderDimensions fragment."""
+    store = _store(order, extras)
     return {
-        "store_id": ref_id(order["store"]),
-        "store_name": name(order["store"]),
-        "store_type": store_type(order),
+        "store_id": ref_id(store),
+        "store_name": name(store),
+        "store_type": store_type(order) or (store or {}).get("type"),
         "market_id": ref_id(order.get("market")),
         "market_name": name(order.get("market")),
         "pricelist_id": ref_id(order.get("pricelist")),
         "pricelist_name": name(order.get("pricelist")),
-        "currency": currency_code(order["grandTotal"]),
+        "currency": currency_code(order.get("grandTotal")),
         "currency_base_rate": number(order["currencyBaseRate"]),
         "base_currency": _base_currency(extras),
         "shipping_country_code": code(dig(order, "shippingAddress", "country")),
@@ -161,20 +167,50 @@ def _shipping_contact(address: Node | None) -> Record:
 
 
 def _attributes(attributes: list[Node] | None) -> list[Record] | None:
-    """Custom attributes as ``[{"type", "name", "value"}]`` in Centra's order; None when not readable."""
+    """Custom attributes in Centra's shape (centra-evidence.md §1), one item per attribute:
+
+    ``{"type_name", "is_mapped", "description", "object_type", "elements": [{"key", "kind",
+    "description", "value", "is_multi", "selected_value", "selected_value_name", "url", "width",
+    "height", "mime_type"}]}`` — element fields that do not apply to the element's kind are null.
+    None when the token or the instance cannot give attributes (never ``[]`` for "unknown").
+    """
     if attributes is None:
         return None
-    return [{"type": a.get("type"), "name": a["name"], "value": a.get("value")} for a in attributes]
+    return [
+        {
+            "type_name": dig(attribute, "type", "name"),
+            "is_mapped": dig(attribute, "type", "isMapped"),
+            "description": attribute.get("description"),
+            "object_type": attribute.get("objectType"),
+            "elements": None if attribute.get("elements") is None else [
+                {
+                    "key": element.get("key"),
+                    "kind": element.get("kind"),
+                    "description": element.get("description"),
+                    "value": element.get("value"),
+                    "is_multi": element.get("isMulti"),
+                    "selected_value": element.get("selectedValue"),
+                    "selected_value_name": element.get("selectedValueName"),
+                    "url": element.get("url"),
+                    "width": element.get("width"),
+                    "height": element.get("height"),
+                    "mime_type": element.get("mimeType"),
+                }
+                for element in attribute["elements"]
+            ],
+        }
+        for attribute in attributes
+    ]
 
 
 def _line_product(line: Node | None) -> Record:
-    """What a line sold: the LineProduct fragment. Gift certificates name the certificate."""
+    """What a line sold: the LineProduct fragment (product, bundle and gift certificate lines)."""
     line = line or {}
     return {
         "line_type": line_type(line.get("__typename")),
         "product_id": ref_id(line.get("product")),
         "product_number": line.get("productNumber"),
-        "product_name": line.get("productName") or line.get("giftCertificateName"),
+        "product_name": line.get("productName"),
         "variant_id": ref_id(line.get("productVariant")),
         "variant_name": line.get("productVariantName"),
         "size": line.get("size"),
@@ -195,16 +231,14 @@ def return_items(ret: Node, extras: Extras | None = None) -> Iterator[Record]:
         "return_status": ret["returnStatus"],
         "return_created_at": to_utc(ret["createdAt"]),
         "returned_to_stock": ret["returnedToStock"],
-        "store_id": ref_id(ret["store"]),
-        "store_name": name(ret["store"]),
-        "store_type": store_type(ret),
+        **_store_fields(ret, extras),
         "order_id": ref_id(order),
         "order_number": dig(order, "number"),
         "order_date": to_utc(dig(order, "orderDate")),
         "market_id": ref_id(dig(order, "market")),
         "market_name": name(dig(order, "market")),
         "shipping_country_code": code(dig(order, "shippingAddress", "country")),
-        "currency": currency_code(ret["grandTotal"]),
+        "currency": currency_code(ret.get("grandTotal")),
         "currency_base_rate": rate,
         "base_currency": _base_currency(extras),
     }
@@ -231,38 +265,36 @@ def return_items(ret: Node, extras: Extras | None = None) -> Iterator[Record]:
 
 def returns(ret: Node, extras: Extras | None = None) -> Iterator[Record]:
     """One record per return: header, totals, order and shipment references."""
-    totals = ret["totals"]
-    rate = number(ret["currencyBaseRate"])
+    totals = ret.get("totals") or {}
+    rate = number(ret.get("currencyBaseRate"))
     amounts = {
-        "grand_total": money(ret["grandTotal"]),
-        "grand_total_ex_tax": money(ret["grandTotalExTax"]),
-        "line_values": money(totals["lineValues"]),
-        "line_values_ex_tax": money(totals["lineValuesExTax"]),
-        "shipping": money(totals["shipping"]),
-        "handling": money(totals["handling"]),
-        "discounts": money(totals["discounts"]),
-        "return_cost": money(totals["returnCost"]),
-        "tax_added": money(totals["taxAdded"]),
-        "tax_deducted": money(totals["taxDeducted"]),
-        "tax_included": money(totals["taxIncluded"]),
+        "grand_total": money(ret.get("grandTotal")),
+        "grand_total_ex_tax": money(ret.get("grandTotalExTax")),
+        "line_values": money(totals.get("lineValues")),
+        "line_values_ex_tax": money(totals.get("lineValuesExTax")),
+        "shipping": money(totals.get("shipping")),
+        "handling": money(totals.get("handling")),
+        "discounts": money(totals.get("discounts")),
+        "return_cost": money(totals.get("returnCost")),
+        "tax_added": money(totals.get("taxAdded")),
+        "tax_deducted": money(totals.get("taxDeducted")),
+        "tax_included": money(totals.get("taxIncluded")),
     }
     yield {
         "id": ret["id"],
-        "status": ret["status"],
-        "return_status": ret["returnStatus"],
+        "status": ret.get("status"),
+        "return_status": ret.get("returnStatus"),
         "created_at": to_utc(ret["createdAt"]),
         "created_from": ret.get("createdFrom"),
-        "returned_to_stock": ret["returnedToStock"],
-        "total_quantity": ret["totalQuantity"],
-        "store_id": ref_id(ret["store"]),
-        "store_name": name(ret["store"]),
-        "store_type": store_type(ret),
+        "returned_to_stock": ret.get("returnedToStock"),
+        "total_quantity": ret.get("totalQuantity"),
+        **_store_fields(ret, extras),
         "order_id": ref_id(ret.get("order")),
         "order_number": dig(ret, "order", "number"),
         "shipment_id": ref_id(ret.get("shipment")),
         "shipment_number": dig(ret, "shipment", "number"),
         "customer_email": dig(ret, "customer", "email"),  # DTC only; needs Customer:read (optional)
-        "currency": currency_code(ret["grandTotal"]),
+        "currency": currency_code(ret.get("grandTotal")),
         "currency_base_rate": rate,
         "base_currency": _base_currency(extras),
         **amounts,
@@ -274,53 +306,52 @@ def returns(ret: Node, extras: Extras | None = None) -> Iterator[Record]:
 
 def shipments(shipment: Node, extras: Extras | None = None) -> Iterator[Record]:
     """One record per shipment; its lines as an array."""
-    rate = number(shipment["currencyBaseRate"])
+    rate = number(shipment.get("currencyBaseRate"))
     amounts = {
-        "grand_total": money(shipment["grandTotal"]),
-        "grand_total_ex_tax": money(shipment["grandTotalExTax"]),
+        "grand_total": money(shipment.get("grandTotal")),
+        "grand_total_ex_tax": money(shipment.get("grandTotalExTax")),
     }
+    lines = shipment.get("lines")
     yield {
         "id": shipment["id"],
-        "number": shipment["number"],
-        "store_id": ref_id(shipment["store"]),
-        "store_name": name(shipment["store"]),
-        "store_type": store_type(shipment),
+        "number": shipment.get("number"),
+        **_store_fields(shipment, extras),
         "order_id": ref_id(shipment.get("order")),
         "order_number": dig(shipment, "order", "number"),
-        "created_at": to_utc(shipment["createdAt"]),
+        "created_at": to_utc(shipment.get("createdAt")),
         "updated_at": to_utc(shipment["updatedAt"]),
         "shipped_at": to_utc(shipment.get("shippedAt")),
         "paid_at": to_utc(shipment.get("paidAt")),
-        "is_good_to_go": shipment["isGoodToGo"],
-        "is_shipped": shipment["isShipped"],
-        "is_paid": shipment["isPaid"],
-        "is_captured": shipment["isCaptured"],
+        "is_good_to_go": shipment.get("isGoodToGo"),
+        "is_shipped": shipment.get("isShipped"),
+        "is_paid": shipment.get("isPaid"),
+        "is_captured": shipment.get("isCaptured"),
         "tracking_number": shipment.get("trackingNumber"),
         "return_tracking_number": shipment.get("returnTrackingNumber"),
-        "number_of_packages": shipment["numberOfPackages"],
+        "number_of_packages": shipment.get("numberOfPackages"),
         "carrier_name": dig(shipment, "carrierInformation", "carrierName"),
         "service_name": dig(shipment, "carrierInformation", "serviceName"),
-        "currency": currency_code(shipment["grandTotal"]),
+        "currency": currency_code(shipment.get("grandTotal")),
         "currency_base_rate": rate,
         **amounts,
         **_base_amounts(amounts, rate),
-        "lines": [
+        "lines": None if lines is None else [
             {
-                "shipment_line_id": line["id"],
+                "shipment_line_id": line.get("id"),
                 "order_line_id": ref_id(line.get("orderLine")),
-                "quantity": line["quantity"],
-                "returned_quantity": line["returnedQuantity"],
-                "line_value": money(line["lineValue"]),
+                "quantity": line.get("quantity"),
+                "returned_quantity": line.get("returnedQuantity"),
+                "line_value": money(line.get("lineValue")),
             }
-            for line in shipment["lines"]
+            for line in lines
         ],
     }
 
 
 def payment_history(entry: Node, extras: Extras | None = None) -> Iterator[Record]:
     """One record per payment history entry; the store is the entry's order's store."""
-    value = money(entry["value"])
-    rate = number(entry["currencyBaseRate"])
+    value = money(entry.get("value"))
+    rate = number(entry.get("currencyBaseRate"))
     yield {
         "id": entry["id"],
         "order_id": ref_id(entry["order"]),
@@ -329,11 +360,11 @@ def payment_history(entry: Node, extras: Extras | None = None) -> Iterator[Recor
         "store_name": name(dig(entry, "order", "store")),
         "return_id": ref_id(entry.get("return")),
         "created_at": to_utc(entry["createdAt"]),
-        "entry_type": entry["entryType"],
-        "status": entry["status"],
+        "entry_type": entry.get("entryType"),
+        "status": entry.get("status"),
         "value": value,
         "value_base": base_amount(value, rate),
-        "currency": currency_code(entry["value"]),
+        "currency": currency_code(entry.get("value")),
         "currency_base_rate": rate,
         "base_currency": _base_currency(extras),
         "payment_method": entry.get("paymentMethod"),
@@ -346,47 +377,50 @@ def payment_history(entry: Node, extras: Extras | None = None) -> Iterator[Recor
 
 def products(product: Node, extras: Extras | None = None) -> Iterator[Record]:
     """One record per product; attributes, variants and their sizes (SKU, EAN) nested."""
+    variants = product.get("variants")
     yield {
         "id": product["id"],
-        "name": product["name"],
-        "number": product["productNumber"],
-        "status": product["status"],
-        "is_bundle": product["isBundle"],
-        "created_at": to_utc(product["createdAt"]),
+        "name": product.get("name"),
+        "number": product.get("productNumber"),
+        "status": product.get("status"),
+        "is_bundle": product.get("isBundle"),
+        "created_at": to_utc(product.get("createdAt")),
         "updated_at": to_utc(product["updatedAt"]),
         "attributes": _attributes(product.get("attributes")),
-        "variants": [
+        "variants": None if variants is None else [
             {
-                "variant_id": variant["id"],
-                "name": variant["name"],
-                "variant_number": variant["variantNumber"],
-                "status": variant["status"],
-                "updated_at": to_utc(variant["updatedAt"]),
-                "sizes": [
+                "variant_id": variant.get("id"),
+                "name": variant.get("name"),
+                "variant_number": variant.get("variantNumber"),
+                "status": variant.get("status"),
+                "updated_at": to_utc(variant.get("updatedAt")),
+                "attributes": _attributes(variant.get("attributes")),
+                "sizes": None if variant.get("productSizes") is None else [
                     {
-                        "size_id": size["id"],
-                        "sku": size["SKU"],
+                        "size_id": size.get("id"),
+                        "sku": size.get("SKU"),
                         "ean": size.get("EAN"),
                         "upc": size.get("UPC"),
-                        "description": size["description"],
-                        "size_number": size["sizeNumber"],
+                        "description": size.get("description"),
+                        "size_number": size.get("sizeNumber"),
                     }
                     for size in variant["productSizes"]
                 ],
             }
-            for variant in product["variants"]
+            for variant in variants
         ],
     }
 
 
 def markets(market: Node, extras: Extras | None = None) -> Iterator[Record]:
     """One record per market with the ISO codes of the countries assigned to it."""
+    countries = market.get("assignedToCountries")
     yield {
         "id": market["id"],
-        "name": market["name"],
-        "store_id": ref_id(market["store"]),
-        "store_name": name(market["store"]),
-        "country_codes": [code(country) for country in market["assignedToCountries"]],
+        "name": market.get("name"),
+        "store_id": ref_id(_store(market, extras)),
+        "store_name": name(_store(market, extras)),
+        "country_codes": None if countries is None else [code(country) for country in countries],
     }
 
 
@@ -395,9 +429,8 @@ def stores(store: Node, extras: Extras | None = None) -> Iterator[Record]:
     yield {
         "id": store["id"],
         "store_id": store["id"],
-        "name": store["name"],
-        "type": store["type"],
-        "status": store["status"],
+        "name": store.get("name"),
+        "type": store.get("type"),
     }
 
 
@@ -408,19 +441,21 @@ def _base_amounts(amounts: Mapping[str, float | None], rate: float | None) -> Re
     return {f"{field}_base": base_amount(value, rate) for field, value in amounts.items()}
 
 
+def _store(node: Node, extras: Extras | None) -> Node | None:
+    """The node's store, each field completed from the store partition being read (``extras``)
+    when the instance cannot return it."""
+    own, partition = node.get("store") or {}, (extras or {}).get("store") or {}
+    if not own and not partition:
+        return None
+    return {key: own.get(key) if own.get(key) is not None else partition.get(key) for key in ("id", "name", "type")}
+
+
+def _store_fields(node: Node, extras: Extras | None) -> Record:
+    store = _store(node, extras)
+    return {"store_id": ref_id(store), "store_name": name(store),
+            "store_type": store_type(node) or (store or {}).get("type")}
+
+
 def _base_currency(extras: Extras | None) -> str | None:
     """ISO code of the currency the ``_base`` amounts are in (None when the token cannot read it)."""
     return (extras or {}).get("base_currency")
-
-
-RECORD_FUNCTIONS: dict[str, Callable[[Node, Extras | None], Iterator[Record]]] = {
-    "order_items": order_items,
-    "orders": orders,
-    "return_items": return_items,
-    "returns": returns,
-    "shipments": shipments,
-    "payment_history": payment_history,
-    "products": products,
-    "markets": markets,
-    "stores": stores,
-}

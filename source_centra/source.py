@@ -4,12 +4,12 @@ from __future__ import annotations
 import logging
 from typing import Any, Iterator, List, Mapping, MutableMapping, Tuple
 
-from airbyte_cdk.models import AirbyteMessage, ConfiguredAirbyteCatalog, FailureType, Type
+from airbyte_cdk.models import AirbyteConnectionStatus, AirbyteMessage, ConfiguredAirbyteCatalog, FailureType, Status, Type
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from airbyte_cdk.sources import AbstractSource
 from airbyte_cdk.sources.streams import Stream
 
-from source_centra.checks import run_checks
+from source_centra.checks import check_report
 from source_centra.config import Config
 from source_centra.context import SyncContext
 from source_centra.errors import ConfigError
@@ -18,10 +18,24 @@ from source_centra.streams import STREAMS
 
 
 class SourceCentra(AbstractSource):
-    def check_connection(self, logger: logging.Logger, config: Mapping[str, Any]) -> Tuple[bool, Any]:
-        problems = run_checks(config)
-        if problems:
+    def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
+        """SUCCEEDED when a sync would work; what the instance lacks that only leaves fields null is
+        listed as warnings in the message (and logged). Every problem fails it, all in one message."""
+        report = check_report(config)
+        for warning in report.warnings:
+            logger.warning(warning)
+        if report.problems:
             # raised (not returned) so the message reaches the user verbatim, not repr()-quoted
+            raise ConfigError(" | ".join(report.problems + [f"Warning: {w}" for w in report.warnings]))
+        if report.warnings:
+            return AirbyteConnectionStatus(status=Status.SUCCEEDED, message=(
+                "Connected. The sync will work; this instance's API lacks some optional fields, which will be null: "
+                + " | ".join(report.warnings)))
+        return AirbyteConnectionStatus(status=Status.SUCCEEDED)
+
+    def check_connection(self, logger: logging.Logger, config: Mapping[str, Any]) -> Tuple[bool, Any]:
+        problems = check_report(config).problems
+        if problems:
             raise ConfigError(" | ".join(problems))
         return True, None
 

@@ -97,7 +97,8 @@ def test_given_missing_permission_then_config_error_names_it(requests_mock):
     client, _ = make_client()
     with pytest.raises(ConfigError) as error:
         client.execute("{ orders { id } }")
-    assert "Order details (Order:read)" in error.value.message
+    # the client alone cannot resolve a denial's path (SyncContext.run does, with the plan): it quotes Centra
+    assert "System → API tokens" in error.value.message and "You need Order:read permission" in error.value.message
 
 
 def test_given_html_page_then_config_error_about_endpoint(requests_mock):

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from graphql import FieldNode, parse
 from airbyte_cdk.models import AirbyteMessage, AirbyteStreamStatus, AirbyteStreamStatusReasonType, SyncMode, TraceType
 
 from source_centra.client import CentraClient
@@ -20,6 +21,7 @@ from source_centra.pacing import Pacer, Waits
 from source_centra.rate_limit_status import RateLimitStatus
 from source_centra.stream import CentraStream
 from source_centra.streams import STREAMS_BY_NAME
+from unit_tests.centra_schema import introspection_answer
 
 URL = "https://shop.centra.com/graphql"
 NODES = Path(__file__).parent / "fixtures" / "nodes"
@@ -113,6 +115,13 @@ def test_given_429_then_long_wait_recorded_for_the_stream(requests_mock, retry_a
 # ---------------------------------------------------------------- a stream read with a pacer wait
 
 
+def node_fields(query: str) -> set[str]:
+    """Field names selected on the connection's node (the mock answers with those only)."""
+    root = parse(query).definitions[0].selection_set.selections[0]
+    edges = next(s for s in root.selection_set.selections if isinstance(s, FieldNode) and s.name.value == "edges")
+    return {s.name.value for s in edges.selection_set.selections[0].selection_set.selections if isinstance(s, FieldNode)}
+
+
 class Centra:
     """rateLimits with a small hourly complexity quota; productConnection pages of one product, 6,000 each."""
 
@@ -121,6 +130,8 @@ class Centra:
 
     def __call__(self, request, context) -> dict:
         body = json.loads(request.body)
+        if introspection_answer(body["query"]):
+            return introspection_answer(body["query"])
         if "rateLimits" in body["query"]:
             return {"data": {"rateLimits": [
                 {"type": "QUERY_COMPLEXITY", "intervalSeconds": "ONE_HOUR", "quota": 100_000, "usedQuota": 0}]},
@@ -128,6 +139,7 @@ class Centra:
         number = int(body["variables"].get("after") or 0) + 1
         node = copy.deepcopy(json.loads((NODES / "products.json").read_text())["with_variants_and_sizes"])
         node["id"] = number
+        node = {key: value for key, value in node.items() if key in node_fields(body["query"])}
         page = {"totalCount": self.products, "pageInfo": {"hasNextPage": number < self.products, "endCursor": str(number)},
                 "edges": [{"node": node}]}
         return {"data": {"result": page}, "extensions": {"complexity": 6000}}

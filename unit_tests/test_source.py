@@ -24,9 +24,14 @@ STORES = [{"id": 1, "name": "Retail", "type": "DIRECT_TO_CONSUMER", "status": "A
           {"id": 2, "name": "Wholesale", "type": "WHOLESALE", "status": "ACTIVE"}]
 
 
+from unit_tests.centra_schema import introspection_answer  # noqa: E402
+
+
 def centra(request, context) -> dict:
     """Every answer reports deprecations, the same ones again and again, as Centra does per request."""
     body = json.loads(request.body)
+    if introspection_answer(body["query"]):
+        return introspection_answer(body["query"])
     if "rateLimits" in body["query"]:
         return {"data": {"rateLimits": []}, "extensions": {"deprecatedFieldsUsed": ["Shipment.emailSentAt"]}}
     page = body["variables"]["page"]
@@ -44,7 +49,7 @@ def test_given_repeated_deprecation_notices_then_one_warning_per_distinct_item_p
     logger = logging.getLogger("airbyte")
     records = [m for m in SourceCentra().read(logger, CONFIG, CATALOG) if m.record is not None]
     assert [m.record.data["id"] for m in records] == [1, 2]
-    assert requests_mock.call_count >= 4  # rate limits + three pages: each notice arrived more than once
+    assert requests_mock.call_count >= 5  # rate limits + introspection + three pages: each notice arrived more than once
     warned = deprecation_warnings(caplog)
     assert len(warned) == 3
     for item in ("Market.Country:read", "ProductSize.GTIN", "Shipment.emailSentAt"):

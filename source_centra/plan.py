@@ -1,0 +1,596 @@
+"""Plan a stream's query against the live schema: one AST edit per stream per sync.
+
+Every selection in ``queries/*.graphql`` is a guess until an instance confirms it (centra-evidence.md
+§4). ``plan()`` takes a document and the instance's schema (one introspection per run,
+``SyncContext.live_schema``) and removes, generically:
+
+- field selections a type lacks (a field missing on an interface but present on every type that
+  implements it is asked for on each implementation instead);
+- arguments a field lacks (an *aliased* field whose literal argument is missing is dropped whole: its
+  meaning rests on the argument, e.g. ``lineValueExTax: lineValue(includingTax: false)``);
+- inline fragments on types that do not exist or cannot occur there;
+- enum values the instance does not have (e.g. ``sort: [number_ASC]``), then the argument if empty;
+- selections excluded by the caller (fields behind optional permissions the token lacks);
+- variables left unused; then the result is validated.
+
+Required vs optional is declared once, in the documents: a selection marked ``@required`` (and every
+selection around one) is what the contract and the stream's keys/cursor need; arguments bound to a
+``$variable`` are required (the stream machinery sets them). Everything else is optional: when it is
+dropped, its record fields are null (never a made-up default) and ``Dropped`` says which, from the
+generated ``queries/feeds.json`` (``unit_tests/test_feeds.py`` rebuilds it from the fixtures).
+
+Connection documents whose root the instance lacks (``productConnection``, ``shipmentConnection``:
+no public query calls them, centra-streams.md §14) are rewritten to the documented list query
+(``products(where, sort, limit, page)``) paged by time: ``Plan.paging == "time"``, see
+``stream.py``.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from typing import Iterable
+
+from graphql import (
+    ArgumentNode,
+    DocumentNode,
+    EnumValueNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    GraphQLUnionType,
+    InlineFragmentNode,
+    ListValueNode,
+    NamedTypeNode,
+    NameNode,
+    ObjectValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VariableNode,
+    get_named_type,
+    is_abstract_type,
+    is_leaf_type,
+    parse,
+    print_ast,
+    validate,
+    visit,
+)
+from graphql.language import Visitor
+
+REQUIRED = "required"
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """One element of a document that this instance cannot answer, and what that costs."""
+
+    kind: str  # "field" | "argument" | "type" | "enum value" | "permission" | "filter field"
+    coordinate: str  # schema coordinate: OrderLine.shippedQuantity, OrderTotals.lineValues(includingTax:), GiftCertificateOrderLine
+    path: str  # where in the document: result.edges.node.lines.shippedQuantity
+    required: bool
+    fields: tuple[str, ...] = ()  # record fields that will be null
+    detail: str = ""
+
+    def describe(self, stream: str) -> str:
+        what = {"type": "the type", "enum value": "the value", "argument": "the argument",
+                "field": "the field", "permission": "read access to", "filter field": "the filter"}[self.kind]
+        nulls = f"; {stream} fields {', '.join(self.fields)} will be null" if self.fields else ""
+        extra = f" ({self.detail})" if self.detail else ""
+        return f"{what} {self.coordinate}{extra}{nulls}"
+
+
+@dataclass(frozen=True)
+class Plan:
+    stream: str
+    document: str  # what is sent
+    root: str  # the root field queried, e.g. "productConnection" or "products"
+    paging: str  # "connection" | "list" | "time" (list paged by advancing updatedAt.from)
+    dropped: tuple[Dropped, ...] = ()
+    selections: tuple[tuple[str, str, bool], ...] = ()  # (path, coordinate, required) of every field kept
+    prefix: str = "result"  # path of the stream's node (feeds.json is keyed relative to it)
+
+    def selection_at(self, response_path: str) -> tuple[str, str, bool] | None:
+        """The kept selection a GraphQL error's path (list indices removed) points at."""
+        matches = [item for item in self.selections if _response(item[0]) == response_path]
+        return matches[0] if matches else None
+
+    def fields_fed(self, path: str) -> tuple[str, ...]:
+        return tuple(_feeds(self.stream).get(_relative(path, self.prefix), ()))
+
+    @property
+    def missing_required(self) -> tuple[Dropped, ...]:
+        return tuple(item for item in self.dropped if item.required)
+
+    @property
+    def warnings(self) -> tuple[Dropped, ...]:
+        return tuple(item for item in self.dropped if not item.required)
+
+
+class PlanError(ValueError):
+    """The document cannot be planned at all (a bug in a document, not an instance difference)."""
+
+
+# ---------------------------------------------------------------- entry point
+
+def plan(stream: str, document: str, schema: GraphQLSchema, *, exclude: Iterable[str] = (),
+         where_fields: Iterable[str] = (), time_field: str | None = None,
+         excluded_because: dict[str, str] | None = None) -> Plan:
+    """``document`` edited to fit ``schema``; see the module docstring.
+
+    ``exclude``: document paths to remove (fields the token may not read); ``excluded_because`` maps
+    such a path to the permission named in the warning. ``where_fields``: filter fields the stream
+    sets in ``$where`` at run time (each must exist on the filter type). ``time_field``: the filter
+    a list fallback pages by (``updatedAt``).
+    """
+    feeds = _feeds(stream)
+    tree = _inline_fragments(parse(document))
+    operation = next(d for d in tree.definitions if isinstance(d, OperationDefinitionNode))
+    prefix = node_prefix(document)
+    editor = _Editor(schema, feeds, set(exclude), excluded_because or {}, prefix)
+    query_type = schema.query_type
+    paging = _paging_of(operation)
+    root_node = _root(operation)
+    root = root_node.name.value
+    if paging == "connection" and root not in query_type.fields:
+        fallback = _list_fallback(operation, schema, time_field)
+        if fallback is not None:
+            operation, paging = fallback
+            root_node = _root(operation)
+            how = (f"paged by advancing {time_field}" if paging == "time" else
+                   f"paged by page number: without {time_field}_ASC rows changing during the sync may be missed until the next sync")
+            editor.note("field", f"Query.{root}", "result", False, (),
+                        f"read through Query.{root_node.name.value} instead, {how}")
+            root = root_node.name.value
+    selections = editor.selection_set(operation.selection_set, query_type, "")
+    operation = _with(operation, selection_set=SelectionSetNode(selections=tuple(selections)))
+    operation = _drop_unused_variables(operation, editor, schema)
+    _check_where(operation, schema, where_fields, editor)
+    edited = DocumentNode(definitions=(operation,))
+    if not editor.dropped_required():
+        errors = validate(schema, edited)
+        for error in errors:
+            message = error.message.split(" Did you mean")[0]
+            editor.note("field", "(query)", "", True, (), message)
+    return Plan(stream, print_ast(edited), root, paging, tuple(editor.dropped), tuple(editor.kept),
+                "result" if paging == "time" else prefix)
+
+
+# ---------------------------------------------------------------- the editor
+
+class _Editor:
+    def __init__(self, schema: GraphQLSchema, feeds: dict[str, list[str]], exclude: set[str], because: dict[str, str],
+                 prefix: str = "result"):
+        self.schema = schema
+        self.prefix = prefix
+        self.feeds = feeds
+        self.exclude = exclude
+        self.because = because
+        self.dropped: list[Dropped] = []
+        self.used_variables: set[str] = set()
+        self.kept: list[tuple[str, str, bool]] = []
+
+    def note(self, kind: str, coordinate: str, path: str, required: bool, fields: tuple[str, ...] = (), detail: str = "") -> None:
+        item = Dropped(kind, coordinate, path, required, fields, detail)
+        if item not in self.dropped:
+            self.dropped.append(item)
+
+    def dropped_required(self) -> bool:
+        return any(item.required for item in self.dropped)
+
+    def fields_fed(self, path: str) -> tuple[str, ...]:
+        return tuple(self.feeds.get(_relative(path, self.prefix), ()))
+
+    # A selection set under ``parent`` at document ``path``: the edited selections (may be empty).
+    def selection_set(self, node: SelectionSetNode, parent, path: str) -> list:
+        out = []
+        for selection in node.selections:
+            if isinstance(selection, FieldNode):
+                out.extend(self.field(selection, parent, path))
+            elif isinstance(selection, InlineFragmentNode):
+                edited = self.fragment(selection, parent, path)
+                if edited is not None:
+                    out.append(edited)
+        return out
+
+    def field(self, node: FieldNode, parent, path: str) -> list:
+        name = node.name.value
+        key = node.alias.value if node.alias else name
+        here = f"{path}.{key}" if path else key
+        if name == "__typename":
+            return [node]
+        if here in self.exclude:
+            permission = self.because.get(here, "")
+            self.note("permission", f"{parent.name}.{name}", here, _requires(node), self.fields_fed(here),
+                      f"needs {permission}" if permission else "the token may not read it")
+            return []
+        definition = parent.fields.get(name) if hasattr(parent, "fields") else None
+        if definition is None:
+            return self.missing_field(node, parent, path, here)
+        arguments = []
+        for argument in node.arguments or ():
+            kept = self.argument(argument, definition, node, parent, here)
+            if kept is _DROP_FIELD:
+                return []
+            if kept is not None:
+                arguments.append(kept)
+        selection_set = node.selection_set
+        named = get_named_type(definition.type)
+        if (selection_set is not None) != (not is_leaf_type(named)):  # the field's shape differs here
+            shape = "a value" if is_leaf_type(named) else "an object"
+            self.note("field", f"{parent.name}.{name}", here, _requires(node), self.fields_fed(here),
+                      f"is {shape} ({named.name}) on this instance, not what the connector selects")
+            return []
+        if selection_set is not None:
+            edited = self.selection_set(selection_set, named, here)
+            if not edited:
+                return []  # every child dropped, each already noted
+            selection_set = SelectionSetNode(selections=tuple(edited))
+        for argument in arguments:
+            self.used_variables |= _variables_in(argument.value)
+        self.kept.append((here, f"{parent.name}.{name}", _requires(node)))
+        return [_with(node, arguments=tuple(arguments), selection_set=selection_set, directives=())]
+
+    def missing_field(self, node: FieldNode, parent, path: str, here: str) -> list:
+        name = node.name.value
+        if is_abstract_type(parent):
+            implementations = self.schema.get_possible_types(parent)
+            if implementations and all(name in impl.fields for impl in implementations):
+                # asked on each implementation instead (e.g. Return.order on an older schema)
+                return [self.fragment(InlineFragmentNode(type_condition=NamedTypeNode(name=NameNode(value=impl.name)),
+                                                         selection_set=SelectionSetNode(selections=(node,)), directives=()),
+                                      parent, path, narrowing=False)
+                        for impl in implementations]
+        self.note("field", f"{parent.name}.{name}", here, _requires(node), self.fields_fed(here))
+        return []
+
+    def argument(self, argument: ArgumentNode, definition, node: FieldNode, parent, here: str):
+        name = argument.name.value
+        coordinate = f"{parent.name}.{node.name.value}({name}:)"
+        spec = definition.args.get(name)
+        if spec is None:
+            if _variables_in(argument.value):
+                self.note("argument", coordinate, here, True, self.fields_fed(here), "the stream sets it")
+                return _DROP_FIELD
+            if node.alias is not None:  # a variant of the field whose meaning rests on the argument
+                self.note("argument", coordinate, here, _requires(node), self.fields_fed(here))
+                return _DROP_FIELD
+            self.note("argument", coordinate, here, False, (), "asked without it")
+            return None
+        value = self.value(argument.value, spec.type, here, node)
+        if value is _DROP_FIELD:
+            return _DROP_FIELD
+        if value is None:
+            return None
+        return _with(argument, value=value)
+
+    def value(self, value, type_, here: str, node: FieldNode):
+        named = get_named_type(type_)
+        if isinstance(value, ListValueNode):
+            items = [self.value(item, type_.of_type if hasattr(type_, "of_type") else type_, here, node) for item in value.values]
+            if any(item is _DROP_FIELD for item in items):
+                return _DROP_FIELD
+            kept = [item for item in items if item is not None]
+            return _with(value, values=tuple(kept)) if kept else None
+        if isinstance(value, EnumValueNode) and isinstance(named, GraphQLEnumType):
+            if value.value not in named.values:
+                self.note("enum value", f"{named.name}.{value.value}", here, False, (), "asked without it")
+                return None
+            return value
+        if isinstance(value, ObjectValueNode) and isinstance(named, GraphQLInputObjectType):
+            for item in value.fields:
+                if item.name.value not in named.fields:  # a literal filter the instance cannot apply
+                    self.note("filter field", f"{named.name}.{item.name.value}", here, _requires(node), self.fields_fed(here))
+                    return _DROP_FIELD
+            return value
+        return value
+
+    def fragment(self, node: InlineFragmentNode, parent, path: str, narrowing: bool = True):
+        condition = node.type_condition.name.value if node.type_condition else parent.name
+        here = f"{path}.on:{condition}"
+        target = self.schema.get_type(condition)
+        if target is None:  # no such objects on this instance: their fields stay null where they would occur
+            self.note("type", condition, here, _requires_any(node.selection_set), self.fields_fed(here),
+                      "no such objects here")
+            return None
+        if not _can_occur(self.schema, parent, target):
+            self.note("type", condition, here, _requires_any(node.selection_set), self.fields_fed(here),
+                      f"cannot occur in {parent.name}")
+            return None
+        edited = self.selection_set(node.selection_set, target, here if narrowing else path)
+        if not edited:
+            return None
+        return _with(node, selection_set=SelectionSetNode(selections=tuple(edited)), directives=())
+
+
+_DROP_FIELD = object()
+
+
+def _can_occur(schema: GraphQLSchema, parent, target) -> bool:
+    if parent.name == target.name:
+        return True
+    parents = set(t.name for t in schema.get_possible_types(parent)) if is_abstract_type(parent) else {parent.name}
+    targets = set(t.name for t in schema.get_possible_types(target)) if is_abstract_type(target) else {target.name}
+    return bool(parents & targets)
+
+
+def _requires(node: FieldNode) -> bool:
+    """Marked ``@required``, or holding a required selection, or bound to a stream variable."""
+    if any(d.name.value == REQUIRED for d in node.directives or ()):
+        return True
+    if any(_variables_in(a.value) for a in node.arguments or ()):
+        return True
+    return _requires_any(node.selection_set)
+
+
+def _requires_any(selection_set: SelectionSetNode | None) -> bool:
+    if selection_set is None:
+        return False
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode) and _requires(selection):
+            return True
+        if isinstance(selection, InlineFragmentNode) and _requires_any(selection.selection_set):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- document helpers
+
+def required_paths(document: str) -> set[str]:
+    """Document paths of every selection marked ``@required`` (for tests and docs)."""
+    tree = _inline_fragments(parse(document))
+    operation = next(d for d in tree.definitions if isinstance(d, OperationDefinitionNode))
+    found: set[str] = set()
+
+    def walk(selection_set: SelectionSetNode | None, path: str) -> None:
+        for selection in (selection_set.selections if selection_set else ()):
+            if isinstance(selection, FieldNode):
+                key = selection.alias.value if selection.alias else selection.name.value
+                here = f"{path}.{key}" if path else key
+                if any(d.name.value == REQUIRED for d in selection.directives or ()):
+                    found.add(here)
+                walk(selection.selection_set, here)
+            elif isinstance(selection, InlineFragmentNode):
+                walk(selection.selection_set, f"{path}.on:{selection.type_condition.name.value}")
+
+    walk(operation.selection_set, "")
+    return found
+
+
+def selection_paths(document: str) -> list[str]:
+    """Every field and type-condition path of a document (markers ignored), in document order."""
+    tree = _inline_fragments(parse(document))
+    operation = next(d for d in tree.definitions if isinstance(d, OperationDefinitionNode))
+    found: list[str] = []
+
+    def walk(selection_set: SelectionSetNode | None, path: str) -> None:
+        for selection in (selection_set.selections if selection_set else ()):
+            if isinstance(selection, FieldNode):
+                key = selection.alias.value if selection.alias else selection.name.value
+                here = f"{path}.{key}" if path else key
+                if key != "__typename":
+                    found.append(here)
+                walk(selection.selection_set, here)
+            elif isinstance(selection, InlineFragmentNode):
+                here = f"{path}.on:{selection.type_condition.name.value}"
+                found.append(here)
+                walk(selection.selection_set, here)
+
+    walk(operation.selection_set, "")
+    return found
+
+
+def strip_markers(document: str) -> str:
+    """The document without ``@required`` markers: what a GraphQL server (or validator) sees."""
+    class Strip(Visitor):
+        def enter_directive(self, node, *_args):
+            from graphql.language import REMOVE
+            return REMOVE if node.name.value == REQUIRED else None
+
+    return print_ast(visit(parse(document), Strip()))
+
+
+def node_prefix(document: str) -> str:
+    """The path of the stream's node: ``result.edges.node`` (connections), ``result.<child>`` (nested
+    lists, e.g. ``result.stock``) or ``result`` (lists)."""
+    tree = parse(document)
+    operation = next(d for d in tree.definitions if isinstance(d, OperationDefinitionNode))
+    paging = _paging_of(operation)
+    if paging == "connection":
+        return "result.edges.node"
+    if paging == "nested":
+        return f"result.{_nested_field(_root(operation))}"
+    return "result"
+
+
+def parents_document(document: str) -> str:
+    """For a nested document (``warehouses(where: $where) { id … stock(limit: $limit, page: $page) }``):
+    the query listing every parent's id, ``warehouses(limit: $limit, page: $page) { id }`` (as an AST edit)."""
+    tree = parse(document)
+    operation = next(d for d in tree.definitions if isinstance(d, OperationDefinitionNode))
+    root = _root(operation)
+    int_type = parse("query Q($x: Int!) { a }").definitions[0].variable_definitions[0].type
+    arguments = tuple(ArgumentNode(name=NameNode(value=name), value=VariableNode(name=NameNode(value=name)))
+                      for name in ("limit", "page"))
+    id_field = FieldNode(name=NameNode(value="id"), arguments=(), directives=())
+    new_root = _with(root, arguments=arguments, directives=(), selection_set=SelectionSetNode(selections=(id_field,)))
+    template = (operation.variable_definitions or ())[0]
+    variables = tuple(_with(template, variable=VariableNode(name=NameNode(value=name)), type=int_type, default_value=None)
+                      for name in ("limit", "page"))
+    edited = _with(operation, name=NameNode(value="Parents"), variable_definitions=variables,
+                   selection_set=SelectionSetNode(selections=(new_root,)))
+    return print_ast(DocumentNode(definitions=(edited,)))
+
+
+def _relative(path: str, prefix: str = "result") -> str:
+    """A document path relative to the stream's node (the feeds map is keyed so)."""
+    for start in (prefix + ".", "result.edges.node.", "result."):
+        if path.startswith(start):
+            return path[len(start):]
+    return path
+
+
+def response_path(error_path) -> str:
+    """A GraphQL error's ``path`` (``["result", "edges", 0, "node", "customer"]``) as a dotted path
+    without list indices, comparable with ``Plan.selection_at``."""
+    return ".".join(str(part) for part in error_path or () if not isinstance(part, int))
+
+
+def _response(path: str) -> str:
+    return ".".join(part for part in path.split(".") if not part.startswith("on:"))
+
+
+def _inline_fragments(document: DocumentNode) -> DocumentNode:
+    """Named fragment spreads → inline fragments (a fragment on the enclosing type is merged in)."""
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+
+    def expand(selection_set: SelectionSetNode | None) -> SelectionSetNode | None:
+        if selection_set is None:
+            return None
+        out = []
+        for selection in selection_set.selections:
+            if isinstance(selection, FragmentSpreadNode):
+                fragment = fragments[selection.name.value]
+                out.append(InlineFragmentNode(type_condition=fragment.type_condition, directives=(),
+                                              selection_set=expand(fragment.selection_set)))
+            elif isinstance(selection, (FieldNode, InlineFragmentNode)):
+                out.append(_with(selection, selection_set=expand(selection.selection_set)))
+        return SelectionSetNode(selections=tuple(out))
+
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if len(operations) != 1:
+        raise PlanError("a stream document holds exactly one operation")
+    operation = operations[0]
+    return DocumentNode(definitions=(_with(operation, selection_set=expand(operation.selection_set)),))
+
+
+def _root(operation: OperationDefinitionNode) -> FieldNode:
+    """The root field (a probe may select several: the first)."""
+    fields = [s for s in operation.selection_set.selections if isinstance(s, FieldNode)]
+    if not fields:
+        raise PlanError("a document selects at least one root field")
+    return fields[0]
+
+
+def _paging_of(operation: OperationDefinitionNode) -> str:
+    """How the stream pages: a single root with ``first: $first`` is a connection; a root list whose
+    child list takes ``limit: $limit`` is "nested" (one parent at a time, its child list paged:
+    ``warehouses(where: $where) { stock(limit: $limit, page: $page) }``); anything else a list."""
+    fields = [s for s in operation.selection_set.selections if isinstance(s, FieldNode)]
+    if len(fields) != 1:
+        return "list"
+    names = {a.name.value for a in fields[0].arguments or () if isinstance(a.value, VariableNode)}
+    if "first" in names:
+        return "connection"
+    if "limit" not in names and _nested_field(fields[0]) is not None:
+        return "nested"
+    return "list"
+
+
+def _nested_field(root: FieldNode) -> str | None:
+    """The response key of the root's child list paged by ``$limit`` (nested paging), if any."""
+    for selection in (root.selection_set.selections if root.selection_set else ()):
+        if isinstance(selection, FieldNode) and any(
+                a.name.value == "limit" and isinstance(a.value, VariableNode) for a in selection.arguments or ()):
+            return selection.alias.value if selection.alias else selection.name.value
+    return None
+
+
+def _list_fallback(operation: OperationDefinitionNode, schema: GraphQLSchema, time_field: str | None):
+    """``xConnection(where, sort, first, after) { … edges { node { S } } }`` → ``xs(where, sort, limit, page) { S }``."""
+    root = _root(operation)
+    name = root.name.value
+    list_name = name.removesuffix("Connection") + "s"
+    definition = schema.query_type.fields.get(list_name)
+    if definition is None or time_field is None:
+        return None
+    edges = next((s for s in root.selection_set.selections if isinstance(s, FieldNode) and s.name.value == "edges"), None)
+    node = next((s for s in edges.selection_set.selections if isinstance(s, FieldNode) and s.name.value == "node"), None) if edges else None
+    if node is None:
+        return None
+    sort_type = definition.args.get("sort")
+    sort_value = f"{time_field}_ASC"
+    arguments = [a for a in root.arguments or () if a.name.value == "where"]
+    sortable = sort_type is not None and sort_value in (getattr(get_named_type(sort_type.type), "values", None) or {})
+    if sortable:
+        arguments.append(ArgumentNode(name=NameNode(value="sort"), value=ListValueNode(values=(EnumValueNode(value=sort_value),))))
+    arguments += [ArgumentNode(name=NameNode(value="limit"), value=VariableNode(name=NameNode(value="limit"))),
+                  ArgumentNode(name=NameNode(value="page"), value=VariableNode(name=NameNode(value="page")))]
+    new_root = FieldNode(alias=root.alias, name=NameNode(value=list_name), arguments=tuple(arguments), directives=(),
+                         selection_set=node.selection_set)
+    variables = [v for v in operation.variable_definitions or () if v.variable.name.value == "where"]
+    template = variables[0] if variables else None
+    int_type = parse("query Q($x: Int!) { a }").definitions[0].variable_definitions[0].type
+    for name_ in ("limit", "page"):
+        variables.append(_with(template, variable=VariableNode(name=NameNode(value=name_)), type=int_type, default_value=None))
+    return _with(operation, variable_definitions=tuple(variables),
+                 selection_set=SelectionSetNode(selections=(new_root,))), ("time" if sortable else "list")
+
+
+def _drop_unused_variables(operation: OperationDefinitionNode, editor: _Editor, schema: GraphQLSchema) -> OperationDefinitionNode:
+    kept = []
+    for definition in operation.variable_definitions or ():
+        name = definition.variable.name.value
+        if name not in editor.used_variables:
+            continue
+        type_name = _type_name(definition.type)
+        if schema.get_type(type_name) is None:
+            editor.note("type", type_name, f"${name}", True, (), "the stream's filter type")
+        kept.append(definition)
+    return _with(operation, variable_definitions=tuple(kept))
+
+
+def _check_where(operation: OperationDefinitionNode, schema: GraphQLSchema, where_fields: Iterable[str], editor: _Editor) -> None:
+    definition = next((d for d in operation.variable_definitions or () if d.variable.name.value == "where"), None)
+    if definition is None:
+        return
+    filter_type = schema.get_type(_type_name(definition.type))
+    if not isinstance(filter_type, GraphQLInputObjectType):
+        return
+    for name in where_fields:
+        if name not in filter_type.fields:
+            editor.note("filter field", f"{filter_type.name}.{name}", "$where", True, (), "the stream filters on it")
+
+
+def _type_name(type_node) -> str:
+    while not isinstance(type_node, NamedTypeNode):
+        type_node = type_node.type
+    return type_node.name.value
+
+
+def _variables_in(value) -> set[str]:
+    if isinstance(value, VariableNode):
+        return {value.name.value}
+    if isinstance(value, ListValueNode):
+        return set().union(*(_variables_in(v) for v in value.values)) if value.values else set()
+    if isinstance(value, ObjectValueNode):
+        return set().union(*(_variables_in(f.value) for f in value.fields)) if value.fields else set()
+    return set()
+
+
+def _with(node, **changes):
+    """A copy of an AST node with some attributes replaced (graphql-core nodes are not dataclasses)."""
+    values = {key: getattr(node, key, None) for key in node.keys if key != "loc"}
+    values.update(changes)
+    return node.__class__(**values)
+
+
+@cache
+def _feeds_table() -> dict[str, dict[str, list[str]]]:
+    resource = files("source_centra.queries").joinpath("feeds.json")
+    if not resource.is_file():
+        return {}
+    return json.loads(resource.read_text(encoding="utf-8"))
+
+
+def _feeds(stream: str) -> dict[str, list[str]]:
+    return _feeds_table().get(stream, {})
+
+
+__all__ = ["Dropped", "Plan", "PlanError", "plan", "required_paths", "selection_paths", "strip_markers",
+           "response_path", "node_prefix"]

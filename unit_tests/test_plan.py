@@ -1,0 +1,178 @@
+"""plan.py: a document edited to fit the live schema, one rule at a time, on a small schema."""
+from __future__ import annotations
+
+import pytest
+from graphql import build_schema, parse, validate
+
+from source_centra.plan import plan, required_paths, strip_markers
+from source_centra.stream import time_page
+from source_centra import state as st
+
+SDL = """
+enum ThingSort { id_ASC updatedAt_ASC }
+input DateRange { from: String, to: String }
+input ThingFilter { updatedAt: DateRange, storeId: [Int!] }
+interface Line { id: Int! qty: Int! }
+type ProductLine implements Line { id: Int! qty: Int! name: String price(includingTax: Boolean = true): Float! }
+type GiftLine implements Line { id: Int! qty: Int! }
+interface Owner { id: Int! }
+type Person implements Owner { id: Int! email: String }
+type Robot implements Owner { id: Int! email: String }
+type Thing { id: Int! updatedAt: String! label: String lines(all: Boolean): [Line!]! owner: Owner colour: String }
+type PageInfo { hasNextPage: Boolean! endCursor: String }
+type ThingEdge { node: Thing! }
+type ThingConnection { totalCount: Int! pageInfo: PageInfo! edges: [ThingEdge!]! }
+type Query {
+  things(where: ThingFilter, sort: [ThingSort!], limit: Int, page: Int): [Thing!]!
+  thingConnection(where: ThingFilter, sort: [ThingSort!], first: Int, after: String): ThingConnection
+}
+"""
+LIST = """query Things($where: ThingFilter, $limit: Int!, $page: Int!) {
+  result: things(where: $where, sort: [id_ASC, name_ASC], limit: $limit, page: $page) {
+    id @required
+    updatedAt @required
+    %s
+  }
+}"""
+
+
+def schema(sdl: str = SDL):
+    return build_schema(sdl)
+
+
+def planned(body: str, sdl: str = SDL, **kwargs):
+    made = plan("things", LIST % body, schema(sdl), **kwargs)
+    assert validate(schema(sdl), parse(made.document)) == [] or made.missing_required
+    return made
+
+
+def coordinates(made) -> list[str]:
+    return [item.coordinate for item in made.dropped]
+
+
+def test_given_document_the_schema_answers_then_only_unknown_enum_values_are_dropped() -> None:
+    made = planned("label")
+    assert coordinates(made) == ["ThingSort.name_ASC"] and "sort: [id_ASC]" in made.document
+    assert "@required" not in made.document and not made.missing_required
+
+
+def test_given_field_the_type_lacks_then_it_is_dropped_and_named_by_coordinate() -> None:
+    made = planned("label size")
+    (item,) = [d for d in made.dropped if d.kind == "field"]
+    assert (item.coordinate, item.path, item.required) == ("Thing.size", "result.size", False)
+    assert "size" not in made.document
+
+
+def test_given_required_field_the_type_lacks_then_the_plan_reports_it_missing() -> None:
+    made = planned("size @required")
+    assert [d.coordinate for d in made.missing_required] == ["Thing.size"]
+
+
+def test_given_every_enum_value_of_a_list_unknown_then_the_argument_is_dropped() -> None:
+    made = plan("things", (LIST % "label").replace("[id_ASC, name_ASC]", "[name_ASC]"), schema())
+    assert "sort" not in made.document and coordinates(made) == ["ThingSort.name_ASC"]
+
+
+def test_given_aliased_field_whose_literal_argument_is_missing_then_the_field_is_dropped_not_the_argument() -> None:
+    made = planned("lines { id @required ... on ProductLine { net: price(includingTax: false) gross: price } }"
+                   .replace("includingTax", "excludingShipping"))
+    assert "net:" not in made.document and "gross: price" in made.document
+    assert "ProductLine.price(excludingShipping:)" in coordinates(made)
+
+
+def test_given_plain_field_whose_literal_argument_is_missing_then_only_the_argument_is_dropped() -> None:
+    made = planned("lines(everything: true) { id @required }")
+    assert "lines {" in made.document and "Thing.lines(everything:)" in coordinates(made)
+    assert not made.missing_required
+
+
+def test_given_argument_bound_to_a_stream_variable_is_missing_then_it_is_required() -> None:
+    sdl = SDL.replace("things(where: ThingFilter, sort", "things(sort")
+    made = planned("label", sdl)
+    assert "Query.things(where:)" in [d.coordinate for d in made.missing_required]
+
+
+def test_given_fragment_on_a_type_the_schema_lacks_then_it_is_dropped_and_named() -> None:
+    made = planned("lines { id @required ... on BundleLine { name } ... on ProductLine { name } }")
+    (item,) = [d for d in made.dropped if d.kind == "type"]
+    assert (item.coordinate, item.required) == ("BundleLine", False)
+    assert "BundleLine" not in made.document and "... on ProductLine" in made.document
+
+
+def test_given_fragment_that_cannot_occur_there_then_it_is_dropped() -> None:
+    made = planned("owner { id ... on ProductLine { name } }")
+    assert any(d.kind == "type" and "cannot occur" in d.detail for d in made.dropped)
+
+
+def test_given_field_missing_on_an_interface_but_on_every_implementation_then_it_is_asked_per_type() -> None:
+    made = planned("owner { id email }")
+    assert "... on Person {\n        email" in made.document and "... on Robot" in made.document
+    assert not [d for d in made.dropped if d.kind == "field"]
+
+
+def test_given_excluded_path_then_it_is_dropped_as_a_permission_with_its_reason() -> None:
+    made = planned("label colour", exclude={"result.colour"}, excluded_because={"result.colour": "Colour (Colour:read)"})
+    (item,) = [d for d in made.dropped if d.kind == "permission"]
+    assert (item.coordinate, item.detail) == ("Thing.colour", "needs Colour (Colour:read)")
+    assert "colour" not in made.document
+
+
+def test_given_selection_of_subfields_on_a_value_field_then_it_is_dropped() -> None:
+    made = planned("label { name isMapped }")
+    (item,) = [d for d in made.dropped if d.kind == "field"]
+    assert item.coordinate == "Thing.label" and "is a value (String)" in item.detail
+
+
+def test_given_filter_field_the_stream_sets_is_missing_then_it_is_required() -> None:
+    made = planned("label", where_fields=("storeId", "createdAt"))
+    assert [d.coordinate for d in made.missing_required] == ["ThingFilter.createdAt"]
+
+
+def test_given_connection_root_missing_then_list_query_is_read_paged_by_time() -> None:
+    document = """query T($where: ThingFilter!, $first: Int!, $after: String) {
+      result: productConnection(where: $where, sort: [id_ASC], first: $first, after: $after) {
+        totalCount pageInfo { hasNextPage @required endCursor @required } edges { node { id @required label } } } }"""
+    sdl = SDL.replace("things(", "products(")
+    made = plan("things", document, schema(sdl), time_field="updatedAt")
+    assert made.paging == "time" and made.root == "products" and not made.missing_required
+    assert " ".join(made.document.split()).count(
+        "result: products( where: $where sort: [updatedAt_ASC] limit: $limit page: $page ) { id label }") == 1
+    assert validate(schema(sdl), parse(made.document)) == []
+    made = plan("things", document, schema(sdl.replace(" updatedAt_ASC", "")), time_field="updatedAt")
+    assert made.paging == "list"  # no updatedAt_ASC: page numbers, with a warning saying what that risks
+    assert any("rows changing during the sync may be missed" in d.detail for d in made.dropped)
+
+
+def test_given_markers_then_required_paths_and_stripped_document() -> None:
+    text = LIST % "label owner { id @required }"
+    assert required_paths(text) == {"result.id", "result.updatedAt", "result.owner.id"}
+    assert "@required" not in strip_markers(text)
+
+
+# ---------------------------------------------------------------- time paging (list fallback)
+
+WINDOW = st.Window("all", st.parse_time("2024-01-01T00:00:00+00:00"), st.parse_time("2024-02-01T00:00:00+00:00"))
+
+
+def nodes(*pairs):
+    return [{"id": i, "updatedAt": f"2024-01-0{d}T10:00:00+01:00"} for i, d in pairs]
+
+
+def test_given_full_page_then_next_page_starts_at_its_last_updated_at_and_skips_those_seen() -> None:
+    fresh, token = time_page(nodes((1, 2), (2, 3), (3, 3)), None, WINDOW, 3)
+    assert [n["id"] for n in fresh] == [1, 2, 3]
+    assert token == {"from": "2024-01-03T09:00:00+00:00", "page": 1, "seen": [2, 3]}
+    fresh, token = time_page(nodes((2, 3), (3, 3), (4, 4)), token, WINDOW, 3)
+    assert [n["id"] for n in fresh] == [4]
+    assert token["from"] == "2024-01-04T09:00:00+00:00"
+
+
+def test_given_page_sharing_one_updated_at_then_the_tie_is_read_by_page_number() -> None:
+    token = {"from": "2024-01-03T09:00:00+00:00", "page": 1, "seen": []}
+    fresh, token = time_page(nodes((5, 3), (6, 3)), token, WINDOW, 2)
+    assert token == {"from": "2024-01-03T09:00:00+00:00", "page": 2, "seen": [5, 6]}
+
+
+def test_given_short_page_then_the_window_is_done() -> None:
+    fresh, token = time_page(nodes((7, 5)), {"from": "2024-01-03T09:00:00+00:00", "page": 1, "seen": [6]}, WINDOW, 2)
+    assert token is None and [n["id"] for n in fresh] == [7]
