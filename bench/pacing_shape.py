@@ -197,7 +197,7 @@ class Shape:
 
 def simulate(make_pacer: Callable[[Clock], object], *, pages: int | None = None, minutes: float = 60,
              cost: int = 6000, latency: float = 0.0, quotas: Mapping = GROWTH, others: Mapping | None = None,
-             name: str = "") -> Shape:
+             limits_every: float = 10.0, name: str = "") -> Shape:
     """One stream worker reading `pages` pages (None: until `minutes` have passed) as the connector does."""
     clock = Clock()
     start = clock()
@@ -215,7 +215,7 @@ def simulate(make_pacer: Callable[[Clock], object], *, pages: int | None = None,
 
     done = 0
     while (pages is None and clock() - start < minutes * 60) or (pages is not None and done < pages):
-        if limits_read_at is None or clock() - limits_read_at >= 10.0:  # SyncContext.pace()
+        if limits_read_at is None or clock() - limits_read_at >= limits_every:  # SyncContext.pace()
             limits_read_at = clock()
             request(PROBE, PROBE_COST)
             pacer.configure(centra.rate_limits())
@@ -234,10 +234,10 @@ def new_pacer(share: float = 0.5) -> Callable[[Clock], object]:
 
 # ------------------------------------------------------------------------------- report
 
-def report(minutes: int = 60, cost: int = 6000, share: float = 0.5, latency: float = 0.0) -> str:
+def report(minutes: int = 60, cost: int = 6000, share: float = 0.5, latency: float = 0.0, limits_every: float = 10.0) -> str:
     lines = [f"Backfill, {minutes} simulated minutes: Growth plan (60 req/10 s, 5k req/h, 250k/10 s, 30M/h complexity), "
-             f"{cost:,} complexity per page, share {share}, latency {latency}s, rateLimits read every 10 s", ""]
-    shapes = [simulate(make(share), minutes=minutes, cost=cost, latency=latency, name=label)
+             f"{cost:,} complexity per page, share {share}, latency {latency}s, rateLimits read every {limits_every:g} s", ""]
+    shapes = [simulate(make(share), minutes=minutes, cost=cost, latency=latency, limits_every=limits_every, name=label)
               for label, make in (("old", old_pacer), ("new", new_pacer))]
     header = "| pacer | " + " | ".join(f"{i * 5}–{i * 5 + 5}" for i in range(minutes // 5)) + " | total | max gap s | would-be 429s |"
     lines += [header, "|" + "---|" * (minutes // 5 + 4)]
@@ -249,8 +249,8 @@ def report(minutes: int = 60, cost: int = 6000, share: float = 0.5, latency: flo
     lines += ["| sync of N pages | old: minutes | new: minutes | old: longest gap s | new: longest gap s |",
               "|---|---|---|---|---|"]
     for pages in (30, 250, 1000, 2400, 5000):
-        old = simulate(old_pacer(share), pages=pages, cost=cost, latency=latency)
-        new = simulate(new_pacer(share), pages=pages, cost=cost, latency=latency)
+        old = simulate(old_pacer(share), pages=pages, cost=cost, latency=latency, limits_every=limits_every)
+        new = simulate(new_pacer(share), pages=pages, cost=cost, latency=latency, limits_every=limits_every)
         lines.append(f"| {pages:,} | {old.finished / 60:.2f} | {new.finished / 60:.2f} | {old.max_gap:.1f} | {new.max_gap:.1f} |")
     return "\n".join(lines)
 
@@ -261,8 +261,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cost", type=int, default=6000, help="complexity per page")
     ap.add_argument("--share", type=float, default=0.5)
     ap.add_argument("--latency", type=float, default=0.0, help="seconds per page answer")
+    ap.add_argument("--limits-every", type=float, default=10.0,
+                    help="seconds between rateLimits reads (context.RATE_LIMIT_REFRESH_SECONDS)")
     args = ap.parse_args(argv)
-    print(report(args.minutes, args.cost, args.share, args.latency))
+    print(report(args.minutes, args.cost, args.share, args.latency, args.limits_every))
     return 0
 
 
