@@ -38,6 +38,9 @@ class RateLimitStatus:
     def __init__(self, stream: str, waits: Waits):
         self._stream = StreamDescriptor(name=stream)
         self._waits = waits
+        # Made as a read starts, when no worker waits: what is pending ended already (a wait in the
+        # emitting thread itself, or another stream's) and is not this read's to report.
+        waits.drain()
         self._until: float | None = None  # end of the current episode (Unix time); None: not limited
         self._logged = False
 

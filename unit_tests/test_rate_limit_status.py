@@ -163,3 +163,11 @@ def test_given_pacer_waits_during_a_stream_then_rate_limited_then_running_status
     assert limited and all(reasons[0][0] == RATE_LIMITED for reasons in limited)
     assert found[-1] == (RUNNING, []), found  # data flowed again after the last wait
     assert any("resumes at" in r.getMessage() and "hourly query-complexity budget" in r.getMessage() for r in caplog.records)
+
+
+def test_given_wait_before_the_read_started_then_not_reported_by_it():
+    clock = Clock()
+    waits = Waits(wall=clock)
+    waits.add(20, "another stream's wait, or one in the emitting thread")
+    status = RateLimitStatus("orders", waits)
+    assert status.messages() == []
