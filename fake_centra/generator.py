@@ -54,7 +54,7 @@ def product_count(orders: int) -> int:
 
 def ean13(body12: int) -> str:
     digits = f"{body12:012d}"
-    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits))
+    total = sum(map(int, digits[0::2])) + 3 * sum(map(int, digits[1::2]))
     return digits + str((10 - total % 10) % 10)
 
 
@@ -347,19 +347,13 @@ def build_customers(seed: int, orders: Table) -> Table:
     total = c1 + c2
     store_col = orders.col("store")
     rows = np.flatnonzero(store_col != 3)
-    cid = orders.col("customer")[rows].astype(np.int64)
-    order = np.argsort(cid, kind="stable")  # rows ascend, so first/last occurrence = first/last order
-    sorted_cid = cid[order]
-    starts = np.flatnonzero(np.concatenate(([True], sorted_cid[1:] != sorted_cid[:-1]))) if len(cid) else \
-        np.zeros(0, dtype=np.int64)
-    ends = np.concatenate((starts[1:], [len(cid)])) if len(cid) else starts
-    ids = sorted_cid[starts] if len(cid) else starts
-    count = np.zeros(total, dtype=np.int32)
-    first = np.full(total, -1, dtype=np.int64)
+    cid = orders.col("customer")[rows].astype(np.int64) - 1
+    count = np.bincount(cid, minlength=total)[:total].astype(np.int32)
+    first = np.full(total, n, dtype=np.int64)
+    np.minimum.at(first, cid, rows)
+    first[first == n] = -1
     last = np.full(total, -1, dtype=np.int64)
-    count[ids - 1] = ends - starts
-    first[ids - 1] = rows[order[starts]]
-    last[ids - 1] = rows[order[ends - 1]]
+    np.maximum.at(last, cid, rows)
     has = first >= 0
     o_created = orders.col("created")
     store = np.where(np.arange(1, total + 1) <= c1, 1, 2).astype(np.int8)
