@@ -193,7 +193,7 @@ class Selector:
                "phoneNumber": "phone_number", "cellPhoneNumber": "cell_phone_number"}[field]
         if field == "email" and match.get("equals") is not None:
             return self._customer_search(t, match["equals"])
-        return np.array([_string_match(self.data.customer_detail(cid)[key], match)
+        return np.array([_string_match(self.data.customer_contact(cid)[key], match)
                          for cid in range(1, len(t) + 1)], dtype=bool)
 
     def _customer_search(self, t, text: str) -> np.ndarray:
@@ -203,7 +203,7 @@ class Selector:
             return self._rows_mask(t, [int(text) - 1])
         local = text.partition("@")[0]
         digits = local[len(local.rstrip("0123456789")):]
-        if digits and 1 <= int(digits) <= len(t) and self.data.customer_detail(int(digits))["email"] == text:
+        if digits and 1 <= int(digits) <= len(t) and self.data.customer_contact(int(digits))["email"] == text:
             return self._rows_mask(t, [int(digits) - 1])
         return np.zeros(len(t), dtype=bool)
 
