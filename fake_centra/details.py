@@ -210,7 +210,7 @@ class DetailBuilder:
             # becomes a product line, so only orders that had a gift certificate change.
             if not wholesale and r.random() < 0.02 and self.gift_lines:
                 line.update(type="GiftCertificateOrderLine", discount_percent=0.0, tax_percent=0.0,
-                            product_id=None, product_number=None, product_name=None, brand=None,
+                            product_id=None, product_number="GIFTCARD", product_name="Gift certificate", brand=None,
                             variant_id=None, variant_name=None, size=None, size_id=None, sku=None,
                             ean=None)
                 line.update(money_line(float(round(500 / base)), 0.0, 0.0, qty))

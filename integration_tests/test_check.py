@@ -131,27 +131,17 @@ def test_given_endpoint_that_is_not_centra_then_failed_with_fix(odd_server, body
     assert result.connection_status["status"] == "FAILED" and words in result.connection_status["message"]
 
 
-def test_given_instance_schema_lacks_feature_then_failed_naming_it(fake_centra, monkeypatch):
-    """An older Centra without shipmentConnection: introspection reveals it and check names it."""
-    from graphql import build_schema
+def test_given_instance_without_shipment_connection_then_check_succeeds_naming_the_list_query_it_reads(fake_centra_factory):
+    """An older Centra without shipmentConnection: introspection reveals it; shipments are read through
+    the list query instead, and check says so (plan.py)."""
+    fake = fake_centra_factory(orders=40, seed=7, schema_drop=["Query.shipmentConnection"])
+    status = check(cli.config_for(fake)).connection_status
+    assert status["status"] == "SUCCEEDED", status
+    assert "Query.shipmentConnection (read through Query.shipments instead" in status["message"]
 
-    from source_centra import checks
-    from source_centra.client import CentraClient, GraphQLResult
-    from source_centra.config import Config
 
-    sdl = open("fake_centra/schema.graphql").read().replace("  shipmentConnection(", "  oldShipmentConnection(")
-    schema = build_schema(sdl)
-    from graphql import get_introspection_query, graphql_sync
-
-    introspection = graphql_sync(schema, get_introspection_query(descriptions=False)).data
-    client = CentraClient(Config.from_mapping(cli.config_for(fake_centra)), max_retries=1)
-    real = client.execute
-
-    def execute(query, variables=None, **kwargs):
-        if "__schema" in query:
-            return GraphQLResult(data=introspection, errors=[], extensions={})
-        return real(query, variables, **kwargs)
-
-    monkeypatch.setattr(client, "execute", execute)
-    problems = checks.run_checks(cli.config_for(fake_centra), client)
-    assert any("Cannot query field 'shipmentConnection' on type 'Query'" in p for p in problems), problems
+def test_given_instance_without_a_required_root_then_failed_naming_it_and_its_stream(fake_centra_factory):
+    fake = fake_centra_factory(orders=40, seed=7, schema_drop=["Query.orderPaymentHistory"])
+    status = check(cli.config_for(fake)).connection_status
+    assert status["status"] == "FAILED"
+    assert "Query.orderPaymentHistory" in status["message"] and "payment_history" in status["message"]

@@ -31,6 +31,7 @@ from source_centra.queries import load
 LOGGER = logging.getLogger("airbyte")
 RATE_LIMIT_REFRESH_SECONDS = 10.0
 INTROSPECTION = get_introspection_query(descriptions=False)
+PROBES_THAT_WARN = {"base_currency"}  # probes whose callers word their own warnings
 
 
 @cache
@@ -153,15 +154,17 @@ class SyncContext:
 
     def _report(self, made: Plan) -> None:
         for item in made.warnings:
+            if item.kind == "permission" and made.stream in PROBES_THAT_WARN:
+                continue  # the probe's caller says what is missing in its own words
             if item.kind == "permission":
-                self._warn_once(("permission", made.stream, item.detail),
+                self.warn_once(("permission", made.stream, item.detail),
                                 f"Optional permission missing for stream {made.stream}: {item.describe(made.stream)}. Add it to "
                                 "the token under System → API tokens in the Centra admin to fill them; until then they are "
                                 "null and the sync continues.")
             else:
-                self._warn_once(("schema", made.stream, item.coordinate),
-                                f"This Centra instance's API lacks {item.describe(made.stream)}. The sync continues; "
-                                "see Troubleshooting in the connector docs if you need these values.")
+                self.warn_once(("schema", made.stream, item.coordinate),
+                                f"Stream {made.stream}: this Centra instance's API lacks {item.describe(made.stream)}. The "
+                                "sync continues; see Troubleshooting in the connector docs if you need these values.")
         missing = made.missing_required
         if missing:
             raise ConfigError(
@@ -170,7 +173,7 @@ class SyncContext:
                 + ". These are fields the stream cannot do without. Ask Centra support whether your instance runs an "
                 "older Integration API version (other streams are not affected).")
 
-    def _warn_once(self, key: tuple, message: str) -> None:
+    def warn_once(self, key: tuple, message: str) -> None:
         with self._lock:
             if key in self._warned:
                 return
@@ -193,15 +196,15 @@ class SyncContext:
                 return result
             denied = [error for error in result.errors if category(error) == "authorization"]
             others = [error for error in result.errors if category(error) != "authorization"]
+            resolution = classify_graphql_errors(others) if others else None
+            if resolution is not None and resolution.action is Action.FAIL:
+                raise_for(resolution)
             if denied:
                 # dropped from the plan, then asked again: a denied non-null field nulls its parents too
                 # (Centra's attributes are [Attribute!]!), so this page's answer may have lost more than it
                 self._exclude(key, made, denied)
                 if not others:
                     continue
-            resolution = classify_graphql_errors(others)
-            if resolution.action is Action.FAIL:
-                raise_for(resolution)
             try:
                 return self.client.execute(self.plan(key, **plan_args).document, variables)
             except ConfigError:
@@ -229,14 +232,6 @@ class SyncContext:
             self._excluded.setdefault(key, {}).update(excluded)
             self._plans.pop(key, None)
 
-    def probe(self, name: str) -> tuple[GraphQLResult | None, Plan]:
-        """A probe document through a plan; (None, plan) when the instance cannot answer it at all."""
-        try:
-            made = self.plan(f"probe:{name}", stream=name, document=load_probe(name))
-        except ConfigError:
-            return None, None  # type: ignore[return-value]
-        return self.run(f"probe:{name}", stream=name, document=load_probe(name)), made
-
     def base_currency(self) -> str | None:
         """The instance's base currency code (``currencies(where: {isBase: true})``), read once per sync.
 
@@ -245,17 +240,28 @@ class SyncContext:
         with self._lock:
             if self._base_currency is not None:
                 return self._base_currency[0]
-        result, _plan = self.probe("base_currency")
-        currencies = (result.data.get("currencies") if result else None) or []
-        code = currencies[0].get("code") if currencies else None
-        if code is None and result is not None and "currencies" in result.data and result.data["currencies"] is None:
-            self._warn_once(("permission", "base_currency"),
+        code = None
+        try:
+            made = self.plan("probe:base_currency", stream="base_currency", document=load_probe("base_currency"))
+            result = self.client.execute(made.document, raise_errors=False)
+        except ConfigError:  # this instance cannot list currencies as the probe asks
+            result = None
+        if result is not None and any(category(e) == "authorization" for e in result.errors):
+            self.warn_once(("permission", "base_currency"),
                             "Optional permission missing: add Currency details (Currency:read) to the token to fill "
                             "base_currency on order_items, return_items, orders, returns and payment_history (System → API "
                             "tokens in the Centra admin). Until then those fields are null; the sync continues.")
-        elif code is None:
-            self._warn_once(("schema", "base_currency"),
-                            "Centra names no base currency (currencies with isBase: true); base_currency stays null.")
+        elif result is not None and result.errors:
+            result = self.client.execute(made.document)  # transient or failing: the error table decides
+        if result is not None and not any(category(e) == "authorization" for e in result.errors):
+            currencies = result.data.get("currencies") or []
+            code = currencies[0].get("code") if currencies else None
+            if code is None:
+                self.warn_once(("schema", "base_currency"),
+                                "Centra names no base currency (currencies with isBase: true); base_currency stays null.")
+        elif result is None:
+            self.warn_once(("schema", "base_currency"),
+                            "This Centra instance cannot list currencies by isBase; base_currency stays null.")
         with self._lock:
             self._base_currency = (code,)
             return code

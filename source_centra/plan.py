@@ -93,6 +93,7 @@ class Plan:
     paging: str  # "connection" | "list" | "time" (list paged by advancing updatedAt.from)
     dropped: tuple[Dropped, ...] = ()
     selections: tuple[tuple[str, str, bool], ...] = ()  # (path, coordinate, required) of every field kept
+    prefix: str = "result"  # path of the stream's node (feeds.json is keyed relative to it)
 
     def selection_at(self, response_path: str) -> tuple[str, str, bool] | None:
         """The kept selection a GraphQL error's path (list indices removed) points at."""
@@ -100,7 +101,7 @@ class Plan:
         return matches[0] if matches else None
 
     def fields_fed(self, path: str) -> tuple[str, ...]:
-        return tuple(_feeds(self.stream).get(_relative(path), ()))
+        return tuple(_feeds(self.stream).get(_relative(path, self.prefix), ()))
 
     @property
     def missing_required(self) -> tuple[Dropped, ...]:
@@ -130,7 +131,8 @@ def plan(stream: str, document: str, schema: GraphQLSchema, *, exclude: Iterable
     feeds = _feeds(stream)
     tree = _inline_fragments(parse(document))
     operation = next(d for d in tree.definitions if isinstance(d, OperationDefinitionNode))
-    editor = _Editor(schema, feeds, set(exclude), excluded_because or {})
+    prefix = node_prefix(document)
+    editor = _Editor(schema, feeds, set(exclude), excluded_because or {}, prefix)
     query_type = schema.query_type
     paging = _paging_of(operation)
     root_node = _root(operation)
@@ -155,14 +157,17 @@ def plan(stream: str, document: str, schema: GraphQLSchema, *, exclude: Iterable
         for error in errors:
             message = error.message.split(" Did you mean")[0]
             editor.note("field", "(query)", "", True, (), message)
-    return Plan(stream, print_ast(edited), root, paging, tuple(editor.dropped), tuple(editor.kept))
+    return Plan(stream, print_ast(edited), root, paging, tuple(editor.dropped), tuple(editor.kept),
+                "result" if paging == "time" else prefix)
 
 
 # ---------------------------------------------------------------- the editor
 
 class _Editor:
-    def __init__(self, schema: GraphQLSchema, feeds: dict[str, list[str]], exclude: set[str], because: dict[str, str]):
+    def __init__(self, schema: GraphQLSchema, feeds: dict[str, list[str]], exclude: set[str], because: dict[str, str],
+                 prefix: str = "result"):
         self.schema = schema
+        self.prefix = prefix
         self.feeds = feeds
         self.exclude = exclude
         self.because = because
@@ -179,7 +184,7 @@ class _Editor:
         return any(item.required for item in self.dropped)
 
     def fields_fed(self, path: str) -> tuple[str, ...]:
-        return tuple(self.feeds.get(_relative(path), ()))
+        return tuple(self.feeds.get(_relative(path, self.prefix), ()))
 
     # A selection set under ``parent`` at document ``path``: the edited selections (may be empty).
     def selection_set(self, node: SelectionSetNode, parent, path: str) -> list:
@@ -289,8 +294,9 @@ class _Editor:
         condition = node.type_condition.name.value if node.type_condition else parent.name
         here = f"{path}.on:{condition}"
         target = self.schema.get_type(condition)
-        if target is None:
-            self.note("type", condition, here, _requires_any(node.selection_set), self.fields_fed(here))
+        if target is None:  # no such objects on this instance: their fields stay null where they would occur
+            self.note("type", condition, here, _requires_any(node.selection_set), self.fields_fed(here),
+                      "no such objects here")
             return None
         if not _can_occur(self.schema, parent, target):
             self.note("type", condition, here, _requires_any(node.selection_set), self.fields_fed(here),
@@ -390,17 +396,42 @@ def strip_markers(document: str) -> str:
 
 
 def node_prefix(document: str) -> str:
-    """The path of the stream's node: ``result.edges.node`` (connections) or ``result`` (lists)."""
+    """The path of the stream's node: ``result.edges.node`` (connections), ``result.<child>`` (nested
+    lists, e.g. ``result.stock``) or ``result`` (lists)."""
     tree = parse(document)
     operation = next(d for d in tree.definitions if isinstance(d, OperationDefinitionNode))
-    return "result.edges.node" if _paging_of(operation) == "connection" else "result"
+    paging = _paging_of(operation)
+    if paging == "connection":
+        return "result.edges.node"
+    if paging == "nested":
+        return f"result.{_nested_field(_root(operation))}"
+    return "result"
 
 
-def _relative(path: str) -> str:
+def parents_document(document: str) -> str:
+    """For a nested document (``warehouses(where: $where) { id … stock(limit: $limit, page: $page) }``):
+    the query listing every parent's id, ``warehouses(limit: $limit, page: $page) { id }`` (as an AST edit)."""
+    tree = parse(document)
+    operation = next(d for d in tree.definitions if isinstance(d, OperationDefinitionNode))
+    root = _root(operation)
+    int_type = parse("query Q($x: Int!) { a }").definitions[0].variable_definitions[0].type
+    arguments = tuple(ArgumentNode(name=NameNode(value=name), value=VariableNode(name=NameNode(value=name)))
+                      for name in ("limit", "page"))
+    id_field = FieldNode(name=NameNode(value="id"), arguments=(), directives=())
+    new_root = _with(root, arguments=arguments, directives=(), selection_set=SelectionSetNode(selections=(id_field,)))
+    template = (operation.variable_definitions or ())[0]
+    variables = tuple(_with(template, variable=VariableNode(name=NameNode(value=name)), type=int_type, default_value=None)
+                      for name in ("limit", "page"))
+    edited = _with(operation, name=NameNode(value="Parents"), variable_definitions=variables,
+                   selection_set=SelectionSetNode(selections=(new_root,)))
+    return print_ast(DocumentNode(definitions=(edited,)))
+
+
+def _relative(path: str, prefix: str = "result") -> str:
     """A document path relative to the stream's node (the feeds map is keyed so)."""
-    for prefix in ("result.edges.node.", "result."):
-        if path.startswith(prefix):
-            return path[len(prefix):]
+    for start in (prefix + ".", "result.edges.node.", "result."):
+        if path.startswith(start):
+            return path[len(start):]
     return path
 
 
@@ -447,10 +478,27 @@ def _root(operation: OperationDefinitionNode) -> FieldNode:
 
 
 def _paging_of(operation: OperationDefinitionNode) -> str:
-    """How the stream pages: a single root with ``first: $first`` is a connection, else a list."""
+    """How the stream pages: a single root with ``first: $first`` is a connection; a root list whose
+    child list takes ``limit: $limit`` is "nested" (one parent at a time, its child list paged:
+    ``warehouses(where: $where) { stock(limit: $limit, page: $page) }``); anything else a list."""
     fields = [s for s in operation.selection_set.selections if isinstance(s, FieldNode)]
-    names = {a.name.value for a in fields[0].arguments or () if isinstance(a.value, VariableNode)} if len(fields) == 1 else set()
-    return "connection" if "first" in names else "list"
+    if len(fields) != 1:
+        return "list"
+    names = {a.name.value for a in fields[0].arguments or () if isinstance(a.value, VariableNode)}
+    if "first" in names:
+        return "connection"
+    if "limit" not in names and _nested_field(fields[0]) is not None:
+        return "nested"
+    return "list"
+
+
+def _nested_field(root: FieldNode) -> str | None:
+    """The response key of the root's child list paged by ``$limit`` (nested paging), if any."""
+    for selection in (root.selection_set.selections if root.selection_set else ()):
+        if isinstance(selection, FieldNode) and any(
+                a.name.value == "limit" and isinstance(a.value, VariableNode) for a in selection.arguments or ()):
+            return selection.alias.value if selection.alias else selection.name.value
+    return None
 
 
 def _list_fallback(operation: OperationDefinitionNode, schema: GraphQLSchema, time_field: str | None):

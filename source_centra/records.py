@@ -1,4 +1,4 @@
-"""API node → record(s): one pure function per stream, plus ``RECORD_FUNCTIONS``.
+"""API node → record(s): one pure function per stream (each stream's row in streams.py names its own).
 
 Each function takes one GraphQL node shaped exactly as ``queries/<stream>.graphql`` selects it
 and yields new dicts; inputs are never mutated, there is no I/O. Leaf rules (UTC, money, base
@@ -459,16 +459,3 @@ def _store_fields(node: Node, extras: Extras | None) -> Record:
 def _base_currency(extras: Extras | None) -> str | None:
     """ISO code of the currency the ``_base`` amounts are in (None when the token cannot read it)."""
     return (extras or {}).get("base_currency")
-
-
-RECORD_FUNCTIONS: dict[str, Callable[[Node, Extras | None], Iterator[Record]]] = {
-    "order_items": order_items,
-    "orders": orders,
-    "return_items": return_items,
-    "returns": returns,
-    "shipments": shipments,
-    "payment_history": payment_history,
-    "products": products,
-    "markets": markets,
-    "stores": stores,
-}

@@ -12,26 +12,41 @@ are the read permissions ``check`` requires for the stream (permissions.py has t
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+
+from source_centra import records
 
 
 @dataclass(frozen=True)
 class StreamSpec:
+    """One stream, as data. Every behaviour a stream has is a named field here (docs/adding-a-stream.md)."""
+
     name: str
     primary_key: tuple[str, ...]
     cursor_field: str | None  # record field; None = full refresh only
     filter_field: str | None  # Centra filter the windows apply to
-    paging: str  # "connection" | "list"
+    paging: str  # the document's paging: "connection" | "list" | "nested" (plan.py may fall back to "time")
     by_store: bool  # partitioned by store via where.storeId
-    lookback: str = "updates"  # which lookback option applies: "updates" | "returns"
-    permissions: tuple[str, ...] = ()
+    to_records: Callable[..., Iterator[dict]]  # the pure record function: (node, extras) → records
+    lookback: str = "updates"  # which lookback option re-reads windows: "updates" | "returns"
+    permissions: tuple[str, ...] = ()  # read permissions check requires (Supermetrics' set)
+    optional: bool = False  # needs permissions beyond Supermetrics': check passes without them (naming them),
+    #                         discover leaves the stream out with one log line
     estimate_factor_field: str | None = None  # records per node vary (lines per order)
-    store_on_record: bool = False  # not filterable by store in Centra: one partition, stores kept per record
+    stores_from_records: bool = False  # Centra cannot filter it by store: read as one partition, the configured
+    #                         stores' records kept by record.store_id; its state records which stores the
+    #                         cursor covers, so a store added later is backfilled from the start date
+    reread_returns_of_updated_orders: bool = False  # returns have no updatedAt: also re-read the returns of
+    #                         orders updated since the cursor (completing a return updates its order)
     base_currency: bool = False  # records carry base_currency (one currencies lookup per sync)
     max_page_size: int | None = None  # cap on page_size where nested lists make a page costly
+    nested_field: str | None = None  # paging "nested": the parent's child list read per parent (Warehouse.stock)
+    snapshot: bool = False  # a snapshot: records carry synced_at, when the snapshot was read
 
     @property
     def query(self) -> str:
+        """The stream's document: ``queries/<name>.graphql``."""
         return self.name
 
     def plan_args(self) -> dict:
@@ -41,33 +56,33 @@ class StreamSpec:
         return {"stream": self.name, "where_fields": where,
                 "time_field": self.filter_field if self.filter_field == "updatedAt" else None}
 
-
 STREAMS: tuple[StreamSpec, ...] = (
     # orderConnection(sort: number_ASC), updatedAt window; cost ≈ first × (1 + header + 10 × line)
-    StreamSpec("order_items", ("order_id", "line_id"), "order_updated_at", "updatedAt", "connection", True,
+    StreamSpec("order_items", ("order_id", "line_id"), "order_updated_at", "updatedAt", "connection", True, records.order_items,
                permissions=("Order:read", "Order.shippingAddress:read"), estimate_factor_field="lines",
                base_currency=True),
     # orderConnection without lines: the cheap header stream
-    StreamSpec("orders", ("id",), "updated_at", "updatedAt", "connection", True,
+    StreamSpec("orders", ("id",), "updated_at", "updatedAt", "connection", True, records.orders,
                permissions=("Order:read", "Order.shippingAddress:read"), base_currency=True),
     # returns(sort: id_ASC), createdAt window (ReturnFilter has no updatedAt) re-read over returns_lookback_days
-    StreamSpec("return_items", ("return_id", "return_line_id"), "return_created_at", "createdAt", "list", True,
-               lookback="returns", permissions=("Return:read", "Order:read", "Order.shippingAddress:read", "Shipment:read"),
+    StreamSpec("return_items", ("return_id", "return_line_id"), "return_created_at", "createdAt", "list", True, records.return_items,
+               lookback="returns", reread_returns_of_updated_orders=True,
+               permissions=("Return:read", "Order:read", "Order.shippingAddress:read", "Shipment:read"), base_currency=True),
+    StreamSpec("returns", ("id",), "created_at", "createdAt", "list", True, records.returns,
+               lookback="returns", reread_returns_of_updated_orders=True, permissions=("Return:read",),
                base_currency=True),
-    StreamSpec("returns", ("id",), "created_at", "createdAt", "list", True,
-               lookback="returns", permissions=("Return:read",), base_currency=True),
     # shipmentConnection(sort: id_ASC), updatedAt window
-    StreamSpec("shipments", ("id",), "updated_at", "updatedAt", "connection", True,
+    StreamSpec("shipments", ("id",), "updated_at", "updatedAt", "connection", True, records.shipments,
                permissions=("Shipment:read",)),
     # orderPaymentHistory has no storeId filter: one partition, store filtered on the record
-    StreamSpec("payment_history", ("id",), "created_at", "createdAt", "list", False,
-               permissions=("PaymentHistory:read",), store_on_record=True, base_currency=True),
+    StreamSpec("payment_history", ("id",), "created_at", "createdAt", "list", False, records.payment_history,
+               permissions=("PaymentHistory:read",), stores_from_records=True, base_currency=True),
     # products are instance-wide
     # attributes on products and variants: ~1,430 complexity per product, so at most 15 per page
-    StreamSpec("products", ("id",), "updated_at", "updatedAt", "connection", False, permissions=("Product:read",),
+    StreamSpec("products", ("id",), "updated_at", "updatedAt", "connection", False, records.products, permissions=("Product:read",),
                max_page_size=15),
-    StreamSpec("markets", ("id",), None, None, "list", True, permissions=("Market:read",)),
-    StreamSpec("stores", ("id",), None, None, "list", False, permissions=("Store:read",)),
+    StreamSpec("markets", ("id",), None, None, "list", True, records.markets, permissions=("Market:read",)),
+    StreamSpec("stores", ("id",), None, None, "list", False, records.stores, permissions=("Store:read",)),
 )
 
 STREAMS_BY_NAME = {spec.name: spec for spec in STREAMS}

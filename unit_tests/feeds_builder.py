@@ -18,7 +18,9 @@ from typing import Any, Iterator
 from graphql import build_schema, is_abstract_type
 
 from source_centra import plan, queries
-from source_centra.records import RECORD_FUNCTIONS
+from source_centra.streams import STREAMS_BY_NAME as _BY_NAME
+
+RECORD_FUNCTIONS = {name: spec.to_records for name, spec in _BY_NAME.items()}
 from source_centra.streams import STREAMS
 
 ROOT = Path(__file__).parents[1]

@@ -34,7 +34,7 @@ def needed(spec) -> set[str]:
     """Record fields a stream cannot do without: the contract's, its keys and cursor, and store_id
     where the stream keeps the configured stores by it."""
     fields = contract_fields(spec.name) | set(spec.primary_key) | ({spec.cursor_field} if spec.cursor_field else set())
-    if spec.store_on_record:
+    if spec.stores_from_records:
         fields.add("store_id")
     return fields
 

@@ -12,7 +12,9 @@ from typing import Any, Iterator
 import pytest
 
 from source_centra import privacy
-from source_centra.records import RECORD_FUNCTIONS
+from source_centra.streams import STREAMS_BY_NAME as _BY_NAME
+
+RECORD_FUNCTIONS = {name: spec.to_records for name, spec in _BY_NAME.items()}
 
 NODES_DIR = Path(__file__).parent / "fixtures" / "nodes"
 EXTRAS = {"base_currency": "EUR"}

@@ -11,7 +11,9 @@ import pytest
 
 from source_centra import records
 from source_centra.convert import base_amount
-from source_centra.records import RECORD_FUNCTIONS
+from source_centra.streams import STREAMS_BY_NAME as _BY_NAME
+
+RECORD_FUNCTIONS = {name: spec.to_records for name, spec in _BY_NAME.items()}
 
 Nodes = Callable[[str], dict[str, Any]]
 

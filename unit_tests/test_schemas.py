@@ -13,7 +13,9 @@ import pytest
 from jsonschema import Draft7Validator
 
 from source_centra import queries
-from source_centra.records import RECORD_FUNCTIONS
+from source_centra.streams import STREAMS_BY_NAME as _BY_NAME
+
+RECORD_FUNCTIONS = {name: spec.to_records for name, spec in _BY_NAME.items()}
 
 SCHEMAS_DIR = files("source_centra") / "schemas"
 NODES_DIR = Path(__file__).parent / "fixtures" / "nodes"

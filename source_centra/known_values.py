@@ -1,0 +1,41 @@
+"""Values the connector knows (centra-api.md §9.2, §9.8, §10), watched in emitted records.
+
+Centra adds enum values and order line types over time. A value not listed here is emitted exactly
+as Centra sends it (never dropped, never mapped to a default); the first time a sync meets it, one
+warning says so, so analysts can extend their downstream mappings (e.g. a new order status in a
+revenue filter). Adding a value here only silences that warning.
+"""
+from __future__ import annotations
+
+ORDER_STATUS = frozenset({"PENDING", "CONFIRMED", "PROCESSING", "SHIPPED", "ARCHIVED", "CANCELLED", "PARTIAL"})
+PAYMENT_ENTRY_TYPE = frozenset({
+    "AUTH", "CAPTURE", "CAPTURE_PENDING", "CAPTURE_FAILED", "CAPTURE_REQUEST", "REFUND", "REFUND_REQUEST",
+    "REFUND_FAILED", "CANCEL", "CANCEL_REQUEST", "MARKED_AS_PAID", "MARKED_AS_UNPAID", "PREPAID", "AUTH_PENDING",
+    "ADDITIONAL_ORDER_PAYMENT", "INVOICE", "OTHER", "AUTH_GIFT_CARD", "CAPTURE_GIFT_CARD", "CANCEL_GIFT_CARD",
+    "REFUND_GIFT_CARD"})
+PAYMENT_ENTRY_STATUS = frozenset({"SUCCESS", "PENDING", "FAILED"})
+RETURN_STATUS = frozenset({"PENDING", "COMPLETED"})
+STORE_TYPE = frozenset({"DIRECT_TO_CONSUMER", "WHOLESALE"})
+LINE_TYPE = frozenset({"product", "bundle", "bundle_item", "gift_certificate"})  # records' line_type
+
+# stream → {record field: (Centra's name for the kind of value, known values)}
+WATCHED: dict[str, dict[str, tuple[str, frozenset[str]]]] = {
+    "order_items": {"order_status": ("OrderStatus", ORDER_STATUS), "store_type": ("StoreType", STORE_TYPE),
+                    "line_type": ("order line type", LINE_TYPE)},
+    "orders": {"status": ("OrderStatus", ORDER_STATUS), "store_type": ("StoreType", STORE_TYPE)},
+    "return_items": {"return_status": ("ReturnStatus", RETURN_STATUS), "line_type": ("order line type", LINE_TYPE)},
+    "returns": {"return_status": ("ReturnStatus", RETURN_STATUS)},
+    "payment_history": {"entry_type": ("PaymentHistoryEntryType", PAYMENT_ENTRY_TYPE),
+                        "status": ("PaymentHistoryEntryStatus", PAYMENT_ENTRY_STATUS)},
+    "stores": {"type": ("StoreType", STORE_TYPE)},
+}
+
+
+def unknown_values(stream: str, record: dict) -> list[tuple[str, str, str]]:
+    """(field, kind, value) of every watched field of ``record`` whose value the connector does not know."""
+    out = []
+    for field, (kind, known) in WATCHED.get(stream, {}).items():
+        value = record.get(field)
+        if value is not None and value not in known:
+            out.append((field, kind, str(value)))
+    return out
