@@ -1,7 +1,7 @@
 """The one place a stream is declared: a row of STREAMS.
 
 Adding a stream = one row here, `queries/<name>.graphql`, `schemas/<name>.json`, one function in
-`records.py`, a node fixture and its tests (docs/adding-a-stream.md).
+`records/` (its domain module, re-exported by `records/__init__.py`), a node fixture and its tests (docs/adding-a-stream.md).
 Paging: "connection" streams use Relay keyset cursors (stable while rows change mid-sync);
 "list" streams use limit/page, only over sets that cannot shift (immutable createdAt windows,
 small reference lists). See centra-api.md §5.
