@@ -83,6 +83,48 @@ STREAMS: tuple[StreamSpec, ...] = (
                max_page_size=15),
     StreamSpec("markets", ("id",), None, None, "list", True, records.markets, permissions=("Market:read",)),
     StreamSpec("stores", ("id",), None, None, "list", False, records.stores, permissions=("Store:read",)),
+    # ---- beyond Supermetrics (connector-contract.md): optional, each needs a permission outside its list.
+    # customers(sort: updatedAt_ASC, or page numbers where CustomerSort lacks it), updatedAt window; 500 per 100.
+    # billing_country_code is a contract field: Customer.billingAddress:read is needed beside Customer:read
+    StreamSpec("customers", ("id",), "updated_at", "updatedAt", "list", True, records.customers,
+               permissions=("Customer:read", "Customer.billingAddress:read"), optional=True),
+    # accounts(sort: updatedAt_ASC), updatedAt window; AccountFilter has no storeId: store from the market; 1,000 per 100
+    StreamSpec("accounts", ("id",), "updated_at", "updatedAt", "list", False, records.accounts,
+               permissions=("Account:read",), optional=True, stores_from_records=True),
+    # invoices(sort: updatedAt_ASC), updatedAt window; lines and payments nested (× 10 each); 9,800 per 100
+    StreamSpec("invoices", ("id",), "updated_at", "updatedAt", "list", True, records.invoices,
+               permissions=("Invoice:read", "Account:read", "Order:read"), optional=True, base_currency=True),
+    # vouchers(sort: updatedAt_ASC), updatedAt window; 1,200 per 100
+    StreamSpec("vouchers", ("id",), "updated_at", "updatedAt", "list", True, records.vouchers,
+               permissions=("Voucher:read",), optional=True),
+    # campaigns(sort: updatedAt_ASC), updatedAt window; 2,100 per 100
+    StreamSpec("campaigns", ("id",), "updated_at", "updatedAt", "list", True, records.campaigns,
+               permissions=("Campaign:read",), optional=True),
+    # warehouses(sort: id_ASC), instance-wide; 200 per 100
+    StreamSpec("warehouses", ("id",), None, None, "list", False, records.warehouses,
+               permissions=("Warehouse:read",), optional=True),
+    # warehouses(where: {id}) { stock(sort: productId_ASC, productVariantId_ASC, productSizeSort_ASC) } per
+    # warehouse, a snapshot; 8,010 per 100 rows (the root counts × 10)
+    StreamSpec("stock", ("warehouse_id", "size_id"), None, None, "nested", False, records.stock,
+               permissions=("Warehouse.stock:read", "Warehouse:read"), optional=True, nested_field="stock", snapshot=True),
+    # pricelists(sort: id_ASC) per store; 300 per 100
+    StreamSpec("pricelists", ("id",), None, None, "list", True, records.pricelists,
+               permissions=("Pricelist:read",), optional=True),
+    # pricelists(where: {id, storeId}) { prices(sort: productId_ASC, productVariantId_ASC) } per pricelist of each
+    # store, a snapshot; 5,020 per 100 prices (the root counts × 10)
+    StreamSpec("prices", ("id",), None, None, "nested", True, records.prices,
+               permissions=("Price:read", "Pricelist:read"), optional=True, nested_field="prices", snapshot=True),
+    # brands(sort: id_ASC), instance-wide (shared by stores); 100 per 100
+    StreamSpec("brands", ("id",), None, None, "list", False, records.brands, permissions=("Brand:read",), optional=True),
+    # categories(sort: id_ASC) per store; 300 per 100
+    StreamSpec("categories", ("id",), None, None, "list", True, records.categories,
+               permissions=("Category:read",), optional=True),
+    # collections(sort: id_ASC), instance-wide; 100 per 100
+    StreamSpec("collections", ("id",), None, None, "list", False, records.collections,
+               permissions=("Collection:read",), optional=True),
+    # countries(sort: name_ASC), keyed by ISO code; 1,100 per 100
+    StreamSpec("countries", ("code",), None, None, "list", False, records.countries,
+               permissions=("Country:read",), optional=True),
 )
 
 STREAMS_BY_NAME = {spec.name: spec for spec in STREAMS}

@@ -30,13 +30,20 @@ has never seen are emitted as Centra sends them.
 Personal fields are emitted as Centra has them; ``privacy.apply`` hashes or drops them afterwards.
 """
 
-from source_centra.records.catalog import products
+from source_centra.records.catalog import (
+    brands, categories, collections, pricelists, prices, products, stock, warehouses,
+)
+from source_centra.records.customers import accounts, customers
 from source_centra.records.logistics import payment_history, shipments
-from source_centra.records.reference import markets, stores
+from source_centra.records.promotions import campaigns, vouchers
+from source_centra.records.reference import countries, markets, stores
 from source_centra.records.returns import return_items, returns
 from source_centra.records.sales import order_items, orders
+from source_centra.records.wholesale import invoices
 
 __all__ = [
     "order_items", "orders", "return_items", "returns", "shipments", "payment_history", "products",
     "markets", "stores",
+    "customers", "accounts", "invoices", "vouchers", "campaigns", "warehouses", "stock", "pricelists",
+    "prices", "brands", "categories", "collections", "countries",
 ]

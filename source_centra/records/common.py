@@ -63,8 +63,10 @@ def base_amounts(amounts: Mapping[str, float | None], rate: float | None) -> Rec
 
 
 def ids(objects: Iterable[Node] | None) -> list | None:
-    """The ids of a list of references (``markets { id }``); None when the list is unknown, never ``[]``."""
-    return None if objects is None else [ref_id(item) for item in objects]
+    """The ids of a list of references (``markets { id }``); None when the list or an id is unknown,
+    never ``[]`` or a list with holes for "unknown"."""
+    found = None if objects is None else [ref_id(item) for item in objects]
+    return None if found is None or None in found else found
 
 
 # ---------------------------------------------------------------- shared shapes

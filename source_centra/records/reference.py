@@ -1,4 +1,4 @@
-"""Reference data: ``markets`` and ``stores`` (centra-api.md §9.12)."""
+"""Reference data: ``markets``, ``stores`` (centra-api.md §9.12) and ``countries`` (centra-streams.md §12)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from source_centra.convert import code, name, ref_id
 from source_centra.records.common import Extras, Node, Record, store_of
 
 
-# ---------------------------------------------------------------- markets, stores
+# ---------------------------------------------------------------- markets, stores, countries
 
 def markets(market: Node, extras: Extras | None = None) -> Iterator[Record]:
     """One record per market with the ISO codes of the countries assigned to it."""
@@ -29,4 +29,17 @@ def stores(store: Node, extras: Extras | None = None) -> Iterator[Record]:
         "store_id": store["id"],
         "name": store.get("name"),
         "type": store.get("type"),
+    }
+
+
+def countries(country: Node, extras: Extras | None = None) -> Iterator[Record]:
+    """One record per country, keyed by its ISO code; its states (where it has any) as an array."""
+    states = country.get("states")
+    yield {
+        "code": country["code"],
+        "name": country["name"],
+        "id": country.get("id"),
+        "is_eu": country.get("isEU"),
+        "continent": country.get("continent"),
+        "states": None if states is None else [{"code": state.get("code"), "name": state.get("name")} for state in states],
     }
