@@ -4,7 +4,11 @@ Adding a stream = one row here, `queries/<name>.graphql`, `schemas/<name>.json`,
 `records/` (its domain module, re-exported by `records/__init__.py`), a node fixture and its tests (docs/adding-a-stream.md).
 Paging: "connection" streams use Relay keyset cursors (stable while rows change mid-sync);
 "list" streams use limit/page, only over sets that cannot shift (immutable createdAt windows,
-small reference lists). See centra-api.md §5.
+small reference lists), or sorted ``[updatedAt_ASC]`` inside an updatedAt window where Centra has no
+connection (customers, accounts, invoices, vouchers, campaigns: stream.py pages those by time where the
+instance has the sort value, by page number where it lacks it, centra-streams.md §1). "nested" streams
+(stock, prices) page a parent's child list, one parent at a time (``where: {id: [parent]}``); they are
+snapshots (``synced_at``). See centra-api.md §5.
 Every selection is adapted to the instance's live schema and the token's permissions once per
 sync (plan.py): what a stream cannot do without is marked ``@required`` in its ``.graphql``;
 anything else an instance or token lacks is null in the records, with one warning. ``permissions``
@@ -51,8 +55,10 @@ class StreamSpec:
 
     def plan_args(self) -> dict:
         """What plan.py needs besides the document: the filter fields the stream sets in ``$where``
-        (each must exist on the instance's filter type) and the field a list fallback pages by."""
-        where = (("storeId",) if self.by_store else ()) + ((self.filter_field,) if self.filter_field else ())
+        (each must exist on the instance's filter type; a nested stream picks its parent by ``id``) and
+        the field a list fallback pages by."""
+        where = (("storeId",) if self.by_store else ()) + ((self.filter_field,) if self.filter_field else ()) + (
+            ("id",) if self.paging == "nested" else ())
         return {"stream": self.name, "where_fields": where,
                 "time_field": self.filter_field if self.filter_field == "updatedAt" else None}
 
