@@ -40,26 +40,26 @@ RUN set -eu; \
             useradd --uid 1000 --user-group --create-home --shell /bin/sh airbyte; \
         fi; \
     fi; \
-    "$py" -m venv "$VIRTUAL_ENV"; \
-    "$VIRTUAL_ENV/bin/python" -m pip install --quiet "poetry-core>=2.0.0"
+    "$py" -m venv "$VIRTUAL_ENV"
 
-# 2) Dependencies only, from pyproject.toml with empty package stubs, so this layer is reused
-#    while only the code changes.
+# 2) Dependencies only: exactly the versions in poetry.lock, exported with their hashes by
+#    scripts/lock.sh (pip resolves nothing: --no-deps, and --require-hashes rejects any other file).
+#    This layer is reused while only the code changes.
+COPY requirements.txt requirements-build.txt ./
+RUN set -eu; \
+    pip install --quiet --no-deps --require-hashes -r requirements.txt; \
+    pip install --quiet --no-deps --require-hashes -r requirements-build.txt
+
+# 3) The connector itself, built by the locked poetry-core, without resolving anything. The wheel
+#    holds source_centra/ only (the fake Centra is a dev tool and stays out of the image). The
+#    build backend is removed afterwards; `pip check` proves the lock covered every runtime
+#    dependency of the connector.
 COPY pyproject.toml README.md ./
-RUN set -eu; \
-    mkdir -p source_centra fake_centra; \
-    touch source_centra/__init__.py fake_centra/__init__.py; \
-    pip install --quiet --no-build-isolation . ; \
-    pip uninstall --quiet --yes source-centra; \
-    rm -rf source_centra fake_centra build
-
-# 3) The package itself. pyproject's [tool.poetry] packages lists fake_centra too, so the wheel
-#    build needs it; it is small, stdlib + graphql-core, and handy for `--entrypoint fake-centra`.
 COPY source_centra ./source_centra
-COPY fake_centra ./fake_centra
 RUN set -eu; \
-    pip install --quiet --no-build-isolation --no-deps . ; \
+    pip install --quiet --no-deps --no-build-isolation . ; \
     pip uninstall --quiet --yes poetry-core; \
+    pip check; \
     rm -rf build; \
     source-centra spec >/dev/null
 
@@ -67,6 +67,6 @@ ENV AIRBYTE_ENTRYPOINT="source-centra"
 ENTRYPOINT ["source-centra"]
 
 LABEL io.airbyte.name=airbyte/source-centra \
-      io.airbyte.version=0.1.0
+      io.airbyte.version=0.2.0
 
 USER airbyte

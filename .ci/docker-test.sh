@@ -11,8 +11,8 @@
 #            ($CACHE_DIR/debian-python-bookworm.tar), else debootstrap it (~65 s) and cache it
 #   build    docker build --build-arg BASE_IMAGE=local/debian-python:bookworm -t $IMAGE .
 #   spec     docker run --rm $IMAGE spec  ->  one SPEC message with a connectionSpecification
-#   image    runs as non-root, io.airbyte.* labels, AIRBYTE_ENTRYPOINT env
-#   fake     .venv/bin/fake-centra serve --port 0 --orders 200 --seed 7 on the host
+#   image    runs as non-root, io.airbyte.* labels, AIRBYTE_ENTRYPOINT env, no fake_centra inside
+#   fake     scripts/fake-centra serve --port 0 --orders 200 --seed 7 on the host (runs it from the repo)
 #   check    docker run --network host ... check  ->  CONNECTION_STATUS SUCCEEDED
 #   read     read with integration_tests/configured_catalog.json (else one built from discover);
 #            every configured stream must emit records; the API token must appear nowhere
@@ -301,18 +301,22 @@ entry="$("$DOCKER" image inspect --format '{{ json .Config.Entrypoint }}' "$IMAG
 # The platform runs $AIRBYTE_ENTRYPOINT through a shell: it must resolve inside the image.
 "$DOCKER" run --rm --entrypoint sh "$IMAGE" -c "command -v $env_ep >/dev/null" \
   || fail "AIRBYTE_ENTRYPOINT '$env_ep' is not an executable on the image's PATH"
-phase_done "uid $uid ($user), $name_label:$version_label, AIRBYTE_ENTRYPOINT=$env_ep, ENTRYPOINT $entry"
+# Only the connector ships: the fake Centra and its console script stay in the repo.
+if "$DOCKER" run --rm --entrypoint sh "$IMAGE" -c 'command -v fake-centra || python -c "import fake_centra"' >/dev/null 2>&1; then
+  fail "the image contains the fake Centra (fake-centra script or fake_centra package)"
+fi
+phase_done "uid $uid ($user), $name_label:$version_label, AIRBYTE_ENTRYPOINT=$env_ep, ENTRYPOINT $entry, no fake_centra"
 
 if [ "$SPEC_ONLY" = 1 ]; then
   echo "[docker-test] --spec-only: skipping check/read against fake-centra"
 else
   # -------------------------------------------------------------- fake
   phase fake
-  FAKE="$ROOT/.venv/bin/fake-centra"
-  if [ ! -x "$FAKE" ] && [ -x scripts/bootstrap.sh ]; then
+  FAKE="$ROOT/scripts/fake-centra"
+  if [ ! -x "$ROOT/.venv/bin/python" ]; then
     scripts/bootstrap.sh dev >"$WORK/bootstrap.log" 2>&1 || { log_tail "$WORK/bootstrap.log"; fail "scripts/bootstrap.sh failed"; }
   fi
-  [ -x "$FAKE" ] || fail "$FAKE not found (run scripts/bootstrap.sh)"
+  [ -x "$FAKE" ] || fail "$FAKE not found"
   "$FAKE" serve --port 0 --orders 200 --seed 7 >"$WORK/fake.out" 2>"$WORK/fake.err" &
   FAKE_PID=$!
   endpoint="" token=""

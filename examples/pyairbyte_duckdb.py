@@ -41,14 +41,15 @@ limit 12
 
 
 class FakeCentraProcess:
-    """`fake-centra serve` in a subprocess; its first two lines are the endpoint and the token."""
+    """`python -m fake_centra serve` from the repo root (the fake is a dev tool, not installed with the
+    connector) in a subprocess; its first two lines are the endpoint and the token."""
 
     def __init__(self, orders: int, seed: int):
         self.process = subprocess.Popen(
-            [str(BIN / "fake-centra"), "serve", "--port", "0", "--orders", str(orders), "--seed", str(seed),
+            [sys.executable, "-m", "fake_centra", "serve", "--port", "0", "--orders", str(orders), "--seed", str(seed),
              # a quota like Centra's "Enhanced" plan keeps the demo short; the connector paces to half of it
              "--quota-requests", "150", "--quota-complexity", "900000"],
-            stdout=subprocess.PIPE, text=True)
+            stdout=subprocess.PIPE, text=True, cwd=ROOT)
         fields = {}
         while len(fields) < 3:
             line = self.process.stdout.readline()

@@ -1,17 +1,34 @@
-"""Airbyte's standard source tests (spec, check, discover, read, bad catalog, config vs spec)
-against a fake Centra on the port the acceptance-test-config.yml configs point at."""
+"""Airbyte's standard source tests (spec, config vs spec, check, discover, read, bad catalog) against a fake
+Centra on the port the acceptance-test-config.yml configs point at, at `test_strictness_level: high`;
+plus the config's `incremental` entries, which the CDK's suite does not collect: a read with a future
+state (abnormal_state.json) reads nothing old and keeps the cursors."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
 import pytest
+import yaml
+from airbyte_cdk.models import AirbyteStateMessageSerializer, ConfiguredAirbyteCatalogSerializer, SyncMode
+from airbyte_cdk.test.entrypoint_wrapper import read
 from airbyte_cdk.test.standard_tests import SourceTestSuiteBase
 
 from fake_centra import FakeCentra
 from source_centra import SourceCentra
+from source_centra.state import normalise, parse_time
+from source_centra.streams import STREAMS_BY_NAME
 
 PORT, TOKEN = 18741, "standard-suite-token"
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = yaml.safe_load((ROOT / "acceptance-test-config.yml").read_text())
+FAKE_STORES = {"1", "2", "3"}
 
 
 @pytest.fixture(scope="module", autouse=True)
 def fake_centra_on_fixed_port():
-    fake = FakeCentra(orders=120, seed=21, port=PORT, token=TOKEN)
+    # quotas high enough that pacing does not stretch the many small pages of small_pages_config
+    fake = FakeCentra(orders=120, seed=21, port=PORT, token=TOKEN, quota_requests=1000, quota_complexity=10_000_000)
     fake.start()
     yield fake
     fake.stop()
@@ -19,3 +36,58 @@ def fake_centra_on_fixed_port():
 
 class TestAirbyteStandards(SourceTestSuiteBase):
     connector = SourceCentra
+
+
+def test_config_is_at_the_suites_highest_strictness_with_every_section():
+    assert CONFIG["test_strictness_level"] == "high"
+    sections = CONFIG["acceptance_tests"]
+    assert set(sections) == {"spec", "connection", "discovery", "basic_read", "full_refresh", "incremental"}
+    assert not [t for s in sections.values() for t in s["tests"] if t.get("validate_schema") is False]
+
+
+INCREMENTAL = [pytest.param(t, id=Path(t["config_path"]).stem) for t in CONFIG["acceptance_tests"]["incremental"]["tests"]]
+
+
+def _future_state(entry: dict) -> list[dict]:
+    return json.loads((ROOT / entry["future_state"]["future_state_path"]).read_text())
+
+
+def _incremental_streams(entry: dict) -> list[str]:
+    catalog = json.loads((ROOT / entry["configured_catalog_path"]).read_text())
+    return [s["stream"]["name"] for s in catalog["streams"] if s["sync_mode"] == "incremental"]
+
+
+@pytest.mark.parametrize("entry", INCREMENTAL)
+def test_future_state_file_covers_every_incremental_stream_in_the_connectors_state_shape(entry):
+    states = {s["stream"]["stream_descriptor"]["name"]: s["stream"]["stream_state"] for s in _future_state(entry)}
+    missing = {m["name"]: m.get("bypass_reason") for m in entry["future_state"].get("missing_streams", [])}
+    assert all(missing.values()), "every stream without a future state needs a bypass_reason"
+    assert set(_incremental_streams(entry)) == set(states) | set(missing)
+    now = datetime.now(timezone.utc)
+    for name, stream_state in states.items():
+        spec = STREAMS_BY_NAME[name]
+        assert normalise(stream_state, name, spec.cursor_field) == stream_state, f"{name}: not state_version 1 as written"
+        assert set(stream_state["partitions"]) == (FAKE_STORES if spec.by_store else {"all"}), name
+        for partition in stream_state["partitions"].values():
+            assert set(partition) == {"cursor"} and parse_time(partition["cursor"]) > now, name
+
+
+@pytest.mark.parametrize("entry", INCREMENTAL)
+def test_read_with_future_state_emits_no_old_records_and_keeps_the_cursors(entry):
+    config = json.loads((ROOT / entry["config_path"]).read_text())
+    catalog = ConfiguredAirbyteCatalogSerializer.load(json.loads((ROOT / entry["configured_catalog_path"]).read_text()))
+    future = _future_state(entry)
+
+    output = read(SourceCentra(), config, catalog, state=[AirbyteStateMessageSerializer.load(s) for s in future])
+
+    assert not output.errors, [e.trace.error.message for e in output.errors]
+    incremental = set(_incremental_streams(entry))
+    assert not [r for r in output.records if r.record.stream in incremental]
+    full_refresh = {s.stream.name for s in catalog.streams if s.sync_mode == SyncMode.full_refresh}
+    assert {r.record.stream for r in output.records} == full_refresh  # markets, stores: read as always
+    last = {}
+    for message in output.state_messages:
+        last[message.state.stream.stream_descriptor.name] = message.state.stream.stream_state.__dict__
+    for given in future:
+        name = given["stream"]["stream_descriptor"]["name"]
+        assert last[name]["partitions"] == given["stream"]["stream_state"]["partitions"], name

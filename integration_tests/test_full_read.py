@@ -118,7 +118,9 @@ def test_given_sync_then_state_per_store_partition_and_progress_traces(synced):
     assert set(partitions) == {str(s["id"]) for s in fake.data.stores()}
     assert all("cursor" in p and "window" not in p for p in partitions.values())
     estimates = [t for t in result.traces if t.get("type") == "ESTIMATE"]
-    assert {e["estimate"]["name"] for e in estimates} >= {"order_items", "orders", "shipments", "products"}
+    # totals come from connections: on the lean profile shipments and products are read through list queries
+    counted = {"order_items", "orders"} | ({"shipments", "products"} if fake.schema_profile == "full" else set())
+    assert {e["estimate"]["name"] for e in estimates} >= counted
     statuses = [t["stream_status"]["status"] for t in result.traces if t.get("type") == "STREAM_STATUS"]
     assert statuses.count("COMPLETE") == 9
 

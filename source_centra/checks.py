@@ -51,6 +51,10 @@ def check_report(raw_config, client: CentraClient | None = None) -> Report:
         report.problems.append(f"Could not read the Centra API schema (introspection): {error.message}")
         return report
     _schema_report(schema, report)
+    for stream, missing in optional_stream_access(client, schema).items():
+        if missing:
+            report.warnings.append(f"Stream {stream} is left out: the token lacks {missing}. Tick it for the token under "
+                                   "System → API tokens in the Centra admin to sync it (optional).")
     stores, permission_problems = _permission_problems(client, schema)
     report.problems += permission_problems
     if stores is not None:
@@ -89,6 +93,28 @@ def _schema_report(schema, report: Report) -> None:
         else:
             nulls = f"; null in {feeds}" if any(streams.values()) else f" (streams {', '.join(streams)})"
             report.warnings.append(f"Centra's API here lacks {kind} {coordinate}{detail}{nulls}.")
+
+
+def optional_stream_access(client: CentraClient, schema) -> dict[str, str | None]:
+    """For each stream needing permissions beyond Supermetrics' (``optional`` rows): None when the
+    token can read it, else the missing permission in an admin's words. One cheap request per such
+    stream: its own planned query asking for one row; a denial's path says which permission."""
+    access: dict[str, str | None] = {}
+    for spec in STREAMS:
+        if not spec.optional:
+            continue
+        made = plan(spec.name, load(spec.query), schema, **{k: v for k, v in spec.plan_args().items() if k != "stream"})
+        if made.missing_required:
+            continue  # check reports the missing schema elements themselves
+        if made.paging == "connection":
+            variables = {"where": {}, "first": 1, "after": None}
+        else:
+            variables = {"where": None, "limit": 1, "page": 1}
+        result = client.execute(made.document, variables, raise_errors=False)
+        denied = [error for error in result.errors if category(error) == "authorization"]
+        required = [error for error in denied if (made.selection_at(response_path(error.get("path"))) or ("", "", True))[2]]
+        access[spec.name] = ", ".join(sorted({permission_label(_denied_permission(made, schema, e)) for e in required})) or None
+    return access
 
 
 def _permission_problems(client: CentraClient, schema) -> tuple[list[dict] | None, list[str]]:

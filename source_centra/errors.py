@@ -103,9 +103,12 @@ class CentraError(AirbyteTracedException):
         self.failure_type = failure_type
 
     def as_airbyte_message(self, stream_descriptor=None):
-        """A known, classified failure: the message says it all, so no Python stack trace is attached."""
+        """Config errors: the message says what to fix, so no Python stack trace. System and transient
+        errors keep the CDK's stack trace (with the chained cause) and internal message for debugging;
+        the CDK sends both through its secret filter (as_sanitized_airbyte_message)."""
         message = super().as_airbyte_message(stream_descriptor=stream_descriptor)
-        message.trace.error.stack_trace = None
+        if self.failure_type == FailureType.config_error:
+            message.trace.error.stack_trace = None
         return message
 
 

@@ -408,6 +408,25 @@ def node_prefix(document: str) -> str:
     return "result"
 
 
+def parents_document(document: str) -> str:
+    """For a nested document (``warehouses(where: $where) { id … stock(limit: $limit, page: $page) }``):
+    the query listing every parent's id, ``warehouses(limit: $limit, page: $page) { id }`` (as an AST edit)."""
+    tree = parse(document)
+    operation = next(d for d in tree.definitions if isinstance(d, OperationDefinitionNode))
+    root = _root(operation)
+    int_type = parse("query Q($x: Int!) { a }").definitions[0].variable_definitions[0].type
+    arguments = tuple(ArgumentNode(name=NameNode(value=name), value=VariableNode(name=NameNode(value=name)))
+                      for name in ("limit", "page"))
+    id_field = FieldNode(name=NameNode(value="id"), arguments=(), directives=())
+    new_root = _with(root, arguments=arguments, directives=(), selection_set=SelectionSetNode(selections=(id_field,)))
+    template = (operation.variable_definitions or ())[0]
+    variables = tuple(_with(template, variable=VariableNode(name=NameNode(value=name)), type=int_type, default_value=None)
+                      for name in ("limit", "page"))
+    edited = _with(operation, name=NameNode(value="Parents"), variable_definitions=variables,
+                   selection_set=SelectionSetNode(selections=(new_root,)))
+    return print_ast(DocumentNode(definitions=(edited,)))
+
+
 PARENT = "_parent"  # feeds keys of a nested stream's parent selections: "_parent.name" is result.name
 
 

@@ -3,7 +3,7 @@ import sys
 from typing import Any, Mapping
 
 from airbyte_cdk.entrypoint import PRINT_BUFFER, AirbyteEntrypoint
-from airbyte_cdk.models import AirbyteMessageSerializer, ConnectorSpecification
+from airbyte_cdk.models import AirbyteMessageSerializer, ConnectorSpecification, FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 import orjson
 
@@ -44,9 +44,11 @@ def run() -> None:
             for message in entrypoint.run(parsed):
                 print(f"{message}\n", end="")
     except AirbyteTracedException as error:
-        # The failure is reported as an Airbyte TRACE message in the user's words; no Python traceback.
+        # The failure is reported as an Airbyte TRACE message in the user's words (secrets masked);
+        # only system and transient errors carry a stack trace, for whoever debugs the connector.
         message = error.as_sanitized_airbyte_message()
-        message.trace.error.stack_trace = None
+        if error.failure_type == FailureType.config_error:
+            message.trace.error.stack_trace = None
         print(orjson.dumps(AirbyteMessageSerializer.dump(message)).decode(), flush=True)
         sys.exit(1)
 

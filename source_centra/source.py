@@ -4,12 +4,14 @@ from __future__ import annotations
 import logging
 from typing import Any, Iterator, List, Mapping, MutableMapping, Tuple
 
-from airbyte_cdk.models import AirbyteConnectionStatus, AirbyteMessage, ConfiguredAirbyteCatalog, FailureType, Status, Type
+from airbyte_cdk.models import AirbyteCatalog, AirbyteConnectionStatus, AirbyteMessage, ConfiguredAirbyteCatalog, FailureType, Status, Type
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from airbyte_cdk.sources import AbstractSource
 from airbyte_cdk.sources.streams import Stream
 
-from source_centra.checks import check_report
+from source_centra.checks import check_report, optional_stream_access
+from source_centra.client import CentraClient
+from source_centra.context import read_live_schema
 from source_centra.config import Config
 from source_centra.context import SyncContext
 from source_centra.errors import ConfigError
@@ -32,6 +34,25 @@ class SourceCentra(AbstractSource):
                 "Connected. The sync will work; this instance's API lacks some optional fields, which will be null: "
                 + " | ".join(report.warnings)))
         return AirbyteConnectionStatus(status=Status.SUCCEEDED)
+
+    def discover(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteCatalog:
+        """Every stream the token can read: streams needing permissions beyond Supermetrics' are left
+        out when the token lacks them, with one log line each naming the permission to tick."""
+        streams = self.streams(config)
+        if any(stream.spec.optional for stream in streams):
+            parsed = Config.from_mapping(config)
+            client = CentraClient(parsed, max_retries=2, backoff_base=0.5)
+            access = optional_stream_access(client, read_live_schema(client))
+            kept = []
+            for stream in streams:
+                missing = access.get(stream.name) if stream.spec.optional else None
+                if missing:
+                    logger.info(f"Stream {stream.name} is left out: the API token lacks {missing}. Tick it for the token "
+                                "under System → API tokens in the Centra admin, then refresh the source schema.")
+                    continue
+                kept.append(stream)
+            streams = kept
+        return AirbyteCatalog(streams=[stream.as_airbyte_stream() for stream in streams])
 
     def check_connection(self, logger: logging.Logger, config: Mapping[str, Any]) -> Tuple[bool, Any]:
         problems = check_report(config).problems

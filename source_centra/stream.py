@@ -1,17 +1,19 @@
-"""The one generic stream: windows × pages of a StreamSpec, records from its pure function.
+"""The one generic stream: a StreamSpec's slices read page by page, records from its pure function.
+
+Each job lives in its own module: slices.py plans what to read (typed slices), paging.py says how
+a page is asked for and unpacked, reader.py fetches pages (store-concurrently), context.py plans
+the query against the live schema and runs it, records/ makes records, privacy.py applies the
+personal-data option, state.py is the state shape. This class is the glue the CDK sees: Airbyte
+facts, state in and out, and emitting a page's records with the state advanced over them.
 
 Why not HttpStream's request loop: Centra answers errors inside HTTP 200 bodies, meters query
-complexity, and needs bounded Retry-After waits; `client.py` owns all of that for checks and
-streams alike, so this class only plans windows (state.py), pages, and checkpoints.
+complexity, and needs bounded Retry-After waits; ``client.py`` owns all of that for checks and
+streams alike.
 """
 from __future__ import annotations
 
 import logging
 import time
-import queue
-import threading
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Iterable, Iterator, Mapping, MutableMapping
 
@@ -26,16 +28,20 @@ from airbyte_cdk.models import (
 )
 from airbyte_cdk.sources.streams import CheckpointMixin, Stream
 
-from source_centra import privacy
+from source_centra import paging, privacy
+from source_centra import slices as sl
 from source_centra import state as st
 from source_centra.context import SyncContext, load_probe
-from source_centra.convert import to_utc
 from source_centra.errors import CentraError, ConfigError
 from source_centra.known_values import unknown_values
+from source_centra.plan import parents_document
+from source_centra.reader import Page, read_pages
 from source_centra.schemas import load_schema
 from source_centra.streams import StreamSpec
 
 LOGGER = logging.getLogger("airbyte")
+FULL_REFRESH_COMPLETE = {"__ab_full_sync_complete": True}  # the CDK's marker for a finished resumable full refresh
+NESTED_PAGE_SIZE = 200  # child lists (Warehouse.stock, Pricelist.prices) are read at Centra's maximum
 
 
 class CentraStream(Stream, CheckpointMixin):
@@ -43,10 +49,11 @@ class CentraStream(Stream, CheckpointMixin):
         self.spec = spec
         self.context = context
         self._state: dict = st.normalise(None, spec.name, spec.cursor_field)
-        self._to_records = spec.to_records
+        self._snapshot: dict = {}  # snapshot streams: {"synced_at", "parent", "page"}; see _read_snapshot_page
         self._extras: dict | None = None  # per-sync facts for the record function (base_currency)
         self._estimates: dict[str, int] = {}
         self._schema: Mapping[str, Any] | None = None
+        self._parents: list[str] | None = None
         self._nodes = 0
         self._records = 0
 
@@ -70,8 +77,9 @@ class CentraStream(Stream, CheckpointMixin):
 
     @property
     def is_resumable(self) -> bool:
-        # markets and stores are small full-refresh lists: re-read whole, no resumable-full-refresh state
-        return bool(self.spec.cursor_field)
+        # cursor streams resume from state; snapshots resume page by page (resumable full refresh);
+        # markets and stores are small lists, re-read whole
+        return bool(self.spec.cursor_field) or self.spec.snapshot
 
     @property
     def state_checkpoint_interval(self) -> int | None:
@@ -81,6 +89,8 @@ class CentraStream(Stream, CheckpointMixin):
     @property
     def page_size(self) -> int:
         """The configured page size, capped where the stream's nested lists make a page costly."""
+        if self.spec.paging == "nested":
+            return NESTED_PAGE_SIZE
         return min(self.context.config.page_size, self.spec.max_page_size or self.context.config.page_size)
 
     def get_json_schema(self) -> Mapping[str, Any]:
@@ -91,53 +101,119 @@ class CentraStream(Stream, CheckpointMixin):
 
     @property
     def state(self) -> MutableMapping[str, Any]:
+        if self.spec.snapshot:
+            return dict(self._snapshot) if self._snapshot else {}
         return self._state if self.spec.cursor_field else {}
 
     @state.setter
     def state(self, value: MutableMapping[str, Any]) -> None:
-        if self.spec.cursor_field:
+        if self.spec.snapshot:
+            # a finished snapshot starts again from the first page; an unfinished one resumes
+            self._snapshot = {} if not value or value == FULL_REFRESH_COMPLETE else dict(value)
+        elif self.spec.cursor_field:
             self._state = st.normalise(value, self.spec.name, self.spec.cursor_field)
 
-    # ---------------------------------------------------------------- slices = windows
+    # ---------------------------------------------------------------- slices
 
     def stream_slices(self, *, sync_mode: SyncMode, cursor_field=None, stream_state=None) -> Iterable[Mapping[str, Any] | None]:
         config = self.context.config
+        if self.spec.snapshot:
+            return [sl.Snapshot(dict(self._snapshot))]
         partitions = self.context.store_partitions() if self.spec.by_store else ["all"]
-        if not self.spec.cursor_field:
-            return [{"partition": p, "from": None, "to": None, "resume": None} for p in partitions]
+        if sync_mode != SyncMode.incremental or not self.spec.cursor_field:
+            return sl.plan_full_refresh(self.spec, st.normalise(None, self.name, self.spec.cursor_field), partitions,
+                                        start_date=config.start_date, sync_start=self.context.sync_start,
+                                        concurrency=config.concurrency)
+        self._state = st.expand_legacy(self._state, partitions)
         days = config.returns_lookback_days if self.spec.lookback == "returns" else config.lookback_window_days
-        if sync_mode == SyncMode.incremental:
-            self._state = st.expand_legacy(self._state, partitions)
-            state = self._state
-        else:
-            state = st.normalise(None, self.name, self.spec.cursor_field)
-        windows = st.plan(state, partitions, config.start_date, timedelta(days=days), self.context.sync_start)
-        backfill = self._store_backfill(state) if sync_mode == SyncMode.incremental and self.spec.stores_from_records else []
-        if sync_mode == SyncMode.incremental and self.spec.reread_returns_of_updated_orders:
-            backfill += self._updated_order_slices(state, partitions)
-        slices = [window.as_slice() for window in windows]
-        if config.concurrency > 1 and len({window.partition for window in windows}) > 1:
-            # one slice holding every store's windows, read store-concurrently (see _read_jobs)
-            slices = [{"partition": "*", "windows": slices}]
-        return backfill + slices
+        wanted = (set(config.store_ids) or {int(store["id"]) for store in self.context.stores()}) \
+            if self.spec.stores_from_records else None
+        return sl.plan_incremental(self.spec, self._state, partitions, start_date=config.start_date,
+                                   lookback=timedelta(days=days), updates_lookback=timedelta(days=config.lookback_window_days),
+                                   sync_start=self.context.sync_start, configured_stores=wanted,
+                                   concurrency=config.concurrency)
 
-    def _updated_order_slices(self, state: dict, partitions: list[str]) -> list[dict]:
-        """Returns have no updatedAt: besides re-reading `returns_lookback_days` of createdAt, re-read
-        the returns of orders updated since the cursor (less the updates lookback) — completing or
-        changing a return updates its order. Runs before the windows, so the cursor moves only after."""
-        days = timedelta(days=self.context.config.lookback_window_days)
-        slices = []
-        for partition in partitions:
-            entry = state["partitions"].get(partition) or {}
-            if entry.get("cursor"):
-                start = st.parse_time(entry["cursor"]) - days
-                slices.append({"partition": partition, "updated_orders": {"from": st.iso(start), "to": st.iso(self.context.sync_start)}})
-        return slices
+    # ---------------------------------------------------------------- reading
 
-    def _read_returns_of_updated_orders(self, partition: str, span: Mapping[str, str]) -> Iterable[Any]:
-        where: dict[str, Any] = {"updatedAt": dict(span)}
-        if partition != "all":
-            where["storeId"] = [int(partition)]
+    def read_records(self, sync_mode: SyncMode, cursor_field=None, stream_slice: Mapping[str, Any] | None = None,
+                     stream_state=None) -> Iterable[Any]:
+        if self.spec.snapshot:
+            yield from self._read_snapshot_page()
+            return
+        item = sl.from_mapping(stream_slice)
+        if isinstance(item, sl.UpdatedOrders):
+            yield from self._read_returns_of_updated_orders(item)
+            return
+        jobs = list(item.jobs) if isinstance(item, sl.Jobs) else [item]
+        yield from self._read(jobs)
+
+    def _read(self, jobs: list[sl.Job]) -> Iterable[Any]:
+        for page in read_pages(jobs, self._fetch, self.context.config.concurrency, self.name):
+            yield from self._emit(page)
+
+    def _fetch(self, job: sl.Job, token: Any) -> Page:
+        """One page of one job: pace, plan (once per stream per sync), run, unpack."""
+        self.context.pace()
+        made = self.context.plan(self.spec.query, **self.spec.plan_args())
+        where: dict[str, Any] = {}
+        if self.spec.by_store and job.partition != "all":
+            where["storeId"] = [int(job.partition)]
+        if job.extra_where:
+            where.update(job.extra_where)
+        variables = paging.variables(made.paging, where=where, window=job.window, filter_field=self.spec.filter_field,
+                                     token=token, size=self.page_size)
+        result = self.context.run(self.spec.query, variables, **self.spec.plan_args())
+        page = result.data.get("result")
+        if page is None:
+            raise CentraError(f"Centra returned no data for stream '{self.name}' (partition {job.partition}).")
+        nodes, next_token, total, parent = paging.unpack(made.paging, page, token=token, window=job.window,
+                                                         size=self.page_size, nested_field=self.spec.nested_field)
+        return Page(job, token, nodes, next_token, total, parent)
+
+    def _emit(self, page: Page) -> Iterator[Any]:
+        job = page.job
+        if page.total is not None and page.token is None:
+            yield self._estimate(job.partition, page.total)
+        records = []
+        for node in page.nodes:
+            self._nodes += 1
+            records += [r for r in self._records_of(node, job.partition) if self._keeps(r, job.only_stores)]
+        self._records += len(records)
+        last = len(records) - 1
+        for index, record in enumerate(records):
+            if index == last:
+                # Advance before the page's last record: the CDK checkpoints right after emitting a
+                # record, so a checkpoint there already covers this page (a restart re-reads < 1 page).
+                self._advance(job, page.next_token)
+            yield record
+        if not records:
+            self._advance(job, page.next_token)
+
+    def _keeps(self, record: Mapping, only: frozenset | None) -> bool:
+        if self.spec.by_store or "store_id" not in record:
+            return True
+        if only is not None:
+            return record["store_id"] in only
+        return self.context.keeps_store(record["store_id"])
+
+    def _advance(self, job: sl.Job, next_token: Any) -> None:
+        window = job.window
+        if window is None or job.extra_where:
+            return
+        if job.backfill:  # a store backfill window: no resume point, done or redone whole
+            if next_token is None:
+                self._state = st.cover_stores(self._state, window.partition, added=job.only_stores)
+            return
+        self._state = st.advance(self._state, window, resume=next_token, done=next_token is None)
+        if next_token is None and self.spec.stores_from_records:
+            self._state = st.cover_stores(self._state, window.partition, stores=self.context.config.store_ids or None)
+
+    # ---------------------------------------------------------------- returns of updated orders
+
+    def _read_returns_of_updated_orders(self, item: sl.UpdatedOrders) -> Iterable[Any]:
+        where: dict[str, Any] = {"updatedAt": {"from": st.iso(item.start), "to": st.iso(item.end)}}
+        if item.partition != "all":
+            where["storeId"] = [int(item.partition)]
         probe = {"stream": f"{self.name} (returns of updated orders)", "document": load_probe("updated_order_ids"),
                  "where_fields": ("updatedAt", "storeId")}
         return_filter = self.context.live_schema().get_type("ReturnFilter")
@@ -157,145 +233,69 @@ class CentraStream(Stream, CheckpointMixin):
                                     **probe).data.get("result") or {}
             ids = [edge["node"]["id"] for edge in page.get("edges") or []]
             for start in range(0, len(ids), 100):
-                yield from self._read_jobs([_Job(partition, None, None, None, {"orderId": ids[start:start + 100]})])
+                yield from self._read([sl.Job(item.partition, extra_where={"orderId": ids[start:start + 100]})])
             info = page.get("pageInfo") or {}
             if not (info.get("hasNextPage") and ids):
                 return
             after = info.get("endCursor")
 
-    def _store_backfill(self, state: dict) -> list[dict]:
-        """For a store-filtered partition: a window [start date, cursor] keeping only stores added to
-        the config since the cursor was written (their history before it was filtered out then)."""
-        entry = state["partitions"].get("all") or {}
-        if not entry.get("cursor") or entry.get("stores") is None:
-            return []
-        config = self.context.config
-        wanted = set(config.store_ids) or {int(store["id"]) for store in self.context.stores()}
-        added = sorted(wanted - set(entry["stores"]))
-        if not added:
-            return []
-        window = st.Window("all", config.start_date or st.EPOCH, st.parse_time(entry["cursor"]))
-        return [{**window.as_slice(), "only_stores": added}]
+    # ---------------------------------------------------------------- snapshots (stock, prices)
 
-    # ---------------------------------------------------------------- pages → records
-
-    def read_records(self, sync_mode: SyncMode, cursor_field=None, stream_slice: Mapping[str, Any] | None = None,
-                     stream_state=None) -> Iterable[Any]:
-        stream_slice = stream_slice or {"partition": "all", "from": None, "to": None, "resume": None}
-        if stream_slice.get("updated_orders"):
-            yield from self._read_returns_of_updated_orders(str(stream_slice["partition"]), stream_slice["updated_orders"])
-            return
-        yield from self._read_jobs([_Job.of(item) for item in stream_slice.get("windows") or [stream_slice]])
-
-    def _fetch_page(self, partition: str, window: "st.Window | None", token: Any,
-                    extra_where: Mapping[str, Any] | None = None) -> tuple[list, Any, int | None]:
+    def _read_snapshot_page(self) -> Iterable[Any]:
+        """One page of a snapshot stream read parent by parent (a warehouse's stock, a pricelist's
+        prices). State ``{"synced_at", "parent", "page"}`` is the next page to read; the CDK asks
+        again while it is not the finished marker, so a restart re-reads at most one page."""
+        position = dict(self._snapshot) or {"synced_at": st.iso(self.context.sync_start), "parent": None, "page": 1}
+        parents = self._parent_ids()
+        if position["parent"] is None or position["parent"] not in parents:
+            later = [p for p in parents if position["parent"] is None or int(p) > int(position["parent"])]
+            if not later:
+                self._snapshot = dict(FULL_REFRESH_COMPLETE)
+                return
+            position.update(parent=later[0], page=1)
         self.context.pace()
-        paging = self.context.plan(self.spec.query, **self.spec.plan_args()).paging
-        variables = self._variables(partition, window, token, paging)
-        if extra_where:
-            variables["where"] = {**(variables["where"] or {}), **extra_where}
-        result = self.context.run(self.spec.query, variables, **self.spec.plan_args())
-        page = result.data.get("result")
+        made = self.context.plan(self.spec.query, **self.spec.plan_args())
+        variables = {"where": {"id": [int(position["parent"])]}, "limit": self.page_size, "page": int(position["page"])}
+        page = self.context.run(self.spec.query, variables, **self.spec.plan_args()).data.get("result")
         if page is None:
-            raise CentraError(f"Centra returned no data for stream '{self.name}' (partition {partition}).")
-        return self._unpack(page, token, paging, window)
+            raise CentraError(f"Centra returned no data for stream '{self.name}' ({position['parent']}).")
+        nodes, next_page, _total, parent = paging.unpack(made.paging, page, token=position["page"], window=None,
+                                                         size=self.page_size, nested_field=self.spec.nested_field)
+        extras = {**self._sync_extras(), "parent": parent, "synced_at": position["synced_at"]}
+        records = [r for node in nodes for r in self._records_of(node, "all", extras)]
+        if next_page is not None:
+            self._snapshot = {**position, "page": next_page}
+        else:
+            after = [p for p in parents if int(p) > int(position["parent"])]
+            self._snapshot = {**position, "parent": after[0], "page": 1} if after else dict(FULL_REFRESH_COMPLETE)
+        yield from records
 
-    def _read_jobs(self, jobs: list["_Job"]) -> Iterable[Any]:
-        """Pages of every job: one worker per store (at most `concurrency`) fetches that store's pages
-        in order into a small bounded queue, requesting page N+1 while page N is emitted here in
-        arrival order. Stores finish out of order, but each store's state only ever advances over its
-        own emitted pages, so any checkpoint is a valid resume point. Memory: a few pages per worker."""
-        groups: dict[str, list[_Job]] = {}
-        for job in jobs:
-            groups.setdefault(job.partition, []).append(job)
-        workers = max(1, min(self.context.config.concurrency, len(groups)))
-        pages: queue.Queue = queue.Queue(maxsize=2 * workers)
-        stop = threading.Event()
+    def _parent_ids(self) -> list[str]:
+        """Every parent's id (warehouses, pricelists), read once per sync, ascending."""
+        if self._parents is None:
+            key = f"parents:{self.name}"
+            document = parents_document(self.context.plan(self.spec.query, **self.spec.plan_args()).document)
+            ids: list[str] = []
+            number = 1
+            while True:
+                self.context.pace()
+                rows = self.context.run(key, {"limit": 200, "page": number}, stream=self.name,
+                                        document=document).data.get("result") or []
+                ids += [str(row["id"]) for row in rows]
+                if len(rows) < 200:
+                    break
+                number += 1
+            self._parents = sorted(set(ids), key=int)
+        return self._parents
 
-        def put(item) -> None:
-            while not stop.is_set():
-                try:
-                    pages.put(item, timeout=0.2)
-                    return
-                except queue.Full:
-                    continue
+    # ---------------------------------------------------------------- records
 
-        def fetch_store(store_jobs: list[_Job]) -> None:
-            try:
-                for job in store_jobs:
-                    token = job.resume
-                    while not stop.is_set():
-                        nodes, next_token, total = self._fetch_page(job.partition, job.window, token, job.extra_where)
-                        put((job, token, nodes, next_token, total))
-                        if next_token is None:
-                            break
-                        token = next_token
-            except BaseException as error:  # handed to the emitting thread, which raises it
-                put(error)
-            finally:
-                put(None)
-
-        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"centra-{self.name}")
-        try:
-            for store_jobs in groups.values():
-                pool.submit(fetch_store, store_jobs)
-            running = len(groups)
-            while running:
-                item = pages.get()
-                if item is None:
-                    running -= 1
-                elif isinstance(item, BaseException):
-                    raise item
-                else:
-                    job, token, nodes, next_token, total = item
-                    yield from self._emit_page(job.partition, job.window, token, nodes, next_token, total, job.only)
-        finally:
-            stop.set()
-            pool.shutdown(wait=True, cancel_futures=True)
-
-    def _emit_page(self, partition: str, window, token: Any, nodes: list, next_token: Any, total: int | None,
-                   only: set | None) -> Iterable[Any]:
-        if total is not None and token is None:
-            yield self._estimate(partition, window, total)
-        records = []
-        for node in nodes:
-            self._nodes += 1
-            records += [r for r in self._records_of(node, partition) if self._keeps(r, only)]
-        self._records += len(records)
-        last = len(records) - 1
-        for index, record in enumerate(records):
-            if index == last:
-                # Advance before the page's last record: the CDK checkpoints right after emitting a
-                # record, so a checkpoint there already covers this page (a restart re-reads < 1 page).
-                self._advance(window, next_token, only)
-            yield record
-        if not records:
-            self._advance(window, next_token, only)
-
-    def _keeps(self, record: Mapping, only: set | None) -> bool:
-        if self.spec.by_store or "store_id" not in record:
-            return True
-        if only is not None:
-            return record["store_id"] in only
-        return self.context.keeps_store(record["store_id"])
-
-    def _advance(self, window, next_token: Any, only: set | None = None) -> None:
-        if window is None:
-            return
-        if only is not None:  # a store backfill window: no resume point, done or redone whole
-            if next_token is None:
-                self._state = st.cover_stores(self._state, window.partition, added=only)
-            return
-        self._state = st.advance(self._state, window, resume=next_token, done=next_token is None)
-        if next_token is None and self.spec.stores_from_records:
-            self._state = st.cover_stores(self._state, window.partition, stores=self.context.config.store_ids or None)
-
-    def _records_of(self, node: Mapping, partition: str = "all") -> list[dict]:
-        extras = self._sync_extras()
+    def _records_of(self, node: Mapping, partition: str = "all", extras: Mapping | None = None) -> list[dict]:
+        extras = dict(extras or self._sync_extras())
         if self.spec.by_store and partition != "all":
-            extras = {**extras, "store": self.context.store(partition)}
+            extras["store"] = self.context.store(partition)
         try:
-            produced = list(self._to_records(node, extras))
+            produced = list(self.spec.to_records(node, extras))
         except (ValueError, TypeError, KeyError) as error:
             ident = node.get("id") if isinstance(node, Mapping) else None
             raise CentraError(
@@ -311,38 +311,12 @@ class CentraStream(Stream, CheckpointMixin):
         return [privacy.apply(record, self.name, self.context.config.pii_handling) for record in produced]
 
     def _sync_extras(self) -> dict:
-        """What records need beyond the node, looked up once per sync on first use (records.py ``extras``)."""
+        """What records need beyond the node, looked up once per sync on first use (records ``extras``)."""
         if self._extras is None:
             self._extras = {"base_currency": self.context.base_currency()} if self.spec.base_currency else {}
         return self._extras
 
-    def _variables(self, partition: str, window: "st.Window | None", token: Any, paging: str) -> dict:
-        where: dict[str, Any] = {}
-        if self.spec.by_store and partition != "all":
-            where["storeId"] = [int(partition)]
-        if window is not None and self.spec.filter_field:
-            start = token["from"] if paging == "time" and token else st.iso(window.start)
-            where[self.spec.filter_field] = {"from": start, "to": st.iso(window.end)}
-        size = self.page_size
-        if paging == "connection":
-            return {"where": where, "first": size, "after": token}
-        if paging == "time":
-            return {"where": where or None, "limit": size, "page": int((token or {}).get("page", 1))}
-        return {"where": where or None, "limit": size, "page": int(token or 1)}
-
-    def _unpack(self, page: Any, token: Any, paging: str, window: "st.Window | None") -> tuple[list, Any, int | None]:
-        if paging == "connection":
-            nodes = [edge["node"] for edge in page.get("edges") or [] if edge.get("node") is not None]
-            info = page.get("pageInfo") or {}
-            more = bool(info.get("hasNextPage")) and bool(nodes)
-            return nodes, (info.get("endCursor") if more else None), page.get("totalCount")
-        nodes = list(page)
-        if paging == "time":
-            return time_page(nodes, token, window, self.page_size)
-        number = int(token or 1)
-        return nodes, (number + 1 if len(nodes) >= self.page_size else None), None
-
-    def _estimate(self, partition: str, window, total: int) -> AirbyteMessage:
+    def _estimate(self, partition: str, total: int) -> AirbyteMessage:
         self._estimates[partition] = int(total)
         rows = sum(self._estimates.values())
         if self.spec.estimate_factor_field and self._nodes:
@@ -352,40 +326,4 @@ class CentraStream(Stream, CheckpointMixin):
             estimate=AirbyteEstimateTraceMessage(name=self.name, type=EstimateType.STREAM, row_estimate=rows)))
 
 
-@dataclass(frozen=True)
-class _Job:
-    """One slice's work: a partition, its window (None for full-refresh lists), where to resume, and
-    for a store backfill window the only stores to keep."""
-    partition: str
-    window: "st.Window | None"
-    resume: Any
-    only: frozenset | None
-    extra_where: Mapping[str, Any] | None = None  # e.g. {"orderId": [...]} for returns of updated orders
-
-    @classmethod
-    def of(cls, item: Mapping[str, Any]) -> "_Job":
-        window = st.Window.from_slice(item) if item.get("from") else None
-        only = frozenset(item["only_stores"]) if item.get("only_stores") is not None else None
-        return cls(str(item["partition"]), window, item.get("resume"), only)
-
-
-def time_page(nodes: list, token: Any, window: "st.Window | None", size: int) -> tuple[list, Any, None]:
-    """One page of a list query sorted ``updatedAt`` ascending, read by advancing the window's
-    ``from`` instead of counting on page offsets (rows updated mid-sync leave the window, which would
-    shift offsets). The token ``{"from", "page", "seen"}`` is the resume point: ``from`` the last
-    ``updatedAt`` fully behind us, ``seen`` the ids already emitted at exactly ``from`` (the filter is
-    inclusive), ``page`` > 1 only while more than a page of rows share one ``updatedAt``.
-    Returns (new nodes, next token or None, no total)."""
-    token = token or {}
-    seen = set(token.get("seen") or ())
-    start = st.parse_time(token["from"]) if token.get("from") else (window.start if window else None)
-    fresh = [node for node in nodes if node["id"] not in seen]
-    if len(nodes) < size or start is None:
-        return fresh, None, None
-    times = [st.parse_time(to_utc(node["updatedAt"])) for node in nodes]
-    last = max(times)
-    if last <= start:  # the whole page shares one updatedAt: step through that tie by page
-        return fresh, {"from": st.iso(start), "page": int(token.get("page", 1)) + 1,
-                       "seen": sorted(seen | {node["id"] for node in nodes})}, None
-    at_last = sorted({node["id"] for node, moment in zip(nodes, times) if moment == last})
-    return fresh, {"from": st.iso(last), "page": 1, "seen": at_last}, None
+time_page = paging.time_page  # re-exported for tests and docs

@@ -117,3 +117,12 @@ def test_registry_and_test_suites(raw):
     assert {s["suite"] for s in data["connectorTestSuitesOptions"]} >= {"unitTests"}
     assert {"ql", "sl"} <= set(data["ab_internal"])
     assert isinstance(data["maxSecondsBetweenMessages"], int) and data["maxSecondsBetweenMessages"] > 0
+
+
+def test_suggested_streams_are_streams_of_the_connector(metadata, raw):
+    from source_centra.streams import STREAMS_BY_NAME
+
+    suggested = raw["data"]["suggestedStreams"]["streams"]
+    assert suggested == ["order_items", "return_items", "orders"]
+    assert set(suggested) <= set(STREAMS_BY_NAME)
+    assert metadata.data.suggestedStreams.streams == suggested

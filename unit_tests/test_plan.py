@@ -159,20 +159,20 @@ def nodes(*pairs):
 
 
 def test_given_full_page_then_next_page_starts_at_its_last_updated_at_and_skips_those_seen() -> None:
-    fresh, token, _ = time_page(nodes((1, 2), (2, 3), (3, 3)), None, WINDOW, 3)
+    fresh, token = time_page(nodes((1, 2), (2, 3), (3, 3)), None, WINDOW, 3)
     assert [n["id"] for n in fresh] == [1, 2, 3]
     assert token == {"from": "2024-01-03T09:00:00+00:00", "page": 1, "seen": [2, 3]}
-    fresh, token, _ = time_page(nodes((2, 3), (3, 3), (4, 4)), token, WINDOW, 3)
+    fresh, token = time_page(nodes((2, 3), (3, 3), (4, 4)), token, WINDOW, 3)
     assert [n["id"] for n in fresh] == [4]
     assert token["from"] == "2024-01-04T09:00:00+00:00"
 
 
 def test_given_page_sharing_one_updated_at_then_the_tie_is_read_by_page_number() -> None:
     token = {"from": "2024-01-03T09:00:00+00:00", "page": 1, "seen": []}
-    fresh, token, _ = time_page(nodes((5, 3), (6, 3)), token, WINDOW, 2)
+    fresh, token = time_page(nodes((5, 3), (6, 3)), token, WINDOW, 2)
     assert token == {"from": "2024-01-03T09:00:00+00:00", "page": 2, "seen": [5, 6]}
 
 
 def test_given_short_page_then_the_window_is_done() -> None:
-    fresh, token, _ = time_page(nodes((7, 5)), {"from": "2024-01-03T09:00:00+00:00", "page": 1, "seen": [6]}, WINDOW, 2)
+    fresh, token = time_page(nodes((7, 5)), {"from": "2024-01-03T09:00:00+00:00", "page": 1, "seen": [6]}, WINDOW, 2)
     assert token is None and [n["id"] for n in fresh] == [7]

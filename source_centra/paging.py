@@ -1,0 +1,75 @@
+"""How one page is asked for and what comes back, per paging kind; pure functions.
+
+- ``connection``: Relay keyset cursors (``first``/``after``), stable while rows change mid-sync.
+- ``list``: ``limit``/``page`` over sets that cannot shift (immutable createdAt windows, small
+  reference lists).
+- ``time``: a list sorted ``updatedAt`` ascending read by advancing the window's ``from`` (plan.py
+  falls back to it where an instance lacks a connection root), see ``time_page``.
+- ``nested``: a parent's child list (``warehouses(where: {id}) { stock(limit, page) }``), pages
+  numbered per parent.
+See centra-api.md §5.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from source_centra import state as st
+from source_centra.convert import to_utc
+
+
+def variables(paging: str, *, where: dict[str, Any], window: st.Window | None, filter_field: str | None,
+              token: Any, size: int) -> dict[str, Any]:
+    where = dict(where)
+    if window is not None and filter_field:
+        start = token["from"] if paging == "time" and token else st.iso(window.start)
+        where[filter_field] = {"from": start, "to": st.iso(window.end)}
+    if paging == "connection":
+        return {"where": where, "first": size, "after": token}
+    if paging == "time":
+        return {"where": where or None, "limit": size, "page": int((token or {}).get("page", 1))}
+    return {"where": where or None, "limit": size, "page": int(token or 1)}
+
+
+def unpack(paging: str, page: Any, *, token: Any, window: st.Window | None, size: int,
+           nested_field: str | None = None) -> tuple[list, Any, int | None, Mapping | None]:
+    """(nodes, next token or None, total if known, parent object for nested lists)."""
+    if paging == "connection":
+        nodes = [edge["node"] for edge in page.get("edges") or [] if edge.get("node") is not None]
+        info = page.get("pageInfo") or {}
+        more = bool(info.get("hasNextPage")) and bool(nodes)
+        return nodes, (info.get("endCursor") if more else None), page.get("totalCount"), None
+    if paging == "nested":
+        parents = list(page or [])
+        parent = parents[0] if parents else None
+        nodes = list((parent or {}).get(nested_field) or [])
+        number = int(token or 1)
+        bare = {k: v for k, v in (parent or {}).items() if k != nested_field} if parent else None
+        return nodes, (number + 1 if len(nodes) >= size else None), None, bare
+    nodes = list(page)
+    if paging == "time":
+        fresh, next_token = time_page(nodes, token, window, size)
+        return fresh, next_token, None, None
+    number = int(token or 1)
+    return nodes, (number + 1 if len(nodes) >= size else None), None, None
+
+
+def time_page(nodes: list, token: Any, window: st.Window | None, size: int) -> tuple[list, Any]:
+    """One page of a list query sorted ``updatedAt`` ascending, read by advancing the window's
+    ``from`` instead of counting on page offsets (rows updated mid-sync leave the window, which would
+    shift offsets). The token ``{"from", "page", "seen"}`` is the resume point: ``from`` the last
+    ``updatedAt`` fully behind us, ``seen`` the ids already emitted at exactly ``from`` (the filter is
+    inclusive), ``page`` > 1 only while more than a page of rows share one ``updatedAt``.
+    Returns (new nodes, next token or None)."""
+    token = token or {}
+    seen = set(token.get("seen") or ())
+    start = st.parse_time(token["from"]) if token.get("from") else (window.start if window else None)
+    fresh = [node for node in nodes if node["id"] not in seen]
+    if len(nodes) < size or start is None:
+        return fresh, None
+    times = [st.parse_time(to_utc(node["updatedAt"])) for node in nodes]
+    last = max(times)
+    if last <= start:  # the whole page shares one updatedAt: step through that tie by page
+        return fresh, {"from": st.iso(start), "page": int(token.get("page", 1)) + 1,
+                       "seen": sorted(seen | {node["id"] for node in nodes})}
+    at_last = sorted({node["id"] for node, moment in zip(nodes, times) if moment == last})
+    return fresh, {"from": st.iso(last), "page": 1, "seen": at_last}
