@@ -116,9 +116,9 @@ STREAMS: tuple[StreamSpec, ...] = (
     # pricelists(sort: id_ASC) per store; 300 per 100
     StreamSpec("pricelists", ("id",), None, None, "list", True, records.pricelists,
                permissions=("Pricelist:read",), optional=True),
-    # pricelists(where: {id, storeId}) { prices(sort: productId_ASC, productVariantId_ASC) } per pricelist of each
-    # store, a snapshot; 5,020 per 100 prices (the root counts × 10)
-    StreamSpec("prices", ("id",), None, None, "nested", True, records.prices,
+    # pricelists(where: {id}) { prices(sort: productId_ASC, productVariantId_ASC) } per pricelist, a snapshot;
+    # records carry the pricelist's store (kept by store_id); 5,030 per 100 prices (the root counts × 10)
+    StreamSpec("prices", ("id",), None, None, "nested", False, records.prices,
                permissions=("Price:read", "Pricelist:read"), optional=True, nested_field="prices", snapshot=True),
     # brands(sort: id_ASC), instance-wide (shared by stores); 100 per 100
     StreamSpec("brands", ("id",), None, None, "list", False, records.brands, permissions=("Brand:read",), optional=True),

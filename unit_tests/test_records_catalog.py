@@ -84,10 +84,13 @@ def test_given_variant_without_price_on_the_pricelist_then_price_is_null_not_zer
     assert (price["price"], price["recommended_retail_price"], price["variant_id"]) == (None, None, 202)
 
 
-def test_given_prices_read_per_store_then_they_carry_the_partitions_store(nodes: Nodes) -> None:
+def test_given_price_then_it_carries_its_pricelists_store(nodes: Nodes) -> None:
+    """Kept by store_id when Store IDs is set (prices are read pricelist by pricelist, not per store)."""
+    assert [(p["store_id"], p["store_name"]) for p in (one("prices", node) for node in nodes("prices").values())] == [
+        (2, "Wholesale"), (1, "Retail"), (1, "Retail")]
     node = nodes("prices")["retail_price_without_rrp"]
-    price = one("prices", node, {**extras_for("prices", node), "store": {"id": 1, "name": "Retail"}})
-    assert (price["store_id"], price["store_name"]) == (1, "Retail")
+    del node["_parent"]["store"]  # an instance without Pricelist.store
+    assert one("prices", node)["store_id"] is None
 
 
 # ---------------------------------------------------------------- brands, categories, collections

@@ -114,14 +114,14 @@ def pricelists(pricelist: Node, extras: Extras | None = None) -> Iterator[Record
 
 def prices(price: Node, extras: Extras | None = None) -> Iterator[Record]:
     """One record per price of one variant on the pricelist ``extras["parent"]``, in the pricelist's
-    currency, as of ``synced_at``. ``price`` is null where the variant has no price on the pricelist,
-    ``recommended_retail_price`` outside wholesale pricelists."""
+    currency and store, as of ``synced_at``. ``price`` is null where the variant has no price on the
+    pricelist, ``recommended_retail_price`` outside wholesale pricelists."""
     pricelist = parent(extras)
     yield {
         "id": price["id"],
         "pricelist_id": ref_id(pricelist),
         "pricelist_name": name(pricelist),
-        **store_id_name({}, extras),
+        **store_id_name(pricelist, extras),
         "product_id": ref_id(price["product"]),
         "variant_id": ref_id(price["productVariant"]),
         "price": money(price["price"]),
