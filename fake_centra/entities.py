@@ -29,7 +29,7 @@ from __future__ import annotations
 import copy
 import random
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -48,7 +48,6 @@ from .generator import (
     iso_epoch,
 )
 
-UTC = timezone.utc
 INVOICE_NUMBER_BASE = 1000  # invoice number = 1000 + id
 INVOICE_LINES = 8  # invoice line ids: invoice id * 8 + k + 1 (a shipment has at most 8 lines)
 INVOICE_PAYMENTS = 4  # invoice payment ids: invoice id * 4 + k + 1
@@ -58,7 +57,6 @@ STOCK_QUANTITIES = (
     "allocated_quantity", "demand_quantity", "unshipped_quantity", "incoming_quantity",
     "linked_incoming_quantity", "unlinked_incoming_quantity", "on_delivery_quantity",
 )
-_M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
 def _dt(text: str | None) -> datetime | None:

@@ -202,7 +202,7 @@ STOCK_FILTER = {
     "productId": ("in", "product"), "productSizeId": ("in", "size"), "productVariantId": ("in", "variant"),
     "warehouseId": ("in", "warehouse"),
 }
-STOCK_SORT = {"productId": "product", "productVariant": "variant", "productVariantId": "variant",
+STOCK_SORT = {"productId": "product", "productVariantId": "variant",
               "productSizeSort": "position", "warehouseId": "warehouse"}
 PRICE_FILTER = {"id": ("in", "id"), "productId": ("in", "product"), "productVariantId": ("in", "variant"),
                 "pricelistId": ("in", "pricelist"), "storeId": ("in", "store"), "price": ("range", "price")}
