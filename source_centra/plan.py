@@ -22,7 +22,8 @@ generated ``queries/feeds.json`` (``unit_tests/test_feeds.py`` rebuilds it from 
 Connection documents whose root the instance lacks (``productConnection``, ``shipmentConnection``:
 no public query calls them, centra-streams.md §14) are rewritten to the documented list query
 (``products(where, sort, limit, page)``) paged by time: ``Plan.paging == "time"``, see
-``stream.py``.
+``stream.py``. A list document sorted ``[updatedAt_ASC]`` inside an updatedAt window (customers,
+invoices, …) is paged by time too where the instance has that sort value, by page number where not.
 """
 from __future__ import annotations
 
@@ -149,6 +150,9 @@ def plan(stream: str, document: str, schema: GraphQLSchema, *, exclude: Iterable
             root = root_node.name.value
     selections = editor.selection_set(operation.selection_set, query_type, "")
     operation = _with(operation, selection_set=SelectionSetNode(selections=tuple(selections)))
+    if paging == "list" and time_field and _sorted_by(root_node, f"{time_field}_ASC"):
+        # a list read inside a time window (customers, invoices, …): by time where the sort survived
+        paging = _time_or_page_numbers(operation, time_field, editor)
     operation = _drop_unused_variables(operation, editor, schema)
     _check_where(operation, schema, where_fields, editor)
     edited = DocumentNode(definitions=(operation,))
@@ -427,12 +431,30 @@ def parents_document(document: str) -> str:
     return print_ast(DocumentNode(definitions=(edited,)))
 
 
-def _relative(path: str, prefix: str = "result") -> str:
-    """A document path relative to the stream's node (the feeds map is keyed so)."""
-    for start in (prefix + ".", "result.edges.node.", "result."):
+PARENT = "_parent"  # feeds keys of a nested stream's parent selections: "_parent.name" is result.name
+
+
+def feeds_key(path: str, prefix: str = "result") -> str:
+    """A document path as the feeds map keys it: relative to the stream's node, and for a nested
+    stream (node ``result.stock``) its parent's selections as ``_parent.<path>`` (``result.name`` →
+    ``_parent.name``, what ``extras["parent"]`` of the record function carries)."""
+    for start in (prefix + ".", "result.edges.node."):
         if path.startswith(start):
             return path[len(start):]
+    nested = prefix.count(".") == 1  # result.<child>: a nested stream (connections are result.edges.node)
+    if path.startswith("result."):
+        return f"{PARENT}.{path[len('result.'):]}" if nested else path[len("result."):]
     return path
+
+
+def document_path(key: str, prefix: str = "result") -> str:
+    """The inverse of ``feeds_key``: the document path a feeds key stands for."""
+    if key.startswith(PARENT + "."):
+        return "result." + key[len(PARENT) + 1:]
+    return f"{prefix}.{key}"
+
+
+_relative = feeds_key
 
 
 def response_path(error_path) -> str:
@@ -499,6 +521,26 @@ def _nested_field(root: FieldNode) -> str | None:
                 a.name.value == "limit" and isinstance(a.value, VariableNode) for a in selection.arguments or ()):
             return selection.alias.value if selection.alias else selection.name.value
     return None
+
+
+def _sorted_by(root: FieldNode, value: str) -> bool:
+    """The root's literal ``sort`` is exactly ``[value]`` (e.g. ``[updatedAt_ASC]``)."""
+    sort = next((a.value for a in root.arguments or () if a.name.value == "sort"), None)
+    values = sort.values if isinstance(sort, ListValueNode) else (sort,) if sort is not None else ()
+    return [getattr(v, "value", None) for v in values] == [value]
+
+
+def _time_or_page_numbers(operation: OperationDefinitionNode, time_field: str, editor: _Editor) -> str:
+    """"time" when the edited root still sorts ``[<time_field>_ASC]`` (paged by advancing the window's
+    ``from``, stable while rows change); else "list", and the dropped sort value's warning says what
+    paging by page number costs (centra-streams §1: unknown on CustomerSort, InvoiceSort, …)."""
+    if _sorted_by(_root(operation), f"{time_field}_ASC"):
+        return "time"
+    for index, item in enumerate(editor.dropped):
+        if item.kind == "enum value" and item.coordinate.endswith(f".{time_field}_ASC"):
+            editor.dropped[index] = Dropped(item.kind, item.coordinate, item.path, item.required, item.fields,
+                                            "paged by page number: rows changing during the sync may be missed until the next sync")
+    return "list"
 
 
 def _list_fallback(operation: OperationDefinitionNode, schema: GraphQLSchema, time_field: str | None):
@@ -593,4 +635,4 @@ def _feeds(stream: str) -> dict[str, list[str]]:
 
 
 __all__ = ["Dropped", "Plan", "PlanError", "plan", "required_paths", "selection_paths", "strip_markers",
-           "response_path", "node_prefix"]
+           "response_path", "node_prefix", "feeds_key", "document_path", "PARENT"]

@@ -27,6 +27,7 @@ from airbyte_cdk.models import (
     Type,
 )
 from airbyte_cdk.sources.streams import CheckpointMixin, Stream
+from airbyte_cdk.sources.streams.checkpoint.checkpoint_reader import FULL_REFRESH_COMPLETE_STATE
 
 from source_centra import paging, privacy
 from source_centra import slices as sl
@@ -41,7 +42,7 @@ from source_centra.schemas import load_schema
 from source_centra.streams import StreamSpec
 
 LOGGER = logging.getLogger("airbyte")
-FULL_REFRESH_COMPLETE = {"__ab_full_sync_complete": True}  # the CDK's marker for a finished resumable full refresh
+FULL_REFRESH_COMPLETE = dict(FULL_REFRESH_COMPLETE_STATE)  # the CDK's marker for a finished resumable full refresh
 NESTED_PAGE_SIZE = 200  # child lists (Warehouse.stock, Pricelist.prices) are read at Centra's maximum
 
 
@@ -268,7 +269,7 @@ class CentraStream(Stream, CheckpointMixin):
         nodes, next_page, _total, parent = paging.unpack(made.paging, page, token=position["page"], window=None,
                                                          size=self.page_size, nested_field=self.spec.nested_field)
         extras = {**self._sync_extras(), "parent": parent, "synced_at": position["synced_at"]}
-        records = [r for node in nodes for r in self._records_of(node, "all", extras)]
+        records = [r for node in nodes for r in self._records_of(node, "all", extras) if self._keeps(r, None)]
         if next_page is not None:
             self._snapshot = {**position, "page": next_page}
         else:
