@@ -35,7 +35,7 @@ from source_centra import state as st
 from source_centra.context import SyncContext, load_probe
 from source_centra.errors import CentraError, ConfigError
 from source_centra.known_values import unknown_values
-from source_centra.plan import parents_document
+from source_centra.plan import id_list_document, parents_document
 from source_centra.rate_limit_status import RateLimitStatus
 from source_centra.reader import Page, read_pages
 from source_centra.schemas import load_schema
@@ -167,6 +167,9 @@ class CentraStream(Stream, CheckpointMixin):
             where["storeId"] = [int(job.partition)]
         if job.extra_where:
             where.update(job.extra_where)
+        first = token is None
+        if made.paging == "backwards" and token is None:
+            token = self._last_page(job, where)
         variables = paging.variables(made.paging, where=where, window=job.window, filter_field=self.spec.filter_field,
                                      token=token, size=self.page_size)
         result = self.context.run(self.spec.query, variables, **self.spec.plan_args())
@@ -175,7 +178,20 @@ class CentraStream(Stream, CheckpointMixin):
             raise CentraError(f"Centra returned no data for stream '{self.name}' (partition {job.partition}).")
         nodes, next_token, total, parent = paging.unpack(made.paging, page, token=token, window=job.window,
                                                          size=self.page_size, nested_field=self.spec.nested_field)
-        return Page(job, token, nodes, next_token, total, parent)
+        return Page(job, None if first else token, nodes, next_token, total, parent)
+
+    def _last_page(self, job: sl.Job, where: dict[str, Any]) -> int:
+        """Where a backwards read of this job's window starts (paging.py), from id-only pages."""
+        made = self.context.plan(self.spec.query, **self.spec.plan_args())
+        probe = {"stream": self.name, "document": id_list_document(made.document)}
+
+        def rows_on(number: int) -> int:
+            self.context.pace()
+            variables = paging.variables("list", where=where, window=job.window, filter_field=self.spec.filter_field,
+                                         token=number, size=self.page_size)
+            return len(self.context.run(f"ids:{self.name}", variables, **probe).data.get("result") or [])
+
+        return paging.last_page(rows_on, self.page_size)
 
     def _emit(self, page: Page) -> Iterator[Any]:
         job = page.job
