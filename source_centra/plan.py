@@ -84,7 +84,8 @@ class Dropped:
     def describe(self, stream: str) -> str:
         what = {"type": "the type", "enum value": "the value", "argument": "the argument",
                 "field": "the field", "permission": "read access to", "filter field": "the filter"}[self.kind]
-        nulls = f"; {stream} fields {', '.join(self.fields)} will be null" if self.fields else ""
+        named = [field for field in self.fields if field != "*"]  # "*": the record cannot be built without it
+        nulls = f"; {stream} fields {', '.join(named)} will be null" if named else ""
         extra = f" ({self.detail})" if self.detail else ""
         return f"{what} {self.coordinate}{extra}{nulls}"
 
