@@ -172,8 +172,8 @@ class SyncContext:
             raise ConfigError(
                 f"Stream {made.stream} cannot be read from this Centra instance: its API lacks "
                 + "; ".join(item.describe(made.stream) for item in missing)
-                + ". These are fields the stream cannot do without. Ask Centra support whether your instance runs an "
-                "older Integration API version (other streams are not affected).")
+                + ". Ask Centra support whether your instance runs an older Integration API version (other streams "
+                "are not affected).")
 
     def warn_once(self, key: tuple, message: str) -> None:
         with self._lock:

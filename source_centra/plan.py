@@ -85,7 +85,10 @@ class Dropped:
         what = {"type": "the type", "enum value": "the value", "argument": "the argument",
                 "field": "the field", "permission": "read access to", "filter field": "the filter"}[self.kind]
         named = [field for field in self.fields if field != "*"]  # "*": the record cannot be built without it
-        nulls = f"; {stream} fields {', '.join(named)} will be null" if named else ""
+        if self.required:
+            nulls = f", which {stream} needs for the fields {', '.join(named)}" if named else ""
+        else:
+            nulls = f"; {stream} fields {', '.join(named)} will be null" if named else ""
         extra = f" ({self.detail})" if self.detail else ""
         return f"{what} {self.coordinate}{extra}{nulls}"
 
