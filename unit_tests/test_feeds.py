@@ -128,6 +128,8 @@ def test_given_selection_feeding_a_needed_field_then_it_is_marked_required(spec)
 
 @pytest.mark.parametrize("spec", STREAMS, ids=lambda s: s.name)
 def test_given_required_marker_then_it_feeds_a_needed_field(spec) -> None:
+    if not CONTRACT.is_file():
+        pytest.skip("../shared/connector-contract.md is not beside this checkout: markers cannot be checked against it")
     """A marker in a shared fragment is justified by any stream whose document holds the same path."""
     document = queries.load(spec.query)
     node = plan.node_prefix(document)
