@@ -1,0 +1,36 @@
+{#- Helpers of the staging models: typing with dbt's cross-database macros, and the deduplication
+    of Airbyte's tables. Nothing here is adapter-specific; dbt dispatches each macro. -#}
+
+{% macro centra_int(column) -%} {{ dbt.safe_cast(column, dbt.type_bigint()) }} {%- endmacro %}
+{% macro centra_money(column) -%} {{ dbt.safe_cast(column, dbt.type_numeric()) }} {%- endmacro %}
+{% macro centra_number(column) -%} {{ dbt.safe_cast(column, dbt.type_numeric()) }} {%- endmacro %}
+{% macro centra_string(column) -%} {{ dbt.safe_cast(column, dbt.type_string()) }} {%- endmacro %}
+{% macro centra_bool(column) -%} {{ dbt.safe_cast(column, dbt.type_boolean()) }} {%- endmacro %}
+{% macro centra_timestamp(column) -%} {{ dbt.safe_cast(column, dbt.type_timestamp()) }} {%- endmacro %}
+
+{#- A key from several columns, as a string: 'a-b'. -#}
+{% macro centra_key(columns) -%}
+  {%- set parts = [] -%}
+  {%- for column in columns -%}
+    {%- if not loop.first %}{% do parts.append("'-'") %}{% endif -%}
+    {%- do parts.append("coalesce(" ~ dbt.cast(column, dbt.type_string()) ~ ", '')") -%}
+  {%- endfor -%}
+  {{ dbt.concat(parts) }}
+{%- endmacro %}
+
+{#- The rows of an Airbyte table, one per primary key: the latest _airbyte_extracted_at wins (then
+    the later cursor, then the greater _airbyte_raw_id, so the choice is deterministic). Airbyte's
+    Append and Full Refresh | Append modes, and re-reads of incremental syncs, leave several rows
+    per key; Append + Deduped and PyAirbyte's cache leave one, which this keeps. -#}
+{% macro centra_latest(source_name, primary_key, cursor=none) -%}
+select * from (
+    select
+        source_rows.*,
+        row_number() over (
+            partition by {{ primary_key | join(', ') }}
+            order by _airbyte_extracted_at desc{% if cursor %}, {{ cursor }} desc{% endif %}, _airbyte_raw_id desc
+        ) as _centra_row_number
+    from {{ source('centra', source_name) }} as source_rows
+) as ranked
+where _centra_row_number = 1
+{%- endmacro %}
