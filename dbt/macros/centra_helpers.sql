@@ -34,3 +34,12 @@ select * from (
 ) as ranked
 where _centra_row_number = 1
 {%- endmacro %}
+
+{#- Marts' helpers. -#}
+{% macro centra_amount(expression) -%} {{ dbt.cast(expression, dbt.type_numeric()) }} {%- endmacro %}
+{% macro centra_date(timestamp) -%} {{ dbt.cast(dbt.date_trunc('day', timestamp), 'date') }} {%- endmacro %}
+{% macro centra_month(timestamp) -%} {{ dbt.cast(dbt.date_trunc('month', timestamp), 'date') }} {%- endmacro %}
+{#- numerator / denominator, null when the denominator is 0 or null. -#}
+{% macro centra_ratio(numerator, denominator) -%}
+  {{ dbt.cast(numerator, dbt.type_numeric()) }} / nullif({{ dbt.cast(denominator, dbt.type_numeric()) }}, 0)
+{%- endmacro %}
