@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 
 DATA_ACTIONS = ("create_order", "update_order", "cancel_line", "change_line_quantity",
                 "create_shipment", "create_return", "complete_return", "uncomplete_return",
-                "update_product", "add_payment", "set_updated_at")
+                "update_product", "add_payment", "set_updated_at", "create_customer", "update_customer",
+                "update_account", "update_invoice", "create_invoice", "update_voucher", "update_campaign",
+                "set_stock", "set_price")
 FAKE_ACTIONS = ("set_permissions", "revoke_token", "create_token", "configure", "stats",
                 "reset_stats", "start_writer", "stop_writer")
 

@@ -157,3 +157,16 @@ def filter_elements(elements: list[dict], where: dict | None) -> list[dict]:
         "key": lambda e, v: e["key"] in v,
         "kind": lambda e, v: e["kind"] in v,
     })
+
+
+LOYALTY_TIERS = ("Bronze", "Silver", "Gold")
+
+
+def customer_attributes(customer_id: int, served: Collection[str] | None = None) -> list[dict]:
+    """Every 4th customer (``id % 4 == 0``) has a dynamic "loyalty" attribute with a string "tier"."""
+    if customer_id % 4:
+        return []
+    loyalty = _type("loyalty", "Loyalty programme", "Customer", mapped=False)
+    return _attribute("DynamicAttribute", loyalty, [
+        _string("tier", "Tier", "INPUT", LOYALTY_TIERS[(customer_id // 4) % len(LOYALTY_TIERS)]),
+    ], served)

@@ -27,6 +27,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=0, help="0 picks a free port")
     s.add_argument("--orders", type=int, default=5000)
     s.add_argument("--seed", type=int, default=7)
+    s.add_argument("--products", type=int, default=None,
+                   help="catalog size (default: orders // 25, between 40 and 2000)")
     s.add_argument("--tie-fraction", type=float, default=0.3)
     s.add_argument("--latency-ms", type=float, default=0)
     s.add_argument("--fault-rate", type=float, default=0.0, help="total fault probability, spread over all kinds")
@@ -65,7 +67,8 @@ def _fake(args: argparse.Namespace) -> FakeCentra:
                       cache=args.cache, tie_fraction=args.tie_fraction, token=args.token,
                       admin_secret=args.admin_secret, host=args.host, port=args.port,
                       schema_profile=args.schema_profile, schema_drop=args.schema_drop,
-                      unknown_enum=args.unknown_enum, bundle_lines=args.bundle_lines)
+                      unknown_enum=args.unknown_enum, bundle_lines=args.bundle_lines,
+                      products=args.products)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -128,6 +128,14 @@ def customer_record(cid: int) -> dict:
             "last_name": last, "phone_number": f"+46 70 {100000 + cid * 7 % 900000:07d}"}
 
 
+def buyer_record(account_id: int) -> dict:
+    """The buyer who places an account's orders (one per account, id = account id * 10 + 1)."""
+    first = refdata.FIRST_NAMES[(account_id * 3) % len(refdata.FIRST_NAMES)]
+    last = refdata.LAST_NAMES[(account_id * 7) % len(refdata.LAST_NAMES)]
+    return {"id": account_id * 10 + 1, "email": f"buyer{account_id}@example.com", "first_name": first,
+            "last_name": last, "status": "ACTIVE", "account_id": account_id}
+
+
 def _product_fields(p: dict, v: dict, s: dict) -> dict:
     return {"product_id": p["id"], "product_number": p["product_number"], "product_name": p["name"],
             "brand": p["brand"], "variant_id": v["id"], "variant_name": v["name"],
@@ -167,17 +175,18 @@ class DetailBuilder:
         status = ORDER_STATUSES[o.get("status", idx)]
         r = random.Random(self.seed * 1_000_003 + idx)
         country = r.choice(market["countries"])
+        cust_id = o.get("customer", idx)
+        if wholesale:  # the account's own country (one of its market's countries)
+            country = refdata.ACCOUNT_COUNTRY.get(cust_id, country)
         tax = (25.0 if country == "SE" else 0.0) if wholesale else refdata.VAT_BY_CODE[country]
         base = refdata.CURRENCY_BY_CODE[currency]["base_rate"]
         number = NUMBER_BASE + idx
-        cust_id = o.get("customer", idx)
         if wholesale:
             customer = None
             account = {"id": cust_id, "name": refdata.ACCOUNTS[(cust_id - 1) % len(refdata.ACCOUNTS)]}
-            first, last = r.choice(refdata.FIRST_NAMES), r.choice(refdata.LAST_NAMES)
-            buyer = {"id": cust_id * 10 + 1, "email": f"buyer{cust_id}@example.com",
-                     "first_name": first, "last_name": last}
-            email = buyer["email"]
+            r.choice(refdata.FIRST_NAMES), r.choice(refdata.LAST_NAMES)  # keep the random stream
+            buyer = buyer_record(cust_id)
+            first, last, email = buyer["first_name"], buyer["last_name"], buyer["email"]
         else:
             customer = customer_record(cust_id)
             account = buyer = None
@@ -222,7 +231,10 @@ class DetailBuilder:
         rate = day_rate(currency, created)
         for line in lines:
             line["_currency"], line["_rate"] = currency, rate
-        voucher = 0.0 if wholesale or r.random() > 0.15 else 10.0
+        if not wholesale:
+            r.random()  # was the voucher draw; vouchers now come from the "voucher" column
+        voucher_id = o.get("voucher", idx)
+        voucher = refdata.VOUCHER_BY_ID[voucher_id]["percent"] if voucher_id else 0.0
         order = {
             "id": order_hex_id(self.seed, idx), "number": number, "store_id": store_id,
             "store_type": store["type"], "status": status, "created_at": utc(created),
@@ -230,12 +242,14 @@ class DetailBuilder:
             "currency": currency, "currency_base_rate": rate,
             "market_id": market["id"], "pricelist_id": pricelist["id"],
             "shipping_address": shipping_address, "billing_address": billing_address,
-            "customer": customer, "purchase_order_number": f"PO-{number}" if wholesale else None,
+            "customer": customer, "account_id": cust_id if wholesale else None,
+            "purchase_order_number": f"PO-{number}" if wholesale else None,
             "shipping": 0.0 if wholesale or r.random() < 0.3 else float(round(59 / base, 2)),
             "handling": float(round(20 / base, 2)) if r.random() < 0.05 else 0.0,
             "discounts": 0.0, "attributes": order_attributes(self.seed, idx, wholesale, self.served),
             "lines": lines,
-            "_tax_percent": tax, "_voucher_percent": voucher, "_account": account, "_buyer": buyer,
+            "_tax_percent": tax, "_voucher_percent": voucher, "_voucher_id": voucher_id,
+            "_account": account, "_buyer": buyer,
             "_country": country, "_payment_method": "Invoice" if wholesale else
             refdata.PAYMENT_METHODS_DTC[idx % len(refdata.PAYMENT_METHODS_DTC)],
             "_shipment_ids": [], "_return_ids": [], "_payment_ids": [],

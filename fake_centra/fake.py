@@ -33,11 +33,13 @@ class FakeCentra:
                  token: str | None = None, admin_secret: str | None = None,
                  host: str = "127.0.0.1", port: int = 0, schema_profile: str = "full",
                  schema_drop: Iterable[str] = (), unknown_enum: bool = False,
-                 bundle_lines: bool = False, **more: Any) -> None:
+                 bundle_lines: bool = False, products: int | None = None, **more: Any) -> None:
         """``schema_profile``: "full" or "lean" (``profiles.PROFILES``); ``schema_drop``: extra
         schema coordinates removed on top of it. ``unknown_enum``: OrderStatus and
         PaymentHistoryEntryType gain a value the connector has never seen, and some rows carry it.
-        ``bundle_lines``: some orders get a BundleOrderLine followed by its BundleItemOrderLines."""
+        ``bundle_lines``: some orders get a BundleOrderLine followed by its BundleItemOrderLines.
+        ``products``: catalog size (default orders // 25, between 40 and 2,000); stock has one row per
+        size per warehouse and prices one per variant per pricelist, so it sizes those too."""
         if isinstance(schema_drop, str):
             schema_drop = (schema_drop,)
         self.schema_profile = schema_profile
@@ -46,7 +48,7 @@ class FakeCentra:
         self.schema = schema
         self.data = FakeData(orders=orders, seed=seed, tie_fraction=tie_fraction,
                              unknown_enum=unknown_enum, bundle_lines=bundle_lines,
-                             served_types=frozenset(schema.type_map))
+                             served_types=frozenset(schema.type_map), products=products)
         self.tokens = TokenRegistry()
         self.token = self.tokens.create(name="full access", token=token)
         self.admin_secret = admin_secret or secrets.token_hex(16)

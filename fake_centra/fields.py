@@ -7,11 +7,13 @@ honour the ``format`` argument.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from . import refdata
 from .attributes import filter_attributes, filter_elements
+from . import listing as nested
 from .details import line_order_index
 from .scalars import format_datetime
 
@@ -26,6 +28,12 @@ CARRIER = {"carrierName": "PostNord", "serviceName": "MyPack Home"}
 
 def key(name: str) -> Resolver:
     return lambda o, _info, **_a: o[name]
+
+
+def snake(field: str) -> Resolver:
+    """The default resolver of the entity types: ``o[snake_case(field)]`` (None when absent)."""
+    name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", field).lower()
+    return lambda o, _info, **_a: o.get(name)
 
 
 def const(value: Any) -> Resolver:
@@ -76,16 +84,38 @@ def _market_obj(market_id: int | None) -> dict | None:
     return refdata.MARKET_BY_ID.get(market_id) if market_id else None
 
 
-def _pricelist_obj(pricelist_id: int | None) -> dict | None:
-    return refdata.PRICELIST_BY_ID.get(pricelist_id) if pricelist_id else None
+def _pricelist_obj(info: Any, pricelist_id: int | None) -> dict | None:
+    if not pricelist_id:
+        return None
+    return next((p for p in info.context.data.pricelist_rows() if p["id"] == pricelist_id), None)
 
 
 def _discounts(o: dict, _info: Any) -> list[dict]:
-    if not o["discounts"]:
+    vid = o.get("_voucher_id")
+    if not o["discounts"] or not vid:
         return []
+    v = refdata.VOUCHER_BY_ID[vid]
     return [{"_kind": "AppliedVoucherDiscount", "value": (o["discounts"], o["currency"], o["currency_base_rate"]),
-             "_date": o["created_at"], "voucherName": "Welcome 10%", "voucherMethod": "CODE",
-             "code": "WELCOME10", "url": None, "shippingValue": None}]
+             "_date": o["created_at"], "voucherName": v["name"], "voucherMethod": v["method"],
+             "code": v["code"], "url": v["url"], "shippingValue": None, "_voucher_id": vid}]
+
+
+def _money_or_none(value_key: str, currency_key: str = "currency", rate_key: str | None = "currency_base_rate") -> Resolver:
+    """A MonetaryValue of ``o[value_key]`` or None; without a rate key the currency's base rate."""
+    def resolve(o: dict, _info: Any, **_a: Any) -> tuple | None:
+        value = o.get(value_key)
+        if value is None:
+            return None
+        currency = o[currency_key]
+        rate = o[rate_key] if rate_key else refdata.CURRENCY_BY_CODE[currency]["base_rate"]
+        return (value, currency, rate)
+    return resolve
+
+
+def _states(code: str) -> list[dict]:
+    cid = refdata.COUNTRY_BY_CODE[code]["id"]
+    return [{"id": cid * 100 + k, "code": sc, "name": sn}
+            for k, (sc, sn) in enumerate(refdata.STATES.get(code, []), start=1)]
 
 
 def _lines(o: dict, _info: Any, includeFullyCancelled: bool = False) -> list[dict]:  # noqa: N803
@@ -151,6 +181,13 @@ def build_field_resolvers() -> dict[str, dict[str, Resolver]]:  # noqa: C901 - o
     def order_of(o: dict, info: Any) -> dict:
         return d(info).order_detail(d(info).order_row(o["order_id"]))
 
+    def customer_of(order: dict, info: Any) -> dict | None:
+        """An order's customer: the customer row (the order keeps only id, email and names)."""
+        return d(info).customer_detail(order["customer"]["id"]) if order.get("customer") else None
+
+    def account_of(order: dict, info: Any) -> dict | None:
+        return d(info).account_detail(order["_account"]["id"]) if order.get("_account") else None
+
     def order_line(line_id: int, info: Any) -> dict | None:
         order = d(info).order_detail(line_order_index(line_id))
         return next((ln for ln in order["lines"] if ln["id"] == line_id), None)
@@ -165,13 +202,13 @@ def build_field_resolvers() -> dict[str, dict[str, Resolver]]:  # noqa: C901 - o
         "country": lambda o, _i: refdata.COUNTRY_BY_CODE[o["_country"]],
         "store": lambda o, _i: STORE_OBJ[o["store_id"]],
         "market": lambda o, _i: _market_obj(o["market_id"]),
-        "pricelist": lambda o, _i: _pricelist_obj(o["pricelist_id"]),
+        "pricelist": lambda o, i: _pricelist_obj(i, o["pricelist_id"]),
         "totals": lambda o, _i: o, "discountsApplied": _discounts, "lines": _lines,
         "shipments": lambda o, i: [d(i).shipment_detail(s) for s in o["_shipment_ids"]],
         "paymentHistory": lambda o, i, where=None: [
             p for p in (d(i).payment_detail(x) for x in o["_payment_ids"]) if _payment_matches(p, where)],
-        "customer": key("customer"), "purchaseOrderNumber": key("purchase_order_number"),
-        "account": key("_account"), "buyer": key("_buyer"),
+        "customer": lambda o, i: customer_of(o, i), "purchaseOrderNumber": key("purchase_order_number"),
+        "account": lambda o, i: account_of(o, i), "buyer": key("_buyer"),
     }
     totals = {
         "quantity": lambda o, _i: o["totals"]["quantity"],
@@ -208,8 +245,8 @@ def build_field_resolvers() -> dict[str, dict[str, Resolver]]:  # noqa: C901 - o
         "currencyBaseRate": key("currency_base_rate"), "carrierInformation": const(CARRIER),
         "shippingAddress": lambda o, i: order_of(o, i)["shipping_address"],
         "store": lambda o, _i: STORE_OBJ[o["store_id"]], "order": order_of,
-        "customer": lambda o, i: order_of(o, i)["customer"],
-        "account": lambda o, i: order_of(o, i)["_account"],
+        "customer": lambda o, i: customer_of(order_of(o, i), i),
+        "account": lambda o, i: account_of(order_of(o, i), i),
     }
     shipment_line = {
         "returnedQuantity": key("returned_quantity"),
@@ -232,8 +269,8 @@ def build_field_resolvers() -> dict[str, dict[str, Resolver]]:  # noqa: C901 - o
         "createdFrom": const("Centra AMS"), "currencyBaseRate": key("currency_base_rate"),
         "store": lambda o, _i: STORE_OBJ[o["store_id"]], "totals": lambda o, _i: o,
         "order": order_of, "shipment": lambda o, i: d(i).shipment_detail(o["shipment_id"]),
-        "customer": lambda o, i: order_of(o, i)["customer"],
-        "account": lambda o, i: order_of(o, i)["_account"],
+        "customer": lambda o, i: customer_of(order_of(o, i), i),
+        "account": lambda o, i: account_of(order_of(o, i), i),
         "refundPaymentHistory": lambda o, i: [
             p for p in (d(i).payment_detail(x) for x in order_of(o, i)["_payment_ids"])
             if p["return_id"] == o["id"]],
@@ -276,7 +313,8 @@ def build_field_resolvers() -> dict[str, dict[str, Resolver]]:  # noqa: C901 - o
         "formattedValue": lambda o, _i: f"{o[0]:.2f} {o[1]}", "conversionRate": lambda o, _i: o[2],
     }
     address = {
-        "firstName": key("first_name"), "lastName": key("last_name"), "companyName": const(None),
+        "firstName": key("first_name"), "lastName": key("last_name"),
+        "companyName": lambda o, _i: o.get("company_name"),
         "attention": const(None), "address1": key("address1"), "address2": key("address2"),
         "city": key("city"), "zipCode": key("zip_code"), "stateOrProvince": const(None),
         "country": lambda o, _i: refdata.COUNTRY_BY_CODE.get(o["country_code"]),
@@ -284,15 +322,100 @@ def build_field_resolvers() -> dict[str, dict[str, Resolver]]:  # noqa: C901 - o
         "vatNumber": const(None),
     }
     person = {"firstName": key("first_name"), "lastName": key("last_name"),
-              "phoneNumber": lambda o, _i: o.get("phone_number")}
+              "phoneNumber": lambda o, _i: o.get("phone_number"), "status": lambda o, _i: o.get("status", "ACTIVE"),
+              "account": lambda o, i: d(i).account_detail(o["account_id"]) if o.get("account_id") else None}
     market = {
         "comment": const(""), "store": lambda o, _i: STORE_OBJ[o["store_id"]],
         "assignedToCountries": lambda o, _i, limit=None: [
             refdata.COUNTRY_BY_CODE[c] for c in o["countries"]][: limit if limit else None],
     }
-    pricelist = {"status": const("ACTIVE"), "store": lambda o, _i: STORE_OBJ[o["store_id"]],
-                 "currency": lambda o, _i: CURRENCY_OBJ[o["currency"]]}
-    discount = {"date": dt("_date")}
+    pricelist = {"store": lambda o, _i: STORE_OBJ[o["store_id"]], "updatedAt": dt("updated_at"),
+                 "isDefaultForCurrency": key("is_default_for_currency"),
+                 "currency": lambda o, _i: CURRENCY_OBJ[o["currency"]], "prices": nested.prices}
+    discount = {"date": dt("_date"),
+                "voucher": lambda o, i: d(i).voucher_detail(o["_voucher_id"]) if o.get("_voucher_id") else None}
+    country = {"isEU": lambda o, _i: o["isEU"] if "isEU" in o else o["is_eu"],
+               "continent": lambda o, _i: refdata.CONTINENT_BY_CODE.get(o["code"]),
+               "states": lambda o, _i: _states(o["code"])}
+    market_obj = lambda o, _i: _market_obj(o["market_id"])  # noqa: E731
+    store_obj = lambda o, _i: STORE_OBJ[o["store_id"]]  # noqa: E731
+    customer = {
+        "*": snake, "createdAt": dt("created_at"), "updatedAt": dt("updated_at"),
+        "lastLoginAt": dt("last_login_at"), "store": store_obj, "market": market_obj,
+        "attributes": _attributes(lambda o: o["attributes"]),
+    }
+    account = {
+        "*": snake, "id": key("id"), "createdAt": dt("created_at"), "updatedAt": dt("updated_at"),
+        "creditLimit": _money_or_none("credit_limit", rate_key=None), "market": market_obj,
+        "pricelist": lambda o, i: _pricelist_obj(i, o["pricelist_id"]),
+    }
+
+    def order_line_of(o: dict, info: Any) -> dict | None:
+        return order_line(o["order_line_id"], info)
+
+    invoice = {
+        "*": snake, "createdAt": dt("created_at"), "updatedAt": dt("updated_at"),
+        "grandTotal": lambda o, _i, includingTax=True: (  # noqa: N803
+            o["grand_total"] if includingTax is not False else o["grand_total_ex_tax"],
+            o["currency"], o["currency_base_rate"]),
+        "account": lambda o, i: d(i).account_detail(o["account_id"]) if o["account_id"] else None,
+        "store": store_obj,
+        "orders": lambda o, i: [d(i).order_detail(d(i).order_row(x)) for x in o["order_ids"]],
+        "shipments": lambda o, i: [d(i).shipment_detail(x) for x in o["shipment_ids"]],
+    }
+
+    def line_price(name: str) -> Resolver:
+        def resolve(o: dict, _info: Any, includingTax: bool | None = False) -> tuple:  # noqa: N803
+            return (o[name + "_incl_tax"] if includingTax else o[name], o["currency"], o["currency_base_rate"])
+        return resolve
+
+    invoice_line = {
+        "*": snake, "unitPrice": line_price("unit_price"), "unitOriginalPrice": line_price("unit_original_price"),
+        "lineValue": _money_or_none("line_value"), "cogs": _money_or_none("cogs"),
+        "product": lambda o, i: d(i).product_detail(o["product_id"]) if o.get("product_id") else None,
+        "productVariant": lambda o, i: _variant_view(d(i), o["variant_id"]),
+        "productSize": lambda o, i: _size_view(d(i), o["size_id"]),
+        "invoice": lambda o, i: d(i).invoice_detail(o["invoice_id"]), "orderLine": order_line_of,
+        "shipmentLine": lambda o, i: shipment_line_of(o["shipment_line_id"], i),
+    }
+    invoice_payment = {
+        "*": snake, "value": _money_or_none("value"), "createdAt": dt("created_at"),
+        "invoice": lambda o, i: d(i).invoice_detail(o["invoice_id"]),
+    }
+    voucher = {
+        "*": snake, "createdAt": dt("created_at"), "updatedAt": dt("updated_at"), "startAt": dt("start_at"),
+        "stopAt": dt("stop_at"), "store": store_obj,
+        "markets": lambda o, _i: [refdata.MARKET_BY_ID[m] for m in o["market_ids"]],
+    }
+    campaign = {
+        "*": snake, "createdAt": dt("created_at"), "updatedAt": dt("updated_at"), "startAt": dt("start_at"),
+        "stopAt": dt("stop_at"), "markets": lambda o, _i: [refdata.MARKET_BY_ID[m] for m in o["market_ids"]],
+        "pricelists": lambda o, i: [_pricelist_obj(i, p) for p in o["pricelist_ids"]],
+    }
+    warehouse = {"*": snake, "country": lambda o, _i: refdata.COUNTRY_BY_CODE.get(o["country"]),
+                 "stock": nested.stock}
+    stock = {
+        "*": snake, "productSize": lambda o, i: _size_view(d(i), o["size_id"]),
+        "productVariant": lambda o, i: _variant_view(d(i), o["variant_id"]),
+        "product": lambda o, i: d(i).product_detail(o["product_id"]),
+        "warehouse": lambda o, _i: next(w for w in refdata.WAREHOUSES if w["id"] == o["warehouse_id"]),
+    }
+    price = {
+        "id": key("id"), "price": _money_or_none("price", rate_key=None),
+        "recommendedRetailPrice": _money_or_none("recommended_retail_price", rate_key=None),
+        "pricelist": lambda o, i: _pricelist_obj(i, o["pricelist_id"]),
+        "product": lambda o, i: d(i).product_detail(o["product_id"]),
+        "productVariant": lambda o, i: _variant_view(d(i), o["variant_id"]),
+    }
+
+    def category_by_id(info: Any, cid: int | None) -> dict | None:
+        return next((c for c in d(info).categories() if c["id"] == cid), None) if cid else None
+
+    category = {
+        "*": snake, "parent": lambda o, i: category_by_id(i, o["parent_id"]),
+        "childCategories": lambda o, i: [category_by_id(i, c) for c in o["child_ids"]],
+        "store": store_obj,
+    }
     attribute = {
         "objectType": key("object_type"),
         "elements": lambda o, _i, where=None: filter_elements(o["elements"], where),
@@ -307,8 +430,12 @@ def build_field_resolvers() -> dict[str, dict[str, Resolver]]:  # noqa: C901 - o
         "OrderTotals": totals, "ReturnTotals": totals, "ShipmentLine": shipment_line,
         "ReturnLine": return_line, "PaymentHistoryEntry": payment, "Product": product,
         "ProductVariant": variant, "ProductSize": size, "MonetaryValue": monetary,
-        "Address": address, "Customer": person, "Buyer": person, "Market": market,
+        "Address": address, "Buyer": person, "Market": market,
         "Pricelist": pricelist, "AppliedVoucherDiscount": discount, "AdminDiscount": discount,
+        "Country": country, "Customer": customer, "Account": account, "InvoiceLine": invoice_line,
+        "InvoicePayment": invoice_payment, "Voucher": voucher, "Campaign": campaign, "Warehouse": warehouse,
+        "Stock": stock, "Price": price, "Brand": {"*": snake}, "Category": category, "Collection": {"*": snake},
+        "CountryState": {"*": snake}, "WholesaleInvoice": invoice,
         "MappedAttribute": attribute, "DynamicAttribute": attribute, "AttributeType": attribute_type,
         "AttributeChoiceElement": choice, "AttributeImageElement": image,
     }
@@ -332,12 +459,13 @@ TYPE_RESOLVERS: dict[str, Callable[..., str]] = {
     "Shipment": _by_store_type("DirectToConsumerShipment", "WholesaleShipment"),
     "Return": _by_store_type("DirectToConsumerReturn", "WholesaleReturn"),
     "OrderLine": lambda o, _info, _type: o["type"],
+    "Invoice": lambda _o, _info, _type: "WholesaleInvoice",
     "OrderDiscount": lambda o, _info, _type: o["_kind"],
     "AppliedVoucher": lambda o, _info, _type: o["_kind"],
     "Attribute": lambda o, _info, _type: o["typename"],
     "AttributeElement": lambda o, _info, _type: o["typename"],
     "ObjectWithAttributes": lambda o, info, type_: (
-        "ProductVariant" if isinstance(o, tuple) else
+        "ProductVariant" if isinstance(o, tuple) else "Customer" if "is_registered" in o else
         _by_store_type("DirectToConsumerOrder", "WholesaleOrder")(o, info, type_) if "store_type" in o else
         "Product"),
 }

@@ -54,7 +54,7 @@ def product_count(orders: int) -> int:
 
 def ean13(body12: int) -> str:
     digits = f"{body12:012d}"
-    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits))
+    total = sum(map(int, digits[0::2])) + 3 * sum(map(int, digits[1::2]))
     return digits + str((10 - total % 10) % 10)
 
 
@@ -192,12 +192,18 @@ def build_tables(seed: int, n: int, tie_fraction: float) -> dict[str, Table]:
         ids = np.array([m["id"] for m in refdata.MARKETS if m["store_id"] == sid], dtype=np.int8)
         rows = np.flatnonzero(store == sid)
         market[rows] = rng.choice(ids, len(rows), p=weights)
-    pricelist = np.array([0] + [refdata.MARKET_PRICELIST[m["id"]] for m in refdata.MARKETS],
-                         dtype=np.int8)[market]
     status = rng.choice(np.arange(6, dtype=np.int8), n, p=ORDER_STATUS_WEIGHTS)
     customer = rng.integers(1, max(50, n // 3) + 1, n).astype(np.int32)
     wholesale = store == 3
     customer[wholesale] = rng.integers(1, len(refdata.ACCOUNTS) + 1, int(wholesale.sum()))
+    _customers_per_store(n, store, customer)
+    # an account buys in one market (refdata.ACCOUNT_MARKET), so in one pricelist
+    account_market = np.zeros(len(refdata.ACCOUNTS) + 1, dtype=np.int8)
+    for aid, mid in refdata.ACCOUNT_MARKET.items():
+        account_market[aid] = mid
+    market[wholesale] = account_market[customer[wholesale]]
+    pricelist = np.array([0] + [refdata.MARKET_PRICELIST[m["id"]] for m in refdata.MARKETS],
+                         dtype=np.int8)[market]
 
     # shipments: one per PROCESSING / SHIPPED / ARCHIVED order; shipped unless PROCESSING
     has_ship = (status == 2) | (status == 3) | (status == 4)
@@ -259,10 +265,154 @@ def build_tables(seed: int, n: int, tie_fraction: float) -> dict[str, Table]:
     ref_pay = np.zeros(n, dtype=np.int32)
     ref_pay[ref_rows] = pay_id[n + len(cap_rows):]
 
+    voucher = assign_vouchers(seed, created, store)
     orders = Table({
         "created": created, "updated": updated, "store": store, "status": status,
         "market": market, "pricelist": pricelist, "customer": customer,
         "ship_id": ship_id, "ret_id": ret_id,
         "auth_pay": auth_pay, "cap_pay": cap_pay, "ref_pay": ref_pay,
+        # the voucher the order uses (0: none) and whether it took effect (the order has a discount)
+        "voucher": voucher, "vused": ((voucher > 0) & (status != ORDER_STATUS_CODE["CANCELLED"])).astype(np.int8),
     })
     return {"orders": orders, "shipments": shipments, "returns": returns, "payments": payments}
+
+
+# ---------------------------------------------------------------- entities beyond orders
+
+def customer_split(orders: int) -> tuple[int, int]:
+    """(customers of store 1, customers of store 2): max(50, orders // 3) in all, about 65% in store 1.
+    Customer ids 1..c1 belong to store 1, c1+1..c1+c2 to store 2."""
+    total = max(50, orders // 3)
+    c1 = (total * 13 + 19) // 20
+    return c1, total - c1
+
+
+def _customers_per_store(n: int, store: np.ndarray, customer: np.ndarray) -> None:
+    """Map the drawn customer numbers (1..total, uniform) into each direct-to-consumer store's id range
+    (in place), so that every customer orders from one store only."""
+    c1, c2 = customer_split(n)
+    total = c1 + c2
+    for sid, base, size in ((1, 0, c1), (2, c1, c2)):
+        rows = store == sid
+        raw = customer[rows].astype(np.int64) - 1
+        customer[rows] = (base + 1 + raw * size // total).astype(np.int32)
+
+
+def iso_epoch(text: str | None) -> int:
+    """Epoch seconds of a refdata ISO string (UTC); 0 for None."""
+    if text is None:
+        return 0
+    return int(datetime.fromisoformat(text).replace(tzinfo=timezone.utc).timestamp())
+
+
+VOUCHER_SHARE = 0.15  # share of direct-to-consumer orders that use a voucher
+
+
+def assign_vouchers(seed: int, created: np.ndarray, store: np.ndarray) -> np.ndarray:
+    """The voucher id each order uses (0: none), from an own random stream: about 15% of
+    direct-to-consumer orders use one. Inside a voucher's [start, stop) window a ``share`` of them get
+    that voucher (later vouchers in refdata.VOUCHERS win overlaps), the others the store's always-on
+    voucher (refdata.STORE_BASE_VOUCHER)."""
+    rng = np.random.default_rng([seed, 6])
+    n = len(created)
+    uses = (rng.random(n) < VOUCHER_SHARE) & (store != 3)
+    pick = rng.random(n)
+    out = np.zeros(n, dtype=np.int8)
+    for sid, vid in refdata.STORE_BASE_VOUCHER.items():
+        out[uses & (store == sid)] = vid
+    for v in refdata.VOUCHERS:
+        if v["share"] <= 0 or v["id"] in refdata.STORE_BASE_VOUCHER.values():
+            continue
+        start, stop = iso_epoch(v["start_at"]), iso_epoch(v["stop_at"]) or EPOCH_END + 1
+        hit = uses & (store == v["store_id"]) & (created >= start) & (created < stop) & (pick < v["share"])
+        out[hit] = v["id"]
+    return out
+
+
+GENDERS = [None, "FEMALE", "MALE", "OTHER"]
+NO_BIRTHDATE = -(10**6)  # birth column value for "no birthdate" (days since 1970-01-01 otherwise)
+ANONYMIZED_SHARE = 0.25  # of the customers without orders
+
+
+def build_customers(seed: int, orders: Table) -> Table:
+    """Customers of the direct-to-consumer stores, ids 1..c1+c2 (``customer_split``); row = id - 1.
+
+    Order-derived columns: ``orders`` (their order count), ``last_row`` (the row of their latest
+    order, -1 for none), ``market`` (the market of their first order). created <= the first order;
+    updated >= the latest order. Customers without orders exist (about 8%); a quarter of them are
+    anonymized (GDPR)."""
+    rng = np.random.default_rng([seed, 7])
+    n = len(orders)
+    c1, c2 = customer_split(n)
+    total = c1 + c2
+    store_col = orders.col("store")
+    rows = np.flatnonzero(store_col != 3)
+    cid = orders.col("customer")[rows].astype(np.int64) - 1
+    count = np.bincount(cid, minlength=total)[:total].astype(np.int32)
+    first = np.full(total, n, dtype=np.int64)
+    np.minimum.at(first, cid, rows)
+    first[first == n] = -1
+    last = np.full(total, -1, dtype=np.int64)
+    np.maximum.at(last, cid, rows)
+    has = first >= 0
+    o_created = orders.col("created")
+    store = np.where(np.arange(1, total + 1) <= c1, 1, 2).astype(np.int8)
+    created = np.where(has, o_created[np.maximum(first, 0)] - rng.integers(0, 200 * _DAY, total),
+                       rng.integers(EPOCH_START - 300 * _DAY, EPOCH_END - 10 * _DAY, total))
+    latest = np.where(has, o_created[np.maximum(last, 0)], created)
+    updated = np.minimum(EPOCH_END, np.maximum(created, latest) + rng.integers(0, 2 * _DAY, total))
+    store1_markets = np.array([m["id"] for m in refdata.MARKETS if m["store_id"] == 1], dtype=np.int8)
+    fallback = np.where(store == 1, store1_markets[np.arange(total) % len(store1_markets)], 6)
+    market = np.where(has, orders.col("market")[np.maximum(first, 0)], fallback).astype(np.int8)
+    registered = rng.random(total) < 0.7
+    last_login = np.where(registered, np.maximum(created, updated - rng.integers(0, _DAY, total)), 0)
+    anonymized = ~has & (rng.random(total) < ANONYMIZED_SHARE)
+    gender = rng.choice(np.arange(4, dtype=np.int8), total, p=[0.3, 0.35, 0.3, 0.05])
+    birth_lo, birth_hi = -20 * 365, 36 * 365  # 1950 .. 2006
+    birth = np.where(rng.random(total) < 0.6, rng.integers(birth_lo, birth_hi, total), NO_BIRTHDATE)
+    gender[anonymized] = 0
+    last_login[anonymized] = 0
+    registered &= ~anonymized
+    birth[anonymized] = NO_BIRTHDATE
+    return Table({
+        "created": created.astype(np.int64), "updated": updated.astype(np.int64), "store": store,
+        "market": market, "status": anonymized.astype(np.int8), "orders": count, "last_row": last,
+        "last_login": last_login.astype(np.int64), "registered": registered.astype(np.int8),
+        "anonymized": anonymized.astype(np.int8), "gender": gender, "birth": birth.astype(np.int32),
+    })
+
+
+INVOICE_STATUSES = ["UNPAID", "PARTIALLY_PAID", "PAID", "CANCELLED"]
+INVOICE_DUE_DAYS = 30
+# "Now" for isOverdue of the generated data: the end of the generated period (not the wall clock, so
+# the data stays deterministic). Mutations use their own ``at``.
+INVOICE_AS_OF = EPOCH_END
+
+
+def build_invoices(seed: int, tables: dict[str, Table]) -> Table:
+    """One invoice per shipped wholesale shipment, ids in the order they were created (shortly after
+    shipping). About 85% are paid 3-50 days later (if that is before the end of the period), about 8%
+    partly paid (40%), the rest unpaid; an unpaid one past its due date (30 days) is overdue."""
+    rng = np.random.default_rng([seed, 8])
+    s = tables["shipments"]
+    sel = np.flatnonzero((s.col("store") == 3) & (s.col("shipped") == 1))
+    sel = sel[np.argsort(s.col("shipped_at")[sel], kind="stable")]
+    k = len(sel)
+    created = np.minimum(EPOCH_END, s.col("shipped_at")[sel] + rng.integers(0, 6 * _HOUR, k))
+    due = created + INVOICE_DUE_DAYS * _DAY
+    u = rng.random(k)
+    paid_at = created + rng.integers(3 * _DAY, 50 * _DAY, k)
+    partial_at = created + rng.integers(2 * _DAY, 10 * _DAY, k)
+    paid = (u < 0.85) & (paid_at <= EPOCH_END)
+    partial = ~paid & (u >= 0.85) & (u < 0.93) & (partial_at <= EPOCH_END)
+    status = np.where(paid, 2, np.where(partial, 1, 0)).astype(np.int8)
+    pay1 = np.where(paid, paid_at, np.where(partial, partial_at, 0))
+    order_rows = s.col("order")[sel]
+    return Table({
+        "shipment": (sel + 1).astype(np.int64), "order": order_rows.astype(np.int64),
+        "created": created.astype(np.int64), "updated": np.maximum(created, pay1).astype(np.int64),
+        "due": due.astype(np.int64), "pay1": pay1.astype(np.int64), "paid_kind": status.copy(),
+        "status": status, "overdue": ((status != 2) & (due < INVOICE_AS_OF)).astype(np.int8),
+        "account": tables["orders"].col("customer")[order_rows].astype(np.int32),
+        "store": np.full(k, 3, dtype=np.int8),
+    })

@@ -1,7 +1,9 @@
 """Query analysis (complexity, permissions used, deprecated fields) and the rate limiter.
 
-Complexity follows Centra's rule: scalars cost 0; an object costs 1 + its selected fields; a list
-field multiplies its item cost by its ``limit`` argument (10 when absent, nested lists too); a
+Complexity follows Centra's rule: scalars cost 0 (plus a fake-only ``@complexity(value:)`` where the
+SDL marks a field that costs more, e.g. the stock quantities other than freeToAllocateQuantity,
+centra-streams §7); an object costs 1 + its selected fields; a list field multiplies its item cost by
+its ``limit`` argument (the SDL default when left out, else 10; nested lists too); a
 connection multiplies its node cost by ``first``/``last`` (10 when absent) and ``edges``/``pageInfo``
 add nothing. The root sums its fields. Inline fragments and fragment spreads add their fields to
 the enclosing object. Example: ``markets(limit: 50){ assignedToCountries(limit: 10){ id } }``
@@ -32,6 +34,7 @@ from graphql import (
     GraphQLNonNull,
     GraphQLSchema,
     InlineFragmentNode,
+    IntValueNode,
     OperationDefinitionNode,
     get_named_type,
     is_leaf_type,
@@ -80,12 +83,23 @@ def analyze(schema: GraphQLSchema, doc: Any, operation_name: str | None,
                 return value_from_ast_untyped(a.value, values)
         return None
 
-    def size(node: FieldNode, *names: str) -> int:
+    def size(node: FieldNode, *names: str, fdef: Any = None) -> int:
         for name in names:
             v = arg(node, name)
             if isinstance(v, int) and not isinstance(v, bool):
                 return max(v, 0)
+        # an argument left out counts with its SDL default (Warehouse.stock(limit: Int = 20))
+        for name in names:
+            node = getattr((fdef.args or {}).get(name), "ast_node", None) if fdef is not None else None
+            default = getattr(node, "default_value", None)
+            if isinstance(default, IntValueNode):
+                return max(int(default.value), 0)
         return DEFAULT_LIST_SIZE
+
+    def extra(fdef: Any) -> int:
+        """The fake-only @complexity(value:) of a field (0 without it)."""
+        value = directive_arg(fdef.ast_node, "complexity", "value")
+        return int(value) if value is not None else 0
 
     def fields_of(selection_set: Any, parent: Any):
         """(field node, field definition, parent type) for every field, fragments flattened."""
@@ -118,13 +132,14 @@ def analyze(schema: GraphQLSchema, doc: Any, operation_name: str | None,
         for node, fdef, ptype in fields_of(selection_set, parent):
             note(fdef, ptype, node.name.value)
             named = get_named_type(fdef.type)
+            total += extra(fdef)
             if is_leaf_type(named) or node.selection_set is None:
                 continue
             if named.name.endswith("Connection"):
                 total += size(node, "first", "last") * connection_node_cost(node.selection_set, named)
                 continue
             inner = 1 + cost(node.selection_set, named)
-            total += size(node, "limit") * inner if _is_list(fdef.type) else inner
+            total += size(node, "limit", fdef=fdef) * inner if _is_list(fdef.type) else inner
         return total
 
     def connection_node_cost(selection_set: Any, conn_type: Any) -> int:

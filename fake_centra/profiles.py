@@ -92,6 +92,26 @@ PROFILES: dict[str, tuple[str, ...]] = {
         # evidence §1: known only from selections (guides' and third-party fragments), no type page;
         # an older instance may lack it [I]
         "AttributeImageElement",
+        # streams §1: whether updatedAt_* (and createdAt_* on customers) exist on these sorts is
+        # unknown; an incremental stream filters on updatedAt and sorts id_ASC, which is safe
+        "CustomerSort.updatedAt_ASC",
+        "CustomerSort.updatedAt_DESC",
+        "CustomerSort.createdAt_ASC",
+        "CustomerSort.createdAt_DESC",
+        "AccountSort.updatedAt_ASC",
+        "AccountSort.updatedAt_DESC",
+        "InvoiceSort.updatedAt_ASC",
+        "InvoiceSort.updatedAt_DESC",
+        "VoucherSort.updatedAt_ASC",
+        "VoucherSort.updatedAt_DESC",
+        # streams §3: cellPhoneNumber is an inferred name for one of the page's nullable Strings
+        "Customer.cellPhoneNumber",
+        # streams §3: lastLoginAt's name is Fivetran's only [T]
+        "Customer.lastLoginAt",
+        # streams §7: only productSize and warehouse are seen on Stock [T OC]; product/productVariant
+        # are inferred (reachable as productSize { productVariant { id product { id } } })
+        "Stock.product",
+        "Stock.productVariant",
     ),
 }
 

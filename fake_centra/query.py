@@ -27,7 +27,8 @@ from graphql import GraphQLError
 
 from . import refdata
 from .details import order_hex_id
-from .generator import NUMBER_BASE, ORDER_STATUS_CODE, PAYMENT_TYPE_CODE, PRODUCT_STATUSES
+from .generator import GENDERS, INVOICE_STATUSES, NUMBER_BASE, NO_BIRTHDATE, ORDER_STATUS_CODE, PAYMENT_TYPE_CODE, \
+    PRODUCT_STATUSES
 from .store import FakeData
 
 _SHIFT = 24
@@ -94,7 +95,15 @@ class Selector:
             return lambda: np.isin(t.col("store"), _STORE_TYPE_STORES[value])
         if field == "createdAt" or (field == "orderDate" and kind == "orders"):
             return lambda: _range(t.col("created"), value)
-        if field == "updatedAt" and kind in ("orders", "shipments", "products"):
+        if kind == "customers":
+            fn = self._customer_condition(t, field, value)
+            if fn is not None:
+                return fn
+        if kind == "invoices":
+            fn = self._invoice_condition(t, field, value)
+            if fn is not None:
+                return fn
+        if field == "updatedAt" and kind in ("orders", "shipments", "products", "customers", "invoices"):
             return lambda: _range(t.col("updated"), value)
         if field == "id":
             if kind == "orders":
@@ -152,6 +161,77 @@ class Selector:
                 return lambda: np.array([_string_match(p[key], value) for p in data.catalog], dtype=bool)
         return None
 
+    def _customer_condition(self, t, field: str, value: Any):  # noqa: C901 - a flat dispatch
+        if field == "status":
+            return lambda: np.isin(t.col("status"), [1 if s == "INACTIVE" else 0 for s in _as_list(value)])
+        if field == "marketId":
+            return lambda: np.isin(t.col("market"), _as_list(value))
+        if field == "pricelistId":
+            markets = [m for m, pl in refdata.MARKET_PRICELIST.items() if pl in _as_list(value)]
+            return lambda: np.isin(t.col("market"), markets)
+        if field == "lastLoginAt":
+            return lambda: _range(t.col("last_login"), value) & (t.col("last_login") > 0)
+        if field == "isAnonymized":
+            return lambda: (t.col("anonymized") == 1) == bool(value)
+        if field == "totalOrders":
+            return lambda: _int_range(t.col("orders"), value)
+        if field == "gender":
+            return lambda: np.isin(t.col("gender"), [GENDERS.index(g) for g in _as_list(value)])
+        if field == "birthdate":
+            lo, hi = value.get("from"), value.get("to")
+            days = {k: None if v is None else (v.timestamp() // 86400) for k, v in (("from", lo), ("to", hi))}
+            return lambda: _int_range(t.col("birth"), days) & (t.col("birth") != NO_BIRTHDATE)
+        if field in ("email", "firstName", "lastName", "phoneNumber", "cellPhoneNumber"):
+            return lambda: self._customer_strings(t, field, value)
+        if field == "search":
+            return lambda: self._customer_search(t, str(value))
+        return None
+
+    def _customer_strings(self, t, field: str, match: dict) -> np.ndarray:
+        """StringMatch on a customer's email, names or phone numbers (email equals: by its id)."""
+        key = {"email": "email", "firstName": "first_name", "lastName": "last_name",
+               "phoneNumber": "phone_number", "cellPhoneNumber": "cell_phone_number"}[field]
+        if field == "email" and match.get("equals") is not None:
+            return self._customer_search(t, match["equals"])
+        return np.array([_string_match(self.data.customer_contact(cid)[key], match)
+                         for cid in range(1, len(t) + 1)], dtype=bool)
+
+    def _customer_search(self, t, text: str) -> np.ndarray:
+        """Search by customer id or exact email (the id is the digits before the @)."""
+        text = text.strip()
+        if text.isdigit():
+            return self._rows_mask(t, [int(text) - 1])
+        local = text.partition("@")[0]
+        digits = local[len(local.rstrip("0123456789")):]
+        if digits and 1 <= int(digits) <= len(t) and self.data.customer_contact(int(digits))["email"] == text:
+            return self._rows_mask(t, [int(digits) - 1])
+        return np.zeros(len(t), dtype=bool)
+
+    def _invoice_condition(self, t, field: str, value: Any):
+        from .entities import INVOICE_NUMBER_BASE
+        if field == "number":
+            return lambda: self._rows_mask(t, [int(v) - INVOICE_NUMBER_BASE - 1 for v in _as_list(value)])
+        if field == "dueDate":
+            return lambda: _range(t.col("due"), value)
+        if field == "isOverdue":
+            return lambda: (t.col("overdue") == 1) == bool(value)
+        if field == "isDraft":
+            return lambda: np.full(len(t), not value, dtype=bool)
+        if field == "status":
+            return lambda: np.isin(t.col("status"), [INVOICE_STATUSES.index(v) for v in _as_list(value)])
+        if field == "type":
+            return lambda: np.full(len(t), value == "INVOICE", dtype=bool)
+        if field == "accountId":
+            return lambda: np.isin(t.col("account"), [int(v) for v in _as_list(value)])
+        if field == "purchaseOrderNumber":
+            return lambda: np.array([_string_match(f"PO-{NUMBER_BASE + int(r)}", value)
+                                     for r in t.col("order")], dtype=bool)
+        if field == "search":
+            text = str(value).strip()
+            rows = [int(text) - INVOICE_NUMBER_BASE - 1, int(text) - 1] if text.isdigit() else []
+            return lambda: self._rows_mask(t, rows)
+        return None
+
     def _not_null(self, kind: str, t, field: str):
         wholesale = lambda: t.col("store") == 3  # noqa: E731
         table = {
@@ -162,6 +242,14 @@ class Selector:
             ("shipments", "paidAt"): lambda: t.col("paid") == 1,
             ("shipments", "trackingNumber"): lambda: t.col("shipped") == 1,
             ("returns", "customerId"): lambda: ~wholesale(),
+            ("customers", "lastLoginAt"): lambda: t.col("last_login") > 0,
+            ("customers", "birthdate"): lambda: t.col("birth") != NO_BIRTHDATE,
+            ("customers", "gender"): lambda: t.col("gender") > 0,
+            ("customers", "firstName"): lambda: t.col("anonymized") == 0,
+            ("customers", "lastName"): lambda: t.col("anonymized") == 0,
+            ("customers", "billingAddress"): lambda: (t.col("anonymized") == 0) | (t.col("last_row") >= 0),
+            ("invoices", "dueDate"): lambda: np.ones(len(t), dtype=bool),
+            ("invoices", "purchaseOrderNumber"): lambda: np.ones(len(t), dtype=bool),
         }
         return table.get((kind, field))
 
@@ -274,6 +362,15 @@ class Selector:
         except (ValueError, IndexError, UnicodeDecodeError) as exc:
             raise _bad(f"Invalid cursor {cursor!r} for sort {sort_value}: {exc}") from None
         return -key if direction == "DESC" else key
+
+
+def _int_range(col: np.ndarray, rng: dict) -> np.ndarray:
+    mask = np.ones(len(col), dtype=bool)
+    if rng.get("from") is not None:
+        mask &= col >= rng["from"]
+    if rng.get("to") is not None:
+        mask &= col <= rng["to"]
+    return mask
 
 
 def _string_match(text: str | None, match: dict) -> bool:

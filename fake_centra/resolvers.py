@@ -14,6 +14,7 @@ from graphql import GraphQLError, GraphQLObjectType, GraphQLSchema, build_ast_sc
 
 from . import refdata
 from .fields import CURRENCY_OBJ, STORE_OBJ, TYPE_RESOLVERS, build_field_resolvers
+from .listing import small_list
 from .profiles import SCHEMA_PATH, coordinates, profile_document
 from .query import Selector, connection_slice, page_slice
 from .scalars import install_scalars
@@ -114,6 +115,83 @@ def _small_list(items: Callable[[], list[dict]], store_key: str | None, where_ke
     return resolve
 
 
+def _small_list_of(items: Callable[[FakeData], list[dict]], store_key: str | None, where_keys: dict) -> Callable:
+    """``_small_list`` over rows that live in the FakeData (``items(data)``)."""
+    def resolve(root: Any, info: Any, **args: Any) -> list[dict]:
+        return _small_list(lambda: items(info.context.data), store_key, where_keys)(root, info, **args)
+    return resolve
+
+
+def _get(key: str) -> Callable[[dict], Any]:
+    return lambda r: r.get(key)
+
+
+def entity_roots() -> dict[str, Callable]:
+    """Root lists of the small entities (``listing.small_list``; filter fields per centra-streams)."""
+    common = {"id": ("in", _get("id")), "name": ("str", _get("name")), "status": ("in", _get("status"))}
+    updated = {"updatedAt": _get("updated_at")}
+    account = small_list(
+        lambda d: d._accounts, kind="accounts", stores_of=lambda r: {r["store_id"]}, sorts=updated,
+        spec={**common, "createdAt": ("date", _get("created_at")), "updatedAt": ("date", _get("updated_at")),
+              "discountPercent": ("range", _get("discount_percent")),
+              "isDiscountVisible": ("bool", _get("is_discount_visible")),
+              "accountEmail": ("str", _get("account_email")), "billingEmail": ("str", _get("billing_email")),
+              "shippingEmail": ("str", _get("shipping_email")), "vatNumber": ("str", _get("vat_number")),
+              "allowConsignation": ("bool", _get("allow_consignation")),
+              "applyCreditLimit": ("bool", _get("apply_credit_limit")),
+              "blockIfUnpaidInvoices": ("bool", _get("block_if_unpaid_invoices")),
+              "hasBrandsRestriction": ("bool", _get("has_brands_restriction")),
+              "isInternal": ("bool", _get("is_internal")),
+              "buyerId": ("any", lambda r: [b["id"] for b in r["buyers"]]),
+              "marketId": ("in", _get("market_id")), "pricelistId": ("in", _get("pricelist_id")),
+              "externalId": ("in", _get("external_id")),
+              "search": ("search", lambda r: [r["id"], r["name"], r["account_email"]])},
+        not_null={"creditLimit": _get("credit_limit"), "vatNumber": _get("vat_number"),
+                  "internalComment": _get("internal_comment")})
+    voucher = small_list(
+        lambda d: d.voucher_rows(), kind="vouchers", stores_of=lambda r: {r["store_id"]}, sorts=updated,
+        spec={**common, "method": ("in", _get("method")), "type": ("in", _get("type")),
+              "code": ("str", _get("code")), "startAt": ("date", _get("start_at")),
+              "stopAt": ("date", _get("stop_at")), "maxUsages": ("range", _get("max_usages")),
+              "successfulUsages": ("range", _get("successful_usages")),
+              "createdAt": ("date", _get("created_at")), "updatedAt": ("date", _get("updated_at")),
+              "combineWithOtherVouchers": ("bool", _get("combine_with_other_vouchers")),
+              "reuse": ("bool", _get("reuse")), "marketId": ("any", _get("market_ids")),
+              "storeId": ("in", _get("store_id")),
+              "search": ("search", lambda r: [r["id"], r["name"], r["code"]])},
+        not_null={"code": _get("code"), "url": _get("url"), "createdAt": _get("created_at"),
+                  "startAt": _get("start_at"), "stopAt": _get("stop_at"), "maxUsages": _get("max_usages")})
+    campaign = small_list(
+        lambda d: d.campaign_rows(), kind="campaigns", stores_of=lambda r: {r["store_id"]}, sorts=updated,
+        spec={**common, "marketId": ("any", _get("market_ids")), "pricelistId": ("any", _get("pricelist_ids")),
+              "storeId": ("in", _get("store_id")), "updatedAt": ("date", _get("updated_at")),
+              "search": ("search", lambda r: [r["id"], r["name"]])})
+    warehouse = small_list(
+        lambda d: refdata.WAREHOUSES, kind="warehouses",
+        spec={**common, "search": ("search", lambda r: [r["id"], r["name"]])})
+    brand = small_list(
+        lambda d: d.brands(), kind="brands",
+        spec={"id": ("in", _get("id")), "name": ("str", _get("name")), "uri": ("str", _get("uri")),
+              "storeId": ("any", lambda r: [s["id"] for s in refdata.STORES]),
+              "externalId": ("in", _get("external_id")), "search": ("search", lambda r: [r["id"], r["name"]])})
+    category = small_list(
+        lambda d: d.categories(), kind="categories", stores_of=lambda r: {r["store_id"]},
+        spec={**common, "parentId": ("in", _get("parent_id")), "storeId": ("in", _get("store_id")),
+              "isTopCategory": ("bool", _get("is_top_category")), "uri": ("str", _get("uri")),
+              "search": ("search", lambda r: [r["id"], r["name"]])},
+        not_null={"parentId": _get("parent_id")})
+    collection = small_list(
+        lambda d: d.collections(), kind="collections",
+        spec={**common, "search": ("search", lambda r: [r["id"], r["name"]])})
+    country = small_list(
+        lambda d: d.countries(), kind="countries", sorts={"name": _get("name")}, default_sort="name_ASC",
+        spec={"id": ("in", _get("id")), "name": ("str", _get("name")), "ISO2": ("in", _get("code")),
+              "continent": ("in", _get("continent")), "isEU": ("bool", _get("is_eu")),
+              "search": ("search", lambda r: [r["id"], r["name"], r["code"]])})
+    return {"accounts": account, "vouchers": voucher, "campaigns": campaign, "warehouses": warehouse,
+            "brands": brand, "categories": category, "collections": collection, "countries": country}
+
+
 def _order(_root: Any, info: Any, id: str) -> dict | None:  # noqa: A002
     ctx: RequestContext = info.context
     row = ctx.data.order_row(id)
@@ -155,9 +233,12 @@ def root_resolvers() -> dict[str, Callable]:
         "market": _market,
         "stores": _small_list(lambda: list(STORE_OBJ.values()), "id",
                               {"id": ("id", True), "type": ("type", False)}),
-        "pricelists": _small_list(lambda: refdata.PRICELISTS, "store_id", by_store),
+        "pricelists": _small_list_of(lambda d: d.pricelist_rows(), "store_id", by_store),
         "currencies": _small_list(lambda: currencies, None,
                                   {"id": ("id", True), "code": ("code", True), "isBase": ("isBase", False)}),
+        "customers": _big_list("customers", "customer_detail"),
+        "invoices": _big_list("invoices", "invoice_detail"),
+        **entity_roots(),
         "counters": lambda _r, _i: {},
         "rateLimits": lambda _r, info: info.context.rate_limits(),
     }
@@ -188,8 +269,9 @@ def _build(coords: tuple[str, ...], unknown_enum: bool) -> GraphQLSchema:
         if not isinstance(type_, GraphQLObjectType):
             continue
         table = per_type.get(type_name, {})
+        fallback = table.get("*")  # a factory: field name -> resolver, for the fields not listed
         for field_name, field in type_.fields.items():
-            resolve = table.get(field_name)
+            resolve = table.get(field_name) or (fallback(field_name) if fallback else None)
             permission = directive_arg(field.ast_node, "requires", "permission")
             if permission:
                 field.resolve = _guard(permission, resolve or default_field_resolver)

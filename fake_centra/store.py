@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 
 from . import refdata
-from .details import DetailBuilder, customer_record, money_line, order_index, order_totals, utc
+from .details import DetailBuilder, money_line, order_index, order_totals, utc
+from .entities import EntityData
 from .generator import (
     NUMBER_BASE,
     ORDER_STATUS_CODE,
@@ -32,6 +33,7 @@ from .generator import (
     build_bundles,
     build_catalog,
     build_tables,
+    customer_split,
     product_count,
 )
 from .table import Table
@@ -57,17 +59,23 @@ def _epoch(at: Any) -> int:
     return int(at)
 
 
-class FakeData:
+MAX_PRODUCTS = 50_000
+
+
+class FakeData(EntityData):
     base_currency = refdata.BASE_CURRENCY
 
     def __init__(self, orders: int = 500, seed: int = 7, tie_fraction: float = 0.3, *,
                  unknown_enum: bool = False, bundle_lines: bool = False,
-                 served_types: Collection[str] | None = None) -> None:
+                 served_types: Collection[str] | None = None, products: int | None = None) -> None:
         """``served_types``: the GraphQL type names of the schema profile (None: the full schema).
         The data holds no line type, attribute or element the profile lacks, so ``fake.data``
-        is exactly what the fake serves."""
+        is exactly what the fake serves. ``products``: catalog size (default: orders // 25,
+        between 40 and 2,000)."""
         if not 1 <= orders <= 5_000_000:
             raise ValueError("orders must be between 1 and 5,000,000")
+        if products is not None and not 1 <= products <= MAX_PRODUCTS:
+            raise ValueError(f"products must be between 1 and {MAX_PRODUCTS:,}")
         served = frozenset(served_types) if served_types is not None else None
         if bundle_lines and served is not None and not set(BUNDLE_TYPES) <= served:
             raise ValueError("bundle_lines needs the types BundleOrderLine and BundleItemOrderLine, "
@@ -78,7 +86,8 @@ class FakeData:
         self.tables = build_tables(seed, orders, tie_fraction)
         if unknown_enum:
             apply_unknown_enum(seed, self.tables)
-        self.catalog = build_catalog(seed, product_count(orders), served)
+        self.served = served
+        self.catalog = build_catalog(seed, product_count(orders) if products is None else products, served)
         products = len(self.catalog)
         bundles = build_bundles(seed, self.catalog, served) if bundle_lines else []
         self.catalog += bundles
@@ -95,6 +104,9 @@ class FakeData:
         self.version = 0
         self.versions = {k: 0 for k in ("orders", "shipments", "returns", "payments", "products")}
         self._listeners: list = []
+        c1, c2 = customer_split(orders)
+        self._customer_ranges = {1: (1, c1), 2: (c1 + 1, c1 + c2)}
+        self._init_entities()
 
     # ------------------------------------------------------------------ internals
     def family(self, idx: int) -> dict:
@@ -153,6 +165,8 @@ class FakeData:
         if at is not None:
             fam["order"]["updated_at"] = utc(at)
             self.tables["orders"].set("updated", row, at)
+        order = fam["order"]
+        self.tables["orders"].set("vused", row, int(bool(order.get("_voucher_id")) and order["discounts"] > 0))
         self._overrides[row] = fam
         self._cache.pop(row, None)
         self._bump("orders", *kinds)
@@ -171,7 +185,7 @@ class FakeData:
         return copy.deepcopy(refdata.MARKETS)
 
     def pricelists(self) -> list[dict]:
-        return copy.deepcopy(refdata.PRICELISTS)
+        return copy.deepcopy(self.pricelist_rows())
 
     def currencies(self) -> list[dict]:
         return copy.deepcopy(refdata.CURRENCIES)
@@ -211,9 +225,6 @@ class FakeData:
     def payments_of(self, order_id: str) -> list[dict]:
         return [_public(p) for p in self.family(self._require_row(order_id))["payments"].values()]
 
-    def customer(self, customer_id: int) -> dict:
-        return customer_record(customer_id)
-
     # ------------------------------------------------------------------ mutations
     def create_order(self, store_id: int | None = None, at: Any = None) -> str:
         with self.lock:
@@ -225,14 +236,20 @@ class FakeData:
                 raise KeyError(f"unknown store {store_id}")
             markets = [m["id"] for m in refdata.MARKETS if m["store_id"] == store_id]
             market = rng.choices(markets, refdata.MARKET_WEIGHTS[store_id])[0]
-            customer = (rng.randint(1, len(refdata.ACCOUNTS)) if store_id == 3
-                        else rng.randint(1, max(50, len(self.tables["orders"]) // 3)))
+            if store_id == 3:
+                customer = rng.randint(1, len(refdata.ACCOUNTS))
+                market = refdata.ACCOUNT_MARKET[customer]
+            else:  # an existing customer of the store (customers order from one store only)
+                c1, c2 = self._customer_ranges[store_id]
+                customer = rng.randint(c1, c2)
             row = self.tables["orders"].append(
                 created=at, updated=at, store=store_id, status=ORDER_STATUS_CODE["PENDING"],
                 market=market, pricelist=refdata.MARKET_PRICELIST[market], customer=customer)
             prow = self.tables["payments"].append(order=row, created=at, type=0, store=store_id)
             self.tables["orders"].set("auth_pay", row, prow + 1)
-            self._bump("orders", "payments")
+            if store_id != 3:
+                self._customer_ordered(customer, row, at)
+            self._bump("orders", "payments", *(() if store_id == 3 else ("customers",)))
             return self.order_detail(row)["id"]
 
     def update_order(self, order_id: str, status: str | None = None, at: Any = None) -> None:

@@ -2,7 +2,9 @@
 
 Simulates a shop that keeps taking orders while a sync pages through the API. Every change is
 recorded as an event dict ``{"action", "order_id" | "return_id", "at"}`` so tests can check that the
-connector picked each one up.
+connector picked each one up. About a quarter of the steps change another entity instead
+(``ENTITY_ACTIONS``); their events carry ``customer_id``, ``account_id``, ``invoice_id``,
+``voucher_id`` or ``campaign_id`` instead of ``order_id``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from .store import FakeData
 
 ACTIONS = ("create_order", "update_order", "cancel_line", "create_shipment", "create_return",
            "complete_return", "add_payment")
+ENTITY_ACTIONS = ("create_customer", "update_customer", "update_account", "update_invoice", "create_invoice",
+                  "update_voucher", "update_campaign")
+ENTITY_SHARE = 0.25
 
 
 class Writer:
@@ -51,6 +56,8 @@ class Writer:
 
     def step(self) -> dict | None:
         data, rng = self.data, self.rng
+        if rng.random() < ENTITY_SHARE:
+            return self.entity_step()
         action = rng.choice(ACTIONS)
         at = int(time.time())
         if action == "create_order":
@@ -79,3 +86,36 @@ class Writer:
         elif action == "add_payment":
             data.add_payment(order_id, "CAPTURE", at=at)
         return {"action": action, "order_id": order_id, "at": at}
+
+    def entity_step(self) -> dict | None:
+        """One change to a customer, account, invoice, voucher or campaign, stamped now."""
+        data, rng = self.data, self.rng
+        action = rng.choice(ENTITY_ACTIONS)
+        at = int(time.time())
+        if action == "create_customer":
+            return {"action": action, "customer_id": data.create_customer(rng.choice([1, 2]), at=at), "at": at}
+        if action == "update_customer":
+            cid = rng.randint(1, data.count_customers())
+            data.update_customer(cid, at=at)
+            return {"action": action, "customer_id": cid, "at": at}
+        if action == "update_account":
+            aid = rng.choice([a["id"] for a in data.accounts()])
+            data.update_account(aid, at=at)
+            return {"action": action, "account_id": aid, "at": at}
+        if action == "update_invoice":
+            if not data.count_invoices():
+                return None
+            iid = rng.randint(1, data.count_invoices())
+            paid = data.invoice(iid)["status"] != "PAID" and rng.random() < 0.5
+            data.update_invoice(iid, mark_paid=paid, at=at)
+            return {"action": action, "invoice_id": iid, "at": at}
+        if action == "create_invoice":
+            order_id = self._random_order()
+            return {"action": action, "invoice_id": data.create_invoice(order_id, at=at), "at": at}
+        if action == "update_voucher":
+            vid = rng.choice([v["id"] for v in data.vouchers()])
+            data.update_voucher(vid, at=at)
+            return {"action": action, "voucher_id": vid, "at": at}
+        cid = rng.choice([c["id"] for c in data.campaigns()])
+        data.update_campaign(cid, at=at)
+        return {"action": action, "campaign_id": cid, "at": at}

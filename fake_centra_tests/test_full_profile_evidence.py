@@ -53,7 +53,7 @@ def test_given_full_profile_then_bundle_lines_have_the_product_line_fields(clien
 
 def test_given_full_profile_then_orders_products_variants_implement_object_with_attributes(client: Client) -> None:
     possible = {t["name"] for t in type_info(client, "ObjectWithAttributes")["possibleTypes"]}
-    assert possible == {"DirectToConsumerOrder", "WholesaleOrder", "Product", "ProductVariant"}
+    assert possible == {"DirectToConsumerOrder", "WholesaleOrder", "Product", "ProductVariant", "Customer"}
     assert "ObjectWithAttributes" in {i["name"] for i in type_info(client, "Order")["interfaces"]}
     values = {v["name"] for v in type_info(client, "AttributeObjectType")["enumValues"]}
     assert values == {"Account", "Category", "Customer", "DeliveryGroup", "Display", "Order", "Product", "SizeChart",

@@ -45,6 +45,11 @@ def test_given_lean_profile_then_it_lists_exactly_the_unconfirmed_coordinates() 
         "PaymentHistoryEntrySort.id_ASC", "StoreSort.id_ASC", "ProductSort.id_ASC", "ShipmentSort.id_ASC",
         "Query.currencies(limit:)", "GiftCertificateOrderLine", "Order.discountsApplied",
         "DirectToConsumerOrder.discountsApplied", "WholesaleOrder.discountsApplied", "AttributeImageElement",
+        "CustomerSort.updatedAt_ASC", "CustomerSort.updatedAt_DESC", "CustomerSort.createdAt_ASC",
+        "CustomerSort.createdAt_DESC", "AccountSort.updatedAt_ASC", "AccountSort.updatedAt_DESC",
+        "InvoiceSort.updatedAt_ASC", "InvoiceSort.updatedAt_DESC", "VoucherSort.updatedAt_ASC",
+        "VoucherSort.updatedAt_DESC", "Customer.cellPhoneNumber", "Customer.lastLoginAt",
+        "Stock.product", "Stock.productVariant",
     }
 
 

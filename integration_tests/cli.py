@@ -12,10 +12,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from source_centra.streams import STREAMS as STREAM_SPECS
+
 BIN = Path(sys.executable).parent / "source-centra"
 HERE = Path(__file__).parent
-STREAMS = ["order_items", "orders", "return_items", "returns", "shipments", "payment_history", "products", "markets", "stores"]
-INCREMENTAL = [s for s in STREAMS if s not in ("markets", "stores")]
+STREAMS = [spec.name for spec in STREAM_SPECS]  # declared once, in the stream table
+INCREMENTAL = [spec.name for spec in STREAM_SPECS if spec.cursor_field]
 
 
 def catalog(streams=None, mode="incremental") -> dict:

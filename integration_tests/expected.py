@@ -3,17 +3,9 @@ from __future__ import annotations
 
 from datetime import timezone
 
-STREAM_KEYS = {
-    "order_items": ("order_id", "line_id"),
-    "orders": ("id",),
-    "return_items": ("return_id", "return_line_id"),
-    "returns": ("id",),
-    "shipments": ("id",),
-    "payment_history": ("id",),
-    "products": ("id",),
-    "markets": ("id",),
-    "stores": ("id",),
-}
+from source_centra.streams import STREAMS
+
+STREAM_KEYS = {spec.name: spec.primary_key for spec in STREAMS}  # declared once, in the stream table
 
 
 def utc(value) -> str | None:

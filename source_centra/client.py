@@ -72,6 +72,8 @@ class CentraClient:
         self._sleep = sleep
         self._backoff_base = backoff_base
         self.pacer = pacer or Pacer(share=config.rate_limit_share, sleep=sleep)
+        # long waits (pacer or 429) of the worker threads, for the stream's emitting thread to report
+        self.waits = self.pacer.waits
         self.stats = ClientStats()
         self._local = threading.local()
         self._session = session
@@ -190,6 +192,7 @@ class CentraClient:
                     "rate limit' for a gentler pace, or raise 'Maximum wait for the rate limit'.")
             self.stats.rate_limit_wait_seconds = total
         LOGGER.info(f"Centra rate limit reached (HTTP 429); waiting {delay:.1f}s as Centra asks (Retry-After).")
+        self.waits.add(delay, "Centra's rate limit (HTTP 429: the shared quota is used up; waiting as Retry-After asks)")
         self._sleep(delay)
 
     def _backoff(self, attempt: int) -> float:

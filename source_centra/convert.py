@@ -115,6 +115,13 @@ def ex_tax(amount: float | None, tax_percent: float | None) -> float | None:
     return round_money(_decimal(amount) / (1 + _decimal(tax_percent) / 100))
 
 
+def money_sum(amounts: list[float | None] | None) -> float | None:
+    """The sum of amounts to the cent (an invoice's payments); None when the list or any amount is unknown."""
+    if amounts is None or any(amount is None for amount in amounts):
+        return None
+    return round_money(sum((_decimal(amount) for amount in amounts), Decimal(0)))
+
+
 def round_money(amount: Decimal | float | None) -> float | None:
     """Round half-up to 2 decimals; never ``-0.0``."""
     if amount is None:

@@ -1,4 +1,4 @@
-"""Values the connector knows (centra-api.md §9.2, §9.8, §10), watched in emitted records.
+"""Values the connector knows (centra-api.md §9.2, §9.8, §10; centra-streams.md §5, §10), watched in emitted records.
 
 Centra adds enum values and order line types over time. A value not listed here is emitted exactly
 as Centra sends it (never dropped, never mapped to a default); the first time a sync meets it, one
@@ -17,6 +17,13 @@ PAYMENT_ENTRY_STATUS = frozenset({"SUCCESS", "PENDING", "FAILED"})
 RETURN_STATUS = frozenset({"PENDING", "COMPLETED"})
 STORE_TYPE = frozenset({"DIRECT_TO_CONSUMER", "WHOLESALE"})
 LINE_TYPE = frozenset({"product", "bundle", "bundle_item", "gift_certificate"})  # records' line_type
+STATUS = frozenset({"ACTIVE", "INACTIVE"})  # the generic Status (centra-api §10)
+VOUCHER_METHOD = frozenset({"CODE", "URL", "AUTO"})  # CODE and URL vouchers [C centra-api §9.6]; AUTO [I]
+# centra-streams §5, §10: the enums exist [C]; only INVOICE is seen (type: INVOICE in the b2b example), the
+# other values are inferred [I]: the first real value outside them warns, and is added here once confirmed.
+INVOICE_TYPE = frozenset({"INVOICE", "CREDIT_NOTE"})
+INVOICE_STATUS = frozenset({"UNPAID", "PARTIALLY_PAID", "PAID", "CANCELLED"})
+VOUCHER_TYPE = frozenset({"STANDARD", "CREDIT"})
 
 # stream → {record field: (Centra's name for the kind of value, known values)}
 WATCHED: dict[str, dict[str, tuple[str, frozenset[str]]]] = {
@@ -28,6 +35,16 @@ WATCHED: dict[str, dict[str, tuple[str, frozenset[str]]]] = {
     "payment_history": {"entry_type": ("PaymentHistoryEntryType", PAYMENT_ENTRY_TYPE),
                         "status": ("PaymentHistoryEntryStatus", PAYMENT_ENTRY_STATUS)},
     "stores": {"type": ("StoreType", STORE_TYPE)},
+    "customers": {"status": ("Status", STATUS)},
+    "accounts": {"status": ("Status", STATUS)},
+    "invoices": {"status": ("InvoiceStatus", INVOICE_STATUS), "type": ("InvoiceType", INVOICE_TYPE)},
+    "vouchers": {"status": ("Status", STATUS), "method": ("VoucherMethod", VOUCHER_METHOD),
+                 "type": ("VoucherType", VOUCHER_TYPE)},
+    "campaigns": {"status": ("Status", STATUS)},
+    "warehouses": {"status": ("Status", STATUS)},
+    "pricelists": {"status": ("Status", STATUS)},
+    "categories": {"status": ("Status", STATUS)},
+    "collections": {"status": ("Status", STATUS)},
 }
 
 

@@ -3,9 +3,21 @@
 Centra meters request count and query complexity per 10 s and per hour, per environment, shared
 by every integration of the merchant. The connector may use `share` of each budget. Budgets are
 read from the `rateLimits` query; spending is tracked from each response's
-`extensions.complexity`. Windows are sliding, which is never looser than Centra's buckets.
-When others use more than their part (the live `remainingQuota` says so), our budget shrinks so
-that we slow down instead of running into 429s.
+`extensions.complexity`. When others use more than their part (the live `usedQuota` says so), our
+budget shrinks so that we slow down instead of running into 429s.
+
+A request goes out when two rules allow it:
+
+- Sliding windows, for every budget: what we sent within the window (plus 0.5 s of safety) and
+  this request fit the budget. This is never looser than Centra's buckets, and it alone paces the
+  10 s windows.
+- A token bucket, for the long (hourly) budgets, so that the hour is spent evenly instead of in
+  ~20 minutes followed by a ~40-minute stall. The bucket holds a burst of `burst` (a tenth) of the
+  budget, so a short incremental sync goes out at the 10 s pace, and refills at budget / hour.
+  During a sync's first hour it refills at (budget - burst) / hour: the initial burst is paid for,
+  so no hour holds more than the budget and the sliding window never has to stop a long backfill.
+
+Waits of `NOTICE_SECONDS` or more are recorded in `waits` for the stream to report (stream.py).
 """
 from __future__ import annotations
 
@@ -16,10 +28,17 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
 
 WINDOWS = {"TEN_SECONDS": 10.0, "ONE_HOUR": 3600.0}
+WINDOW_NAMES = {"TEN_SECONDS": "10-second", "ONE_HOUR": "hourly"}
 # A request counts against a window from when it is sent until this long after the window,
 # so that network delay between our clock and Centra's bucket cannot push us over.
 _SAFETY_SECONDS = 0.5
 DEFAULT_COMPLEXITY_GUESS = 1000
+# Windows at least this long are also paced by a token bucket (spent evenly); shorter ones only slide.
+STEADY_FROM_SECONDS = 60.0
+# The part of a long window's budget that may go out at once (a short sync's pages).
+BURST_FRACTION = 0.1
+# Waits at least this long are worth telling the user about (a RATE_LIMITED stream status).
+NOTICE_SECONDS = 5.0
 
 
 @dataclass
@@ -29,6 +48,49 @@ class Budget:
     complexity: float = float("inf")
 
 
+@dataclass(frozen=True)
+class Wait:
+    until: float  # Unix time when the waiting request may go out
+    seconds: float
+    reason: str  # what we wait for, e.g. "the hourly query-complexity budget (...)"
+
+
+class Waits:
+    """Rate-limit waits of `threshold` seconds or more, recorded by the threads that wait (the pacer,
+    the client's 429 handling) and taken by the stream's emitting thread with `drain()`.
+
+    Thread-safe and bounded: waits not yet drained merge into the one that lasts longest."""
+
+    def __init__(self, wall: Callable[[], float] = time.time, threshold: float = NOTICE_SECONDS):
+        self._wall = wall
+        self.threshold = threshold
+        self._lock = threading.Lock()
+        self._pending: Wait | None = None
+
+    def add(self, seconds: float, reason: str) -> None:
+        if seconds < self.threshold:
+            return
+        wait = Wait(self._wall() + seconds, seconds, reason)
+        with self._lock:
+            if self._pending is None or wait.until > self._pending.until:
+                self._pending = wait
+
+    def drain(self) -> Wait | None:
+        with self._lock:
+            wait, self._pending = self._pending, None
+            return wait
+
+    def now(self) -> float:
+        return self._wall()
+
+
+@dataclass
+class _Bucket:
+    level: float  # tokens (requests or complexity points) available at `at`
+    at: float  # clock time `level` is for
+    since: float  # clock time the bucket was made (full): its first window pays for that burst
+
+
 @dataclass
 class Pacer:
     share: float = 0.5
@@ -36,11 +98,14 @@ class Pacer:
     sleep: Callable[[float], None] = time.sleep
     budgets: dict[str, Budget] = field(default_factory=dict)
     waited_seconds: float = 0.0
+    burst: float = BURST_FRACTION
+    waits: Waits = field(default_factory=Waits)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self._sent: deque[list] = deque()  # [send_time, complexity]
         self._complexity_by_query: dict[int, int] = {}
+        self._buckets: dict[tuple[str, str], _Bucket] = {}  # (interval, "requests"|"complexity")
 
     # ---------------------------------------------------------------- configuration
 
@@ -66,7 +131,14 @@ class Pacer:
                 else:
                     budget.complexity = allowed
             if budgets:
+                self._refill(now)  # at the old budgets' rates up to now
                 self.budgets = budgets
+                for interval, kind, allowed, seconds in self._bucketed():
+                    bucket = self._buckets.get((interval, kind))
+                    if bucket is None:  # a sync starts with a full bucket: its burst
+                        self._buckets[(interval, kind)] = _Bucket(self.burst * allowed, now, now)
+                    else:
+                        bucket.level = min(bucket.level, self.burst * allowed)
 
     def _spent(self, now: float, seconds: float, kind: str) -> float:
         """What we sent that Centra's `usedQuota` for this window still counts (sent within the last
@@ -83,12 +155,16 @@ class Pacer:
             with self._lock:
                 now = self.clock()
                 self._forget(now)
+                self._refill(now)
                 cost = self._complexity_by_query.get(query_key, DEFAULT_COMPLEXITY_GUESS)
-                delay = self._delay(now, cost)
+                delay, reason = self._delay(now, cost)
                 if delay <= 0:
                     row = [now, cost]
                     self._sent.append(row)
+                    for (_, kind), bucket in self._buckets.items():
+                        bucket.level -= 1 if kind == "requests" else cost
                     return row
+            self.waits.add(delay, reason)
             self.waited_seconds += delay
             self.sleep(delay)
 
@@ -97,31 +173,83 @@ class Pacer:
         if complexity is None:
             return
         with self._lock:
+            extra = int(complexity) - row[1]
             row[1] = int(complexity)
             self._complexity_by_query[query_key] = int(complexity)
+            for (_, kind), bucket in self._buckets.items():
+                if kind == "complexity":
+                    bucket.level -= extra
 
     def _forget(self, now: float) -> None:
         longest = max((b.seconds for b in self.budgets.values()), default=10.0) + _SAFETY_SECONDS
         while self._sent and self._sent[0][0] < now - longest:
             self._sent.popleft()
 
-    def _delay(self, now: float, cost: int) -> float:
-        delay = 0.0
-        for budget in self.budgets.values():
+    def _delay(self, now: float, cost: int) -> tuple[float, str]:
+        """Seconds until a request costing `cost` fits every rule, and the rule that binds."""
+        delay, reason = 0.0, ""
+        for interval, budget in self.budgets.items():
             horizon = now - budget.seconds - _SAFETY_SECONDS
             window = [row for row in self._sent if row[0] >= horizon]
             if len(window) + 1 > budget.requests and window:
                 # wait until enough of the oldest requests leave the window
                 excess = int(len(window) + 1 - budget.requests)
-                delay = max(delay, window[min(excess, len(window)) - 1][0] - horizon + 0.01)
+                wait = window[min(excess, len(window)) - 1][0] - horizon + 0.01
+                if wait > delay:
+                    delay, reason = wait, f"this connector's share of Centra's {WINDOW_NAMES[interval]} request budget"
             spent = sum(row[1] for row in window)
             if window and spent + cost > budget.complexity:
                 running = spent + cost
+                wait = window[-1][0] - horizon
                 for row in window:
                     running -= row[1]
                     if running <= budget.complexity:
-                        delay = max(delay, row[0] - horizon + 0.01)
+                        wait = row[0] - horizon + 0.01
                         break
-                else:
-                    delay = max(delay, window[-1][0] - horizon)
-        return delay
+                if wait > delay:
+                    delay, reason = wait, f"this connector's share of Centra's {WINDOW_NAMES[interval]} query-complexity budget"
+        for interval, kind, allowed, seconds in self._bucketed():
+            wait = self._bucket_wait(self._buckets[(interval, kind)], allowed, seconds, now, 1 if kind == "requests" else cost)
+            if wait > delay:
+                label = "request" if kind == "requests" else "query-complexity"
+                delay, reason = wait, (f"this connector's share of Centra's {WINDOW_NAMES[interval]} {label} budget, "
+                                       "spread evenly over the hour")
+        return delay, reason
+
+    # ---------------------------------------------------------------- token buckets (long windows)
+
+    def _bucketed(self) -> Iterable[tuple[str, str, float, float]]:
+        """(interval, kind, allowed, window seconds incl. safety) of every budget paced by a bucket."""
+        for interval, budget in self.budgets.items():
+            if budget.seconds < STEADY_FROM_SECONDS:
+                continue
+            for kind, allowed in (("requests", budget.requests), ("complexity", budget.complexity)):
+                if allowed != float("inf"):
+                    yield interval, kind, allowed, budget.seconds + _SAFETY_SECONDS
+
+    def _rates(self, allowed: float, seconds: float) -> tuple[float, float]:
+        """Refill per second during the bucket's first window (paying for its burst), and after it."""
+        return (1 - self.burst) * allowed / seconds, allowed / seconds
+
+    def _refill(self, now: float) -> None:
+        for interval, kind, allowed, seconds in self._bucketed():
+            bucket = self._buckets.get((interval, kind))
+            if bucket is None or now <= bucket.at:
+                continue
+            first, later = self._rates(allowed, seconds)
+            paid_at = bucket.since + seconds
+            slow = max(0.0, min(now, paid_at) - bucket.at)
+            fast = now - bucket.at - slow
+            bucket.level = min(self.burst * allowed, bucket.level + slow * first + fast * later)
+            bucket.at = now
+
+    def _bucket_wait(self, bucket: _Bucket, allowed: float, seconds: float, now: float, amount: float) -> float:
+        """Seconds until the bucket holds `amount` (or is full, for a request costlier than a burst)."""
+        missing = min(amount, self.burst * allowed) - bucket.level
+        if missing <= 1e-9 * allowed:  # rounding: a refill computed to the last bit is a full one
+            return 0.0
+        first, later = self._rates(allowed, seconds)
+        slow_left = max(0.0, bucket.since + seconds - now)
+        if missing <= first * slow_left:
+            return missing / first + 0.001
+        return slow_left + (missing - first * slow_left) / later + 0.001

@@ -25,6 +25,22 @@ PERMISSION_LABELS = {
     "ProductVariant.attributes:read": "ProductVariant.attributes",
     "Customer:read": "Customer details",
     "Currency:read": "Currency details",
+    # the optional streams' permissions (connector-contract.md "Streams beyond Supermetrics")
+    "Customer.totalOrders:read": "Customer.totalOrders",
+    "Customer.billingAddress:read": "Customer.billingAddress",
+    "Account:read": "Account details",
+    "Invoice:read": "Invoice details",
+    "Invoice.billingAddress:read": "Invoice.billingAddress",
+    "Voucher:read": "Voucher details",
+    "Campaign:read": "Campaign details",
+    "Warehouse:read": "Warehouse details",
+    "Warehouse.stock:read": "Warehouse.stock",
+    "Pricelist:read": "Pricelist details",
+    "Price:read": "Price details",
+    "Brand:read": "Brand details",
+    "Category:read": "Category details",
+    "Collection:read": "Collection details",
+    "Country:read": "Country details",
 }
 
 # Schema coordinate → the read permission that guards it (interfaces cover their implementations).
@@ -53,6 +69,28 @@ BY_COORDINATE = {
     "Shipment.order": "Order:read",
     "ShipmentLine.orderLine": "Order:read",
     "PaymentHistoryEntry.return": "Return:read",
+    # the optional streams (centra-streams.md §3–§12)
+    "Query.customers": "Customer:read",
+    "Query.accounts": "Account:read",
+    "Query.invoices": "Invoice:read",
+    "Query.vouchers": "Voucher:read",
+    "Query.campaigns": "Campaign:read",
+    "Query.warehouses": "Warehouse:read",
+    "Query.pricelists": "Pricelist:read",
+    "Query.brands": "Brand:read",
+    "Query.categories": "Category:read",
+    "Query.collections": "Collection:read",
+    "Query.countries": "Country:read",
+    "Customer.totalOrders": "Customer.totalOrders:read",
+    "Customer.billingAddress": "Customer.billingAddress:read",
+    "Invoice.account": "Account:read",
+    "Invoice.billingAddress": "Invoice.billingAddress:read",
+    "Invoice.orders": "Order:read",
+    "Invoice.shipments": "Shipment:read",
+    "InvoiceLine.orderLine": "Order:read",
+    "InvoiceLine.shipmentLine": "Shipment:read",
+    "Warehouse.stock": "Warehouse.stock:read",
+    "Pricelist.prices": "Price:read",
 }
 
 

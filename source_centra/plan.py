@@ -427,12 +427,30 @@ def parents_document(document: str) -> str:
     return print_ast(DocumentNode(definitions=(edited,)))
 
 
-def _relative(path: str, prefix: str = "result") -> str:
-    """A document path relative to the stream's node (the feeds map is keyed so)."""
-    for start in (prefix + ".", "result.edges.node.", "result."):
+PARENT = "_parent"  # feeds keys of a nested stream's parent selections: "_parent.name" is result.name
+
+
+def feeds_key(path: str, prefix: str = "result") -> str:
+    """A document path as the feeds map keys it: relative to the stream's node, and for a nested
+    stream (node ``result.stock``) its parent's selections as ``_parent.<path>`` (``result.name`` →
+    ``_parent.name``, what ``extras["parent"]`` of the record function carries)."""
+    for start in (prefix + ".", "result.edges.node."):
         if path.startswith(start):
             return path[len(start):]
+    nested = prefix.count(".") == 1  # result.<child>: a nested stream (connections are result.edges.node)
+    if path.startswith("result."):
+        return f"{PARENT}.{path[len('result.'):]}" if nested else path[len("result."):]
     return path
+
+
+def document_path(key: str, prefix: str = "result") -> str:
+    """The inverse of ``feeds_key``: the document path a feeds key stands for."""
+    if key.startswith(PARENT + "."):
+        return "result." + key[len(PARENT) + 1:]
+    return f"{prefix}.{key}"
+
+
+_relative = feeds_key
 
 
 def response_path(error_path) -> str:
@@ -593,4 +611,4 @@ def _feeds(stream: str) -> dict[str, list[str]]:
 
 
 __all__ = ["Dropped", "Plan", "PlanError", "plan", "required_paths", "selection_paths", "strip_markers",
-           "response_path", "node_prefix"]
+           "response_path", "node_prefix", "feeds_key", "document_path", "PARENT"]

@@ -11,7 +11,8 @@ record functions stay unaware of it. Pure: a new dict is returned, the input is 
 - ``drop``: null.
 
 Country, city and zip code are not personal fields here: they are the reporting dimensions
-(``shipping_country_code``, ``shipping_city``, ``shipping_zip_code``) and stay as they are.
+(``shipping_country_code``, ``shipping_city``, ``shipping_zip_code``, customers' ``billing_city`` …)
+and stay as they are. A wholesale account's company name and VAT number are not personal either.
 """
 
 from __future__ import annotations
@@ -34,8 +35,29 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     ),
     "order_items": ("customer_email",),
     "returns": ("customer_email",),
+    "customers": (
+        "email",
+        "first_name",
+        "last_name",
+        "phone_number",
+        "cell_phone_number",
+        "birthdate",
+        "billing_address1",
+        "billing_address2",
+    ),
+    "accounts": (  # a wholesale account's emails and its address's contact person
+        "account_email",
+        "billing_email",
+        "shipping_email",
+        "contact_first_name",
+        "contact_last_name",
+        "contact_email",
+        "contact_phone_number",
+        "address1",
+        "address2",
+    ),
 }
-EMAIL_FIELDS = frozenset({"customer_email", "shipping_email"})
+EMAIL_FIELDS = frozenset({"customer_email", "shipping_email", "email", "account_email", "billing_email", "contact_email"})
 
 
 def apply(record: Mapping[str, Any], stream: str, mode: str) -> dict[str, Any]:

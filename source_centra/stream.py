@@ -35,6 +35,7 @@ from source_centra.context import SyncContext, load_probe
 from source_centra.errors import CentraError, ConfigError
 from source_centra.known_values import unknown_values
 from source_centra.plan import parents_document
+from source_centra.rate_limit_status import RateLimitStatus
 from source_centra.reader import Page, read_pages
 from source_centra.schemas import load_schema
 from source_centra.streams import StreamSpec
@@ -148,7 +149,12 @@ class CentraStream(Stream, CheckpointMixin):
         yield from self._read(jobs)
 
     def _read(self, jobs: list[sl.Job]) -> Iterable[Any]:
-        for page in read_pages(jobs, self._fetch, self.context.config.concurrency, self.name):
+        status = RateLimitStatus(self.name, self.context.client.waits)  # the workers' rate-limit waits
+        for page in read_pages(jobs, self._fetch, self.context.config.concurrency, self.name, idle=status.messages):
+            if not isinstance(page, Page):  # a status message from `idle`
+                yield page
+                continue
+            yield from status.messages(page_arrived=True)
             yield from self._emit(page)
 
     def _fetch(self, job: sl.Job, token: Any) -> Page:

@@ -1,10 +1,14 @@
 """The one place a stream is declared: a row of STREAMS.
 
 Adding a stream = one row here, `queries/<name>.graphql`, `schemas/<name>.json`, one function in
-`records.py`, a node fixture and its tests (docs/adding-a-stream.md).
+`records/` (its domain module, re-exported by `records/__init__.py`), a node fixture and its tests (docs/adding-a-stream.md).
 Paging: "connection" streams use Relay keyset cursors (stable while rows change mid-sync);
 "list" streams use limit/page, only over sets that cannot shift (immutable createdAt windows,
-small reference lists). See centra-api.md §5.
+small reference lists), or sorted ``[updatedAt_ASC]`` inside an updatedAt window where Centra has no
+connection (customers, accounts, invoices, vouchers, campaigns: stream.py pages those by time where the
+instance has the sort value, by page number where it lacks it, centra-streams.md §1). "nested" streams
+(stock, prices) page a parent's child list, one parent at a time (``where: {id: [parent]}``); they are
+snapshots (``synced_at``). See centra-api.md §5.
 Every selection is adapted to the instance's live schema and the token's permissions once per
 sync (plan.py): what a stream cannot do without is marked ``@required`` in its ``.graphql``;
 anything else an instance or token lacks is null in the records, with one warning. ``permissions``
@@ -51,8 +55,10 @@ class StreamSpec:
 
     def plan_args(self) -> dict:
         """What plan.py needs besides the document: the filter fields the stream sets in ``$where``
-        (each must exist on the instance's filter type) and the field a list fallback pages by."""
-        where = (("storeId",) if self.by_store else ()) + ((self.filter_field,) if self.filter_field else ())
+        (each must exist on the instance's filter type; a nested stream picks its parent by ``id``) and
+        the field a list fallback pages by."""
+        where = (("storeId",) if self.by_store else ()) + ((self.filter_field,) if self.filter_field else ()) + (
+            ("id",) if self.paging == "nested" else ())
         return {"stream": self.name, "where_fields": where,
                 "time_field": self.filter_field if self.filter_field == "updatedAt" else None}
 
@@ -83,6 +89,48 @@ STREAMS: tuple[StreamSpec, ...] = (
                max_page_size=15),
     StreamSpec("markets", ("id",), None, None, "list", True, records.markets, permissions=("Market:read",)),
     StreamSpec("stores", ("id",), None, None, "list", False, records.stores, permissions=("Store:read",)),
+    # ---- beyond Supermetrics (connector-contract.md): optional, each needs a permission outside its list.
+    # customers(sort: updatedAt_ASC, or page numbers where CustomerSort lacks it), updatedAt window; 500 per 100.
+    # billing_country_code is a contract field: Customer.billingAddress:read is needed beside Customer:read
+    StreamSpec("customers", ("id",), "updated_at", "updatedAt", "list", True, records.customers,
+               permissions=("Customer:read", "Customer.billingAddress:read"), optional=True),
+    # accounts(sort: updatedAt_ASC), updatedAt window; AccountFilter has no storeId: store from the market; 1,000 per 100
+    StreamSpec("accounts", ("id",), "updated_at", "updatedAt", "list", False, records.accounts,
+               permissions=("Account:read",), optional=True, stores_from_records=True),
+    # invoices(sort: updatedAt_ASC), updatedAt window; lines and payments nested (× 10 each); 9,800 per 100
+    StreamSpec("invoices", ("id",), "updated_at", "updatedAt", "list", True, records.invoices,
+               permissions=("Invoice:read", "Account:read", "Order:read"), optional=True, base_currency=True),
+    # vouchers(sort: updatedAt_ASC), updatedAt window; 1,200 per 100
+    StreamSpec("vouchers", ("id",), "updated_at", "updatedAt", "list", True, records.vouchers,
+               permissions=("Voucher:read",), optional=True),
+    # campaigns(sort: updatedAt_ASC), updatedAt window; 2,100 per 100
+    StreamSpec("campaigns", ("id",), "updated_at", "updatedAt", "list", True, records.campaigns,
+               permissions=("Campaign:read",), optional=True),
+    # warehouses(sort: id_ASC), instance-wide; 200 per 100
+    StreamSpec("warehouses", ("id",), None, None, "list", False, records.warehouses,
+               permissions=("Warehouse:read",), optional=True),
+    # warehouses(where: {id}) { stock(sort: productId_ASC, productVariantId_ASC, productSizeSort_ASC) } per
+    # warehouse, a snapshot; 8,010 per 100 rows (the root counts × 10)
+    StreamSpec("stock", ("warehouse_id", "size_id"), None, None, "nested", False, records.stock,
+               permissions=("Warehouse.stock:read", "Warehouse:read"), optional=True, nested_field="stock", snapshot=True),
+    # pricelists(sort: id_ASC) per store; 300 per 100
+    StreamSpec("pricelists", ("id",), None, None, "list", True, records.pricelists,
+               permissions=("Pricelist:read",), optional=True),
+    # pricelists(where: {id}) { prices(sort: productId_ASC, productVariantId_ASC) } per pricelist, a snapshot;
+    # records carry the pricelist's store (kept by store_id); 5,030 per 100 prices (the root counts × 10)
+    StreamSpec("prices", ("id",), None, None, "nested", False, records.prices,
+               permissions=("Price:read", "Pricelist:read"), optional=True, nested_field="prices", snapshot=True),
+    # brands(sort: id_ASC), instance-wide (shared by stores); 100 per 100
+    StreamSpec("brands", ("id",), None, None, "list", False, records.brands, permissions=("Brand:read",), optional=True),
+    # categories(sort: id_ASC) per store; 300 per 100
+    StreamSpec("categories", ("id",), None, None, "list", True, records.categories,
+               permissions=("Category:read",), optional=True),
+    # collections(sort: id_ASC), instance-wide; 100 per 100
+    StreamSpec("collections", ("id",), None, None, "list", False, records.collections,
+               permissions=("Collection:read",), optional=True),
+    # countries(sort: name_ASC), keyed by ISO code; 1,100 per 100
+    StreamSpec("countries", ("code",), None, None, "list", False, records.countries,
+               permissions=("Country:read",), optional=True),
 )
 
 STREAMS_BY_NAME = {spec.name: spec for spec in STREAMS}

@@ -7,6 +7,10 @@ that were filled and are now null (or missing) are what the selection feeds. A d
 the record function fail feeds ``"*"`` (the record cannot be built without it). ``plan.py`` reads the
 map to name those fields in its warnings and failures; ``test_feeds.py`` checks that it is current
 (``UPDATE_FEEDS=1`` rewrites it) and that ``@required`` markers match the contract.
+
+Nested streams (``stock``, ``prices``): a fixture node is one child item with its parent under
+``_parent``, which ``extras_for`` passes as ``extras["parent"]``; the parent's selections are keyed
+``_parent.<path>`` (``plan.feeds_key``).
 """
 from __future__ import annotations
 
@@ -18,16 +22,17 @@ from typing import Any, Iterator
 from graphql import build_schema, is_abstract_type
 
 from source_centra import plan, queries
+from source_centra.streams import STREAMS
 from source_centra.streams import STREAMS_BY_NAME as _BY_NAME
 
 RECORD_FUNCTIONS = {name: spec.to_records for name, spec in _BY_NAME.items()}
-from source_centra.streams import STREAMS
 
 ROOT = Path(__file__).parents[1]
 NODES = Path(__file__).parent / "fixtures" / "nodes"
 FEEDS = ROOT / "source_centra" / "queries" / "feeds.json"
-EXTRAS = {"base_currency": "EUR"}
+EXTRAS = {"base_currency": "EUR"}  # what SyncContext.base_currency() passes; the fixtures' base is EUR
 PARTITION_STORE = {"id": 999, "name": "Partition store", "type": "DIRECT_TO_CONSUMER"}
+SYNCED_AT = "2024-06-03T04:00:00+00:00"  # when the fixtures' snapshots were read
 
 
 def possible_types() -> dict[str, set[str]]:
@@ -39,9 +44,24 @@ def possible_types() -> dict[str, set[str]]:
     return out
 
 
-def extras_for(stream: str) -> dict[str, Any]:
-    spec = next(s for s in STREAMS if s.name == stream)
-    return {**EXTRAS, "store": PARTITION_STORE} if spec.by_store else dict(EXTRAS)
+def extras_for(stream: str, node: dict | None = None, *, store: dict | None = PARTITION_STORE) -> dict[str, Any]:
+    """What the stream machinery passes a record function beside ``node``: ``base_currency``; the store
+    partition (``store``) for streams read per store; for nested streams the parent, a fixture node's
+    ``_parent``; for snapshots ``synced_at``. The one place tests build extras for fixture nodes."""
+    spec = _BY_NAME[stream]
+    extras: dict[str, Any] = dict(EXTRAS)
+    if spec.by_store and store is not None:
+        extras["store"] = store
+    if spec.paging == "nested":
+        extras["parent"] = (node or {}).get(plan.PARENT)
+    if spec.snapshot:
+        extras["synced_at"] = SYNCED_AT
+    return extras
+
+
+def records_of(stream: str, node: dict, **options: Any) -> list[dict]:
+    """The records of one fixture node, with the extras ``extras_for`` gives it."""
+    return list(RECORD_FUNCTIONS[stream](node, extras_for(stream, node, **options)))
 
 
 def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
@@ -59,12 +79,12 @@ def filled(record: dict) -> set[str]:
     return {path for path, value in flatten(record) if value is not None and value != []}
 
 
-def lost_fields(function, nodes: list, changed: list, extras: dict) -> set[str]:
+def lost_fields(stream: str, nodes: list, changed: list) -> set[str]:
     """Fields filled in some record of ``nodes`` and null in the same record of ``changed``."""
     lost: set[str] = set()
     for before, after in zip(nodes, changed):
-        old = [filled(r) for r in function(before, extras)]
-        new = [filled(r) for r in function(after, extras)]
+        old = [filled(r) for r in records_of(stream, before)]
+        new = [filled(r) for r in records_of(stream, after)]
         for index, fields in enumerate(old):
             lost |= fields - (new[index] if index < len(new) else set())
     return lost
@@ -105,23 +125,24 @@ def build() -> dict[str, dict[str, list[str]]]:
     table: dict[str, dict[str, list[str]]] = {}
     for spec in STREAMS:
         document = queries.load(spec.query)
-        prefix = plan.node_prefix(document) + "."
-        paths = [p for p in plan.selection_paths(document) if p.startswith(prefix)]
+        node_path = plan.node_prefix(document)
+        prefix = node_path + "."
+        nested = spec.paging == "nested"
+        paths = [p for p in plan.selection_paths(document)
+                 if p.startswith(prefix) or (nested and p.startswith("result.") and p != node_path)]
         nodes = list(json.loads((NODES / f"{spec.name}.json").read_text(encoding="utf-8")).values())
-        function = RECORD_FUNCTIONS[spec.name]
-        extras = extras_for(spec.name)
         feeds: dict[str, list[str]] = {}
         for path in paths:
-            relative = path[len(prefix):]
+            relative = plan.feeds_key(path, node_path)
             targets = fragment_children(paths, path) if path.rsplit(".", 1)[-1].startswith("on:") else [path]
             fields: set[str] = set()
             for null in (False, True):
                 changed = [copy.deepcopy(node) for node in nodes]
                 for target in targets:
                     for node in changed:
-                        delete(node, target[len(prefix):].split("."), types, null)
+                        delete(node, plan.feeds_key(target, node_path).split("."), types, null)
                 try:
-                    fields |= lost_fields(function, nodes, changed, extras)
+                    fields |= lost_fields(spec.name, nodes, changed)
                 except (KeyError, TypeError, ValueError, AttributeError):
                     fields.add("*")  # the record cannot be built without it
             if fields:

@@ -113,6 +113,12 @@ def test_given_float_prices_then_difference_and_times_are_exact_to_the_cent() ->
     assert convert.difference(None, 1.0) is None and convert.times(1.0, None) is None
 
 
+def test_given_amounts_then_money_sum_is_exact_to_the_cent_and_unknown_if_any_is_unknown() -> None:
+    assert 0.1 + 0.2 != 0.3 and convert.money_sum([0.1, 0.2]) == 0.3
+    assert convert.money_sum([1000.0, 200.5]) == 1200.5 and convert.money_sum([]) == 0.0
+    assert convert.money_sum([1.0, None]) is None and convert.money_sum(None) is None
+
+
 def test_given_negative_zero_then_round_money_returns_positive_zero() -> None:
     zero = convert.times(-3.5, 0)
     assert zero == 0.0 and math.copysign(1, zero) == 1.0

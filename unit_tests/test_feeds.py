@@ -18,16 +18,44 @@ CONTRACT = Path(__file__).parents[2] / "shared" / "connector-contract.md"
 
 
 def contract_fields(stream: str) -> set[str]:
-    """The fields connector-contract.md says a stream "must carry at least" (empty if it lists none)."""
+    """The fields connector-contract.md says a stream "must carry at least" (empty if it lists none).
+
+    In the list of the streams beyond Supermetrics (``- `a`, `b`: `x`, `y` (+ `z` for b); `c`: …``) a
+    parenthesis after a field names its nested fields (``lines`` (``order_line_id``, …) →
+    ``lines[].order_line_id``, as feeds.json names them), or says when it is null (``total_orders``
+    (null without …): not needed); ``(+ `z` for b)`` adds ``z`` for ``b`` only.
+    """
     if not CONTRACT.is_file():
         return set()
     text = CONTRACT.read_text(encoding="utf-8")
     match = re.search(rf"`{stream}` must carry at least:(.*?)(?:\n\n|\n- `|\Z)", text, re.S)
-    if match is None:
-        match = re.search(rf"^- `{stream}`: (.*?)(?=\n- |\n\n|\Z)", text, re.S | re.M)
-    if match is None:
-        return set()
-    return {name for name in re.findall(r"`([a-z_]+)`", match.group(1)) if name != stream}
+    if match is not None:
+        return {name for name in re.findall(r"`([a-z_]+)`", match.group(1)) if name != stream}
+    section = text.split("Fields each must carry at least", 1)[-1] if "Fields each must carry at least" in text else ""
+    for item in re.findall(r"^- (.*?)(?=\n- |\n\n|\Z)", section, re.S | re.M):
+        for group in re.split(r";\s+", item):  # "`brands`, `categories`: …; `countries`: …"
+            head, _, body = group.partition(": ")
+            if stream in re.findall(r"`([a-z_]+)`", head) and body:
+                return _listed_fields(re.split(r"\.\s", body)[0], stream)  # the list, not the sentence after it
+    return set()
+
+
+def _listed_fields(body: str, stream: str) -> set[str]:
+    fields: set[str] = set()
+    for name, note in re.findall(r"`([a-z_]+)`(?:\s*\(([^)]*)\))?", re.sub(r"\([^)]*\)", lambda m: m.group(0).replace("`", "\x00"), body)):
+        note = note.replace("\x00", "`")
+        inner = re.findall(r"`([a-z_]+)`", note)
+        if note.startswith("null without"):
+            continue
+        if note.startswith("+"):
+            fields.add(name)
+            if re.search(rf"\bfor {stream}\b", note):
+                fields |= set(inner)
+        elif inner:
+            fields |= {name} | {f"{name}[].{field}" for field in inner}
+        else:
+            fields.add(name)
+    return fields
 
 
 def needed(spec) -> set[str]:
@@ -87,13 +115,14 @@ def test_contract_is_readable_here() -> None:
 @pytest.mark.parametrize("spec", STREAMS, ids=lambda s: s.name)
 def test_given_selection_feeding_a_needed_field_then_it_is_marked_required(spec) -> None:
     document = queries.load(spec.query)
-    prefix = plan.node_prefix(document) + "."
+    node = plan.node_prefix(document)
     feeds = json.loads(feeds_builder.FEEDS.read_text(encoding="utf-8"))[spec.name]
     required = required_by_planner(document)
     wanted = needed(spec)
-    unmarked = sorted(path for path, fields in feeds.items()
-                      if ("*" in fields or set(fields) & wanted) and prefix + path not in required
-                      and not path.split(".")[-1].startswith("on:") and not optional_type(document, prefix + path))
+    unmarked = sorted(key for key, fields in feeds.items()
+                      if ("*" in fields or set(fields) & wanted) and plan.document_path(key, node) not in required
+                      and not key.split(".")[-1].startswith("on:")
+                      and not optional_type(document, plan.document_path(key, node)))
     assert not unmarked, f"{spec.name}: selections feeding {sorted(wanted)} without @required: {unmarked}"
 
 
@@ -101,7 +130,7 @@ def test_given_selection_feeding_a_needed_field_then_it_is_marked_required(spec)
 def test_given_required_marker_then_it_feeds_a_needed_field(spec) -> None:
     """A marker in a shared fragment is justified by any stream whose document holds the same path."""
     document = queries.load(spec.query)
-    prefix = plan.node_prefix(document) + "."
+    node = plan.node_prefix(document)
     table = json.loads(feeds_builder.FEEDS.read_text(encoding="utf-8"))
 
     def justified(relative: str) -> bool:
@@ -109,20 +138,22 @@ def test_given_required_marker_then_it_feeds_a_needed_field(spec) -> None:
                    for other in STREAMS for path, fields in table[other.name].items()
                    if path == relative or (_suffix(path) == _suffix(relative) and "on:" in relative))
 
-    over = sorted(path for path in plan.required_paths(document)
-                  if path.startswith(prefix) and not justified(path[len(prefix):]))
+    fed = [path for path in plan.required_paths(document)  # the node's selections, and a nested stream's parent's
+           if path.startswith(node + ".") or (spec.paging == "nested" and path.startswith("result.") and path != node)]
+    over = sorted(path for path in fed if not justified(plan.feeds_key(path, node)))
     assert not over, f"{spec.name}: @required selections that feed no needed field: {over}"
 
 
 @pytest.mark.parametrize("spec", STREAMS, ids=lambda s: s.name)
 def test_given_needed_field_then_it_never_rests_on_optional_selections_alone(spec) -> None:
     document = queries.load(spec.query)
-    prefix = plan.node_prefix(document) + "."
+    node = plan.node_prefix(document)
     feeds = json.loads(feeds_builder.FEEDS.read_text(encoding="utf-8"))[spec.name]
-    required = {p[len(prefix):] for p in required_by_planner(document) if p.startswith(prefix)}
-    by_required = {field for path, fields in feeds.items() if path in required for field in fields}
-    by_optional = {field for path, fields in feeds.items()
-                   if path not in required and not optional_type(document, prefix + path) for field in fields}
+    required = {plan.feeds_key(p, node) for p in required_by_planner(document)}
+    by_required = {field for key, fields in feeds.items() if key in required for field in fields}
+    by_optional = {field for key, fields in feeds.items()
+                   if key not in required and not optional_type(document, plan.document_path(key, node))
+                   for field in fields}
     derived = {"store_id", "store_name", "store_type"} if spec.by_store else set()  # from the store partition
     missing = sorted((needed(spec) & by_optional) - by_required - derived)
     assert not missing, f"{spec.name}: needed fields fed only by optional selections: {missing}"

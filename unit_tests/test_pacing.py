@@ -1,3 +1,5 @@
+import pytest
+
 from source_centra.pacing import Pacer
 
 LIMITS = [
@@ -54,3 +56,49 @@ def test_given_expensive_queries_then_paced_by_complexity():
         row = pacer.acquire(2)
         pacer.record(row, 2, 50000)  # 125k per 10 s allows 2 per window
     assert clock.now - 1000.0 >= 40.0
+
+
+HOURLY = [{"type": "QUERY_COMPLEXITY", "intervalSeconds": "ONE_HOUR", "quota": 2_000_000, "usedQuota": 0}]
+
+
+def test_given_hourly_budget_then_a_tenth_goes_at_once_then_a_steady_rate():
+    clock = Clock()
+    pacer = Pacer(share=0.5, clock=clock, sleep=clock.sleep)
+    pacer.configure(HOURLY)  # ours: 1M / h; burst 100k; first hour refills 900k / 3600.5 s = 250 / s
+    sent = []
+    for _ in range(30):
+        pacer.record(pacer.acquire(1), 1, 10_000)
+        sent.append(clock.now - 1000.0)
+    # the first request is booked at the 1,000 guess, then corrected: 10 go out at once
+    assert sent[:10] == [0.0] * 10 and sent[10] > 0
+    gaps = [b - a for a, b in zip(sent[11:], sent[12:])]
+    assert all(abs(g - 10_000 / 250) < 0.1 for g in gaps), gaps
+
+
+def test_given_actual_complexity_above_the_guess_then_the_bucket_is_charged_what_centra_reported():
+    clock = Clock()
+    pacer = Pacer(share=0.5, clock=clock, sleep=clock.sleep)
+    pacer.configure(HOURLY)
+    pacer.record(pacer.acquire(1), 1, 100_000)  # guessed 1,000; the whole burst in fact
+    pacer.acquire(1)
+    assert clock.now - 1000.0 == pytest.approx(100_000 / 250, abs=0.1)
+
+
+def test_given_others_use_the_hourly_quota_then_burst_and_rate_shrink():
+    clock = Clock()
+    pacer = Pacer(share=0.5, clock=clock, sleep=clock.sleep)
+    pacer.configure([dict(HOURLY[0], usedQuota=1_600_000)])  # ours: 2M - 1.6M = 400k; burst 40k; 100 / s
+    assert pacer.budgets["ONE_HOUR"].complexity == 400_000
+    for _ in range(6):
+        pacer.record(pacer.acquire(1), 1, 10_000)
+    # 4 in the burst of 40k, then one per 10_000 / 100 = 100 s
+    assert clock.now - 1000.0 == pytest.approx(200.0, abs=0.5)
+
+
+def test_given_ten_second_budgets_only_then_no_bucket():
+    clock = Clock()
+    pacer = Pacer(share=0.5, clock=clock, sleep=clock.sleep)
+    pacer.configure([limit for limit in LIMITS if limit["intervalSeconds"] == "TEN_SECONDS"])
+    for _ in range(30):
+        pacer.record(pacer.acquire(1), 1, 10)
+    assert clock.now == 1000.0

@@ -13,12 +13,15 @@ import pytest
 
 from source_centra import privacy
 from source_centra.streams import STREAMS_BY_NAME as _BY_NAME
+from unit_tests.feeds_builder import records_of
 
 RECORD_FUNCTIONS = {name: spec.to_records for name, spec in _BY_NAME.items()}
 
 NODES_DIR = Path(__file__).parent / "fixtures" / "nodes"
-EXTRAS = {"base_currency": "EUR"}
-PERSONAL_KEYS = {"email", "firstName", "lastName", "address1", "address2", "phoneNumber"}  # in API nodes
+PERSONAL_KEYS = {  # in API nodes, wherever they sit (addresses, customers, accounts)
+    "email", "firstName", "lastName", "address1", "address2", "phoneNumber", "cellPhoneNumber", "birthdate",
+    "accountEmail", "billingEmail", "shippingEmail",
+}
 
 
 def nodes(stream: str) -> dict[str, Any]:
@@ -27,8 +30,7 @@ def nodes(stream: str) -> dict[str, Any]:
 
 def produced(stream: str, mode: str) -> list[dict[str, Any]]:
     """What the stream emits: record function, then privacy.apply (as CentraStream._records_of does)."""
-    return [privacy.apply(record, stream, mode)
-            for node in nodes(stream).values() for record in RECORD_FUNCTIONS[stream](node, EXTRAS)]
+    return [privacy.apply(record, stream, mode) for node in nodes(stream).values() for record in records_of(stream, node)]
 
 
 def raw_personal_values() -> set[str]:
@@ -64,6 +66,8 @@ def strings(value: Any) -> Iterator[str]:
 def test_given_fixtures_then_they_hold_personal_values_to_protect():
     raw = raw_personal_values()
     assert {"Anna.Lindqvist@Example.se", "anna.lindqvist@example.se", "Götgatan 14", "+46 70 123 45 67"} <= raw
+    assert {"Erik.Sundberg@Example.se", "+46 73 987 65 43", "1987-03-21", "Hornsgatan 52"} <= raw  # customers
+    assert {"Orders@Nordic-Outfitters.example", "Johanna", "+46 31 700 88 99", "Box 118"} <= raw  # accounts
     kept = {s for stream in RECORD_FUNCTIONS for record in produced(stream, "keep") for s in strings(record)}
     assert raw <= kept  # with keep, every one of them reaches some record: the scan below is not vacuous
 
@@ -130,4 +134,4 @@ def test_personal_fields_exist_in_their_streams_schemas_and_only_streams_without
     for stream, fields in privacy.PERSONAL_FIELDS.items():
         schema = json.loads((files("source_centra") / "schemas" / f"{stream}.json").read_text(encoding="utf-8"))
         assert set(fields) <= set(schema["properties"]), stream
-    assert set(privacy.PERSONAL_FIELDS) == {"orders", "order_items", "returns"}
+    assert set(privacy.PERSONAL_FIELDS) == {"orders", "order_items", "returns", "customers", "accounts"}

@@ -44,13 +44,13 @@ from graphql import (
 
 from source_centra import queries
 from source_centra.permissions import permission_for
-from source_centra.plan import plan, strip_markers
+from source_centra.plan import PARENT, plan, strip_markers
 from source_centra.streams import STREAMS_BY_NAME
 
 SCHEMA: GraphQLSchema = build_schema(
     (Path(__file__).parents[1] / "fake_centra" / "schema.graphql").read_text(encoding="utf-8")
 )
-STREAMS = {  # stream → (root field, sort)
+STREAMS = {  # stream → (root field, sort); nested streams: the sort of the child list they page
     "order_items": ("orderConnection", ["number_ASC"]),
     "orders": ("orderConnection", ["number_ASC"]),
     "shipments": ("shipmentConnection", ["id_ASC"]),
@@ -60,10 +60,29 @@ STREAMS = {  # stream → (root field, sort)
     "payment_history": ("orderPaymentHistory", ["id_ASC"]),
     "markets": ("markets", ["id_ASC"]),
     "stores": ("stores", ["id_ASC"]),
+    # beyond Supermetrics: incremental ones by updatedAt (page numbers where the instance lacks the value)
+    "customers": ("customers", ["updatedAt_ASC"]),
+    "accounts": ("accounts", ["updatedAt_ASC"]),
+    "invoices": ("invoices", ["updatedAt_ASC"]),
+    "vouchers": ("vouchers", ["updatedAt_ASC"]),
+    "campaigns": ("campaigns", ["updatedAt_ASC"]),
+    "warehouses": ("warehouses", ["id_ASC"]),
+    "stock": ("warehouses", ["productId_ASC", "productVariantId_ASC", "productSizeSort_ASC"]),
+    "pricelists": ("pricelists", ["id_ASC"]),
+    "prices": ("pricelists", ["productId_ASC", "productVariantId_ASC"]),
+    "brands": ("brands", ["id_ASC"]),
+    "categories": ("categories", ["id_ASC"]),
+    "collections": ("collections", ["id_ASC"]),
+    "countries": ("countries", ["name_ASC"]),
 }
 REQUIRED_PERMISSIONS = {  # the contract's token permissions; optional ones are in streams.py
     "Order:read", "Order.shippingAddress:read", "Return:read", "Shipment:read", "Product:read",
     "Market:read", "PaymentHistory:read", "Store:read",
+}
+OPTIONAL_PERMISSIONS = {  # the permissions of the streams beyond Supermetrics, and what their contract fields need
+    "Customer:read", "Customer.billingAddress:read", "Account:read", "Invoice:read", "Voucher:read", "Campaign:read",
+    "Warehouse:read", "Warehouse.stock:read", "Pricelist:read", "Price:read", "Brand:read", "Category:read",
+    "Collection:read", "Country:read",
 }
 PAGE_SIZE = 100
 COMPLEXITY_BUDGET = 25_000  # one page stays under 10 % of the Growth plan's 250k per 10 s
@@ -107,6 +126,15 @@ def field_definition(field: FieldNode):
 
 def is_connection(doc: DocumentNode) -> bool:
     return root(doc).name.value.endswith("Connection")
+
+
+def nested_list(doc: DocumentNode) -> FieldNode | None:
+    """A nested stream's child list (the field paged by ``$limit`` under the root), else None."""
+    field = root(doc)
+    if "limit" in arguments(field):
+        return None
+    return next((s for s in field.selection_set.selections if isinstance(s, FieldNode)
+                 and isinstance(arguments(s).get("limit"), VariableNode)), None)
 
 
 # ---------------------------------------------------------------- loading
@@ -154,11 +182,15 @@ def test_given_document_planned_for_the_fake_centra_schema_then_it_validates_and
 
 @pytest.mark.parametrize("name", sorted(STREAMS))
 def test_given_document_then_root_is_the_streams_field_aliased_result_with_fixed_sort(name: str) -> None:
-    field = root(document(name))
+    """The sort is on what is paged: the root list, or a nested stream's child list."""
+    doc = document(name)
+    field = root(doc)
     root_name, sort = STREAMS[name]
     assert field.alias is not None and field.alias.value == "result"
     assert field.name.value == root_name
-    sort_value = arguments(field)["sort"]
+    paged = nested_list(doc) or field
+    assert (STREAMS_BY_NAME[name].paging == "nested") is (paged is not field)
+    sort_value = arguments(paged)["sort"]
     assert isinstance(sort_value, ListValueNode) and [v.value for v in sort_value.values] == sort
 
 
@@ -176,6 +208,13 @@ def test_given_document_then_paging_variables_follow_the_connection_or_list_conv
         assert child(field, "totalCount") and child(child(field, "edges"), "node")
     else:
         assert declared == {"where": where_type, "limit": "Int!", "page": "Int!"}
+    nested = nested_list(doc)
+    if nested is not None:  # the root takes the parent's where ({id: [parent]}), the child list the paging
+        assert passed == {"where": "where"}
+        paged = {k: v.name.value for k, v in arguments(nested).items() if isinstance(v, VariableNode)}
+        assert paged == {"limit": "limit", "page": "page"}
+        assert STREAMS_BY_NAME[name].nested_field == (nested.alias or nested.name).value
+        return
     assert passed == {k: k for k in declared}
 
 
@@ -236,7 +275,9 @@ def guarded_selections(name: str) -> list[tuple[str, str, bool, str]]:
 def test_given_document_then_check_requires_exactly_the_permissions_of_its_required_selections(name: str) -> None:
     spec = STREAMS_BY_NAME[name]
     _, deprecated = permissions_needed(planned(name))
-    assert set(spec.permissions) <= REQUIRED_PERMISSIONS and deprecated == []
+    allowed = REQUIRED_PERMISSIONS | (OPTIONAL_PERMISSIONS if spec.optional else set())
+    assert set(spec.permissions) <= allowed and deprecated == []
+    assert spec.optional is bool(set(spec.permissions) - REQUIRED_PERMISSIONS)  # optional exactly when it needs more
     required = {permission for _p, _c, is_required, permission in guarded_selections(name) if is_required}
     assert required == set(spec.permissions)
 
@@ -323,6 +364,15 @@ def expand(selection_set: SelectionSetNode, fragments: dict[str, FragmentDefinit
             yield from expand(fragments[s.name.value].selection_set, fragments)
 
 
+def extra_cost(definition) -> int:
+    """What a scalar costs beyond Centra's 0: the fake marks the costlier ones ``@complexity(value:)``
+    (the stock quantities other than freeToAllocateQuantity, centra-streams §7)."""
+    for directive in getattr(definition.ast_node, "directives", None) or ():
+        if directive.name.value == "complexity":
+            return int(directive.arguments[0].value.value)
+    return 0
+
+
 def complexity(name: str, page_size: int = PAGE_SIZE, exclude=()) -> int:
     """Centra's formula over the planned document with every $first/$limit set to ``page_size``."""
     doc = planned(name, exclude=exclude)
@@ -349,9 +399,11 @@ def complexity(name: str, page_size: int = PAGE_SIZE, exclude=()) -> int:
         for field, on_type in typed_fields(selection_set, parent):
             if field.name.value == "__typename":
                 continue
-            gql_type = on_type.fields[field.name.value].type
+            definition = on_type.fields[field.name.value]
+            gql_type = definition.type
             named = get_named_type(gql_type)
             if is_leaf_type(named):
+                total += extra_cost(definition)
                 continue
             if field.name.value == "edges" and connection_size:
                 total += connection_size * cost(field.selection_set, named)
@@ -371,6 +423,26 @@ def test_given_page_of_100_then_estimated_complexity_stays_within_budget(name: s
     """At the default page size, or the stream's own cap where its nested lists cost more (products)."""
     cap = STREAMS_BY_NAME[name].max_page_size
     assert complexity(name, min(PAGE_SIZE, cap or PAGE_SIZE)) <= COMPLEXITY_BUDGET
+
+
+@pytest.mark.parametrize("name", sorted(name for name in STREAMS if STREAMS_BY_NAME[name].optional))
+def test_given_document_then_its_header_states_the_complexity_the_formula_gives(name: str) -> None:
+    """The header says "Complexity at limit=100: … = N": N is what this file's formula gives for the
+    document (the first figure after "="). The Supermetrics streams' headers count fragments on each
+    type condition once, as the fake server reports them, so they are not compared here."""
+    text = (Path(queries.__file__).parent / f"{name}.graphql").read_text(encoding="utf-8")
+    header = "".join(line.lstrip("# ").rstrip() + " " for line in text.splitlines() if line.startswith("#"))
+    stated = re.search(r"Complexity at limit=100[^=]*= ([\d,]+)", header)
+    assert stated is not None, "no complexity figure in the header"
+    assert int(stated.group(1).replace(",", "")) == complexity(name)
+
+
+def test_given_stock_then_only_the_contracts_five_quantities_are_selected() -> None:
+    """Centra: the quantities other than freeToAllocateQuantity cost more; the contract needs five."""
+    stock = nested_list(document("stock"))
+    quantities = {f.name.value for f in stock.selection_set.selections if f.name.value.endswith("Quantity")}
+    assert quantities == {"freeToAllocateQuantity", "physicalQuantity", "availableNowQuantity", "allocatedQuantity",
+                          "incomingQuantity"}
 
 
 def test_given_orders_header_document_then_without_attributes_it_costs_far_less_than_order_items() -> None:
@@ -393,6 +465,13 @@ def test_given_fixture_node_then_it_has_exactly_the_fields_its_query_selects(fix
         selection_set, parent = child(edges, "node").selection_set, get_named_type(
             get_named_type(parent.fields["edges"].type).fields["node"].type
         )
+    nested = nested_list(doc)
+    if nested is not None:  # a child item, and under "_parent" its parent as selected without the child list
+        node = dict(node)
+        parent_node = node.pop(PARENT)
+        without_child = SelectionSetNode(selections=tuple(s for s in selection_set.selections if s is not nested))
+        assert_shape(parent_node, [without_child], parent, fragments, f"{stream}.{PARENT}")
+        selection_set, parent = nested.selection_set, get_named_type(parent.fields[nested.name.value].type)
     assert_shape(node, [selection_set], parent, fragments, stream)
 
 
@@ -448,7 +527,14 @@ def assert_shape(value: Any, selection_sets: list[SelectionSetNode], parent: Gra
             assert_shape(value[key], [n.selection_set for n in field_nodes], named, fragments, f"{path}.{key}")
 
 
-@pytest.mark.parametrize("name", ["rate_limits", "stores", "permissions", "base_currency", "updated_order_ids"])
+PROBES = sorted(path.stem for path in (Path(queries.__file__).parent / "probes").glob("*.graphql"))
+
+
+def test_probes_are_the_known_ones() -> None:
+    assert {"rate_limits", "stores", "permissions", "base_currency", "updated_order_ids"} <= set(PROBES)
+
+
+@pytest.mark.parametrize("name", PROBES)
 def test_given_probe_document_then_it_validates_against_the_fake_schema(name) -> None:
     from graphql import build_schema, parse, validate
 

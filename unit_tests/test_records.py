@@ -1,10 +1,15 @@
-"""records.py: API node → record(s), one pure function per stream (fixtures in fixtures/nodes/)."""
+"""records/: API node → record(s), one pure function per stream (fixtures in fixtures/nodes/).
+
+The properties every stream shares, and the Supermetrics streams' behaviour; the streams beyond
+Supermetrics have their own files by domain (test_records_<domain>.py)."""
 
 from __future__ import annotations
 
 import copy
+import json
 import math
 from collections import Counter
+from importlib.resources import files
 from typing import Any, Callable
 
 import pytest
@@ -12,6 +17,7 @@ import pytest
 from source_centra import records
 from source_centra.convert import base_amount
 from source_centra.streams import STREAMS_BY_NAME as _BY_NAME
+from unit_tests.feeds_builder import records_of
 
 RECORD_FUNCTIONS = {name: spec.to_records for name, spec in _BY_NAME.items()}
 
@@ -34,13 +40,35 @@ PRIMARY_KEYS = {
     "return_items": ("return_id", "return_line_id"),
     "orders": ("id",), "returns": ("id",), "shipments": ("id",), "payment_history": ("id",),
     "products": ("id",), "markets": ("id",), "stores": ("id",),
+    # beyond Supermetrics (connector-contract.md)
+    "customers": ("id",), "accounts": ("id",), "invoices": ("id",), "vouchers": ("id",), "campaigns": ("id",),
+    "warehouses": ("id",), "stock": ("warehouse_id", "size_id"), "pricelists": ("id",), "prices": ("id",),
+    "brands": ("id",), "categories": ("id",), "collections": ("id",), "countries": ("code",),
 }
 CURSORS = {
     "order_items": "order_updated_at", "return_items": "return_created_at", "orders": "updated_at",
     "returns": "created_at", "shipments": "updated_at", "payment_history": "created_at", "products": "updated_at",
+    "customers": "updated_at", "accounts": "updated_at", "invoices": "updated_at", "vouchers": "updated_at",
+    "campaigns": "updated_at",
 }
-STORE_SCOPED = set(PRIMARY_KEYS) - {"products"}
+INSTANCE_WIDE = {"products", "warehouses", "stock", "brands", "collections", "countries"}  # shared by all stores
+STORE_SCOPED = set(PRIMARY_KEYS) - INSTANCE_WIDE
 EXTRAS = {"base_currency": "EUR"}  # the fixtures' instance: SEK at 0.0871 and EUR at 1 → base EUR
+SCHEMAS = files("source_centra") / "schemas"
+
+
+def date_fields(stream: str) -> set[str]:
+    """Record fields (nested ones by their own name) that hold a calendar date, not a timestamp."""
+    found: set[str] = set()
+
+    def walk(properties: dict[str, Any]) -> None:
+        for field, prop in properties.items():
+            if prop.get("format") == "date":
+                found.add(field)
+            walk(prop.get("items", {}).get("properties", {}))
+
+    walk(json.loads((SCHEMAS / f"{stream}.json").read_text(encoding="utf-8"))["properties"])
+    return found
 
 
 def one(stream: str, node: dict[str, Any]) -> dict[str, Any]:
@@ -62,7 +90,7 @@ def test_record_functions_cover_exactly_the_contract_streams() -> None:
 def test_given_any_fixture_node_then_record_function_does_not_mutate_it(fixture_node) -> None:
     stream, _case, node = fixture_node
     before = copy.deepcopy(node)
-    list(RECORD_FUNCTIONS[stream](node))
+    records_of(stream, node)
     assert node == before
 
 
@@ -76,47 +104,49 @@ def test_given_any_fixture_node_then_records_share_no_mutable_object_with_it(fix
             return {id(value)}.union(*(containers(v) for v in value))
         return set()
 
-    produced = list(RECORD_FUNCTIONS[stream](node))
+    produced = records_of(stream, node)
     assert containers(node).isdisjoint(containers(produced))
 
 
 def test_given_any_fixture_node_then_primary_key_and_cursor_are_set(fixture_node) -> None:
     stream, _case, node = fixture_node
-    for record in RECORD_FUNCTIONS[stream](node):
+    for record in records_of(stream, node):
         assert all(record[key] is not None for key in PRIMARY_KEYS[stream])
         if stream in CURSORS:
             assert record[CURSORS[stream]] is not None
 
 
 def test_given_any_fixture_node_then_store_scoped_records_carry_store_id(fixture_node) -> None:
+    """Streams read per store get the store partition (extras); the others carry their own store."""
     stream, _case, node = fixture_node
-    for record in RECORD_FUNCTIONS[stream](node):
+    for record in records_of(stream, node):
         if stream in STORE_SCOPED:
             assert isinstance(record["store_id"], int)
-        else:  # products are shared by all stores
+        else:  # products, warehouses, stock, brands, collections, countries are shared by all stores
             assert "store_id" not in record
 
 
 def test_given_any_fixture_node_then_every_timestamp_is_utc(fixture_node) -> None:
     stream, _case, node = fixture_node
+    dates = date_fields(stream)  # Centra's Date (due_date): a calendar date, no time of day to convert
 
     def timestamps(record: dict[str, Any]):
         for key, value in record.items():
-            if key.endswith(("_at", "_date")) and value is not None:
+            if key.endswith(("_at", "_date")) and key not in dates and value is not None:
                 yield key, value
             elif isinstance(value, list):
                 for item in value:
                     if isinstance(item, dict):
                         yield from timestamps(item)
 
-    for record in RECORD_FUNCTIONS[stream](node):
+    for record in records_of(stream, node):
         for key, value in timestamps(record):
             assert value.endswith("+00:00"), (key, value)
 
 
 def test_given_all_fixtures_then_primary_keys_are_unique_per_stream(nodes: Nodes) -> None:
     for stream, keys in PRIMARY_KEYS.items():
-        produced = [record for node in nodes(stream).values() for record in RECORD_FUNCTIONS[stream](node)]
+        produced = [record for node in nodes(stream).values() for record in records_of(stream, node)]
         counts = Counter(tuple(record[key] for key in keys) for record in produced)
         assert max(counts.values()) == 1, stream
 
@@ -423,7 +453,7 @@ def test_given_store_then_store_id_repeats_id(nodes: Nodes) -> None:
 
 # ---------------------------------------------------------------- base currency (issue 7)
 
-BASE_CURRENCY_STREAMS = ("order_items", "return_items", "orders", "returns", "payment_history")
+BASE_CURRENCY_STREAMS = ("order_items", "return_items", "orders", "returns", "payment_history", "invoices")
 
 
 def test_given_1000_eur_at_rate_11_4_then_base_amount_is_11400_in_the_sek_base_currency(nodes: Nodes) -> None:

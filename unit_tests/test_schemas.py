@@ -4,7 +4,7 @@ field is emitted (and non-null) by some fixture record."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -14,6 +14,7 @@ from jsonschema import Draft7Validator
 
 from source_centra import queries
 from source_centra.streams import STREAMS_BY_NAME as _BY_NAME
+from unit_tests.feeds_builder import records_of
 
 RECORD_FUNCTIONS = {name: spec.to_records for name, spec in _BY_NAME.items()}
 
@@ -21,7 +22,7 @@ SCHEMAS_DIR = files("source_centra") / "schemas"
 NODES_DIR = Path(__file__).parent / "fixtures" / "nodes"
 STREAMS = sorted(RECORD_FUNCTIONS)
 TIMESTAMP = {"type": ["null", "string"], "format": "date-time", "airbyte_type": "timestamp_with_timezone"}
-EXTRAS = {"base_currency": "EUR"}  # what SyncContext.base_currency() passes; the fixtures' base is EUR
+DATE = {"type": ["null", "string"], "format": "date"}  # Centra's Date (Y-m-d): a calendar date, no time zone
 
 
 def schema(stream: str) -> dict[str, Any]:
@@ -48,7 +49,8 @@ def values(record: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]
 
 
 def all_records(nodes: Callable[[str], dict[str, Any]], stream: str) -> list[dict[str, Any]]:
-    return [record for node in nodes(stream).values() for record in RECORD_FUNCTIONS[stream](node, EXTRAS)]
+    """Every record of the stream's fixtures, with the extras the stream machinery passes (feeds_builder)."""
+    return [record for node in nodes(stream).values() for record in records_of(stream, node)]
 
 
 # ---------------------------------------------------------------- one place per stream
@@ -76,10 +78,15 @@ def test_given_schema_then_it_is_draft7_object_with_nullable_properties(stream: 
 
 @pytest.mark.parametrize("stream", STREAMS)
 def test_given_schema_then_timestamp_fields_and_only_they_are_typed_timestamp_with_timezone(stream: str) -> None:
+    """``*_at`` are timestamps; ``*_date`` too, unless Centra's type is a Date (``due_date``)."""
     for path, prop in properties(schema(stream)):
-        is_timestamp = path.endswith(("_at", "_date"))
+        is_date = prop.get("format") == "date"
+        is_timestamp = path.endswith("_at") or (path.endswith("_date") and not is_date)
         described = {key: prop[key] for key in TIMESTAMP if key in prop}
         assert (described == TIMESTAMP) is is_timestamp, path
+        if is_date:
+            assert {key: prop[key] for key in ("type", "format")} == DATE and "airbyte_type" not in prop, path
+            assert not path.endswith("_at"), path
 
 
 @pytest.mark.parametrize("stream", STREAMS)
@@ -105,7 +112,7 @@ def test_given_fixture_record_then_its_fields_are_exactly_the_schema_properties_
     stream_schema = schema(stream)
     declared = {path for path, _ in properties(stream_schema)}
     validator = Draft7Validator(stream_schema)
-    for record in RECORD_FUNCTIONS[stream](node, EXTRAS):
+    for record in records_of(stream, node):
         assert set(record) == set(stream_schema["properties"])
         assert {path for path, _ in values(record)} <= declared
         errors = [f"{'.'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(record)]
@@ -115,10 +122,19 @@ def test_given_fixture_record_then_its_fields_are_exactly_the_schema_properties_
 def test_given_fixture_record_then_every_date_time_value_is_utc_iso8601(fixture_node) -> None:
     stream, _case, node = fixture_node
     timestamps = {path for path, prop in properties(schema(stream)) if prop.get("format") == "date-time"}
-    for record in RECORD_FUNCTIONS[stream](node, EXTRAS):
+    for record in records_of(stream, node):
         for path, value in values(record):
             if path in timestamps and value is not None:
                 assert datetime.fromisoformat(value).utcoffset() == timezone.utc.utcoffset(None), (path, value)
+
+
+def test_given_fixture_record_then_every_date_value_is_a_calendar_date(fixture_node) -> None:
+    stream, _case, node = fixture_node
+    dates = {path for path, prop in properties(schema(stream)) if prop.get("format") == "date"}
+    for record in records_of(stream, node):
+        for path, value in values(record):
+            if path in dates and value is not None:
+                assert date.fromisoformat(value).isoformat() == value, (path, value)
 
 
 def test_given_nested_array_items_then_each_item_has_exactly_the_declared_fields(nodes) -> None:

@@ -1,0 +1,230 @@
+"""Filtering, sorting and paging for the entities beyond orders.
+
+Two kinds of lists:
+
+- **Small lists** (accounts, vouchers, campaigns, warehouses, brands, categories, collections,
+  countries): Python rows filtered by a per-root spec (``FilterSpec``): ``{filter field: (op, getter)}``
+  with the ops ``in`` (the row value is one of a list), ``any`` (the row's list meets the filter
+  list), ``eq``, ``bool``, ``str`` (StringMatch), ``date`` (DateRange), ``range`` (IntRange /
+  FloatRange) and ``search``. ``notNull`` and ``negate`` work as on the big lists. A filter field
+  the spec lacks is a ``validation`` error (no silent ignore).
+- **Nested snapshot lists** (``Warehouse.stock``, ``Pricelist.prices``): numpy columns per warehouse /
+  pricelist, masks per filter, a multi-key ``np.lexsort`` for the sort list, and Centra's nested
+  limit 1-200 (default 20).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import date, datetime, timezone
+from typing import Any
+
+import numpy as np
+from graphql import GraphQLError
+
+from .query import _string_match
+
+DEFAULT_LIMIT = 1000  # rows of a top-level list without `limit` (as resolvers.DEFAULT_LIMIT)
+NESTED_MAX = 200
+
+Getter = Callable[[dict], Any]
+FilterSpec = dict[str, tuple[str, Getter]]
+
+
+def bad(msg: str) -> GraphQLError:
+    return GraphQLError(msg, extensions={"category": "validation"})
+
+
+def _as_list(v: Any) -> list:
+    return v if isinstance(v, list) else [v]
+
+
+def _in_range(value: Any, rng: dict) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+    lo, hi = rng.get("from"), rng.get("to")
+    if isinstance(value, datetime):
+        if lo is not None and value.timestamp() < math.ceil(lo.timestamp()):
+            return False
+        if hi is not None and value.timestamp() > math.floor(hi.timestamp()):
+            return False
+        return True
+    return (lo is None or value >= lo) and (hi is None or value <= hi)
+
+
+def _match(op: str, value: Any, wanted: Any) -> bool:
+    if op == "in":
+        return value in _as_list(wanted)
+    if op == "any":
+        return bool(set(value or ()) & set(_as_list(wanted)))
+    if op in ("eq", "bool"):
+        return value == wanted
+    if op == "str":
+        return value is not None and _string_match(str(value), wanted)
+    if op in ("date", "range"):
+        return _in_range(value, wanted)
+    if op == "search":
+        text = str(wanted).strip().lower()
+        return any(text == str(v).lower() if isinstance(v, int) else text in str(v or "").lower() for v in value)
+    raise AssertionError(op)
+
+
+def filter_rows(rows: list[dict], where: dict | None, spec: FilterSpec, not_null: dict[str, Getter],
+                kind: str) -> list[dict]:
+    where = where or {}
+    negate = set(where.get("negate") or [])
+    checks: list[tuple[str, Callable[[dict], bool]]] = []
+    for field, wanted in where.items():
+        if wanted is None or field in ("notNull", "negate"):
+            continue
+        if field not in spec:
+            raise bad(f"Filter field {field} is not supported by the fake for {kind}.")
+        op, get = spec[field]
+        checks.append((field, lambda r, op=op, get=get, wanted=wanted: _match(op, get(r), wanted)))
+    for field in where.get("notNull") or []:
+        if field not in not_null:
+            raise bad(f"notNull: unknown field {field}.")
+        checks.append((field, lambda r, get=not_null[field]: get(r) is not None))
+    out = []
+    for r in rows:
+        if all(fn(r) != (name in negate) for name, fn in checks):
+            out.append(r)
+    return out
+
+
+def sort_rows(rows: list[dict], sort: Any, keys: dict[str, Getter]) -> list[dict]:
+    """Sort by the first sort value (``field_ASC|_DESC``), ties by id ascending."""
+    value = _as_list(sort or "id_ASC")[0]
+    field, _, direction = value.rpartition("_")
+    get = keys.get(field, lambda r: r["id"])
+    rows = sorted(rows, key=lambda r: r["id"])
+    return sorted(rows, key=lambda r: (get(r) is None, get(r)), reverse=direction == "DESC") \
+        if field != "id" else (rows[::-1] if direction == "DESC" else rows)
+
+
+def page_rows(rows: list, limit: int | None, page: int | None, default: int = DEFAULT_LIMIT) -> list:
+    if limit is None:
+        limit = default
+    if limit < 1:
+        raise bad("Limit must be a positive integer.")
+    page = page or 1
+    if page < 1:
+        raise bad("Page must be 1 or greater.")
+    start = (page - 1) * limit
+    return rows[start:start + limit]
+
+
+def small_list(rows_of: Callable[[Any], list[dict]], spec: FilterSpec, *, kind: str,
+               not_null: dict[str, Getter] | None = None, sorts: dict[str, Getter] | None = None,
+               stores_of: Callable[[dict], set] | None = None, default_sort: str = "id_ASC") -> Callable:
+    """A root list resolver over small Python rows (see the module docstring)."""
+    def resolve(_root: Any, info: Any, where=None, sort=None, limit=None, page=1) -> list[dict]:
+        ctx = info.context
+        rows = rows_of(ctx.data)
+        if stores_of is not None and ctx.stores is not None:
+            rows = [r for r in rows if stores_of(r) & ctx.stores]
+        rows = filter_rows(rows, where, spec, not_null or {}, kind)
+        rows = sort_rows(rows, sort or default_sort, sorts or {})
+        return page_rows(rows, limit, page)
+    return resolve
+
+
+# ---------------------------------------------------------------- nested snapshot lists
+
+
+def _nested_page(n: int, limit: int | None, page: int | None) -> tuple[int, int]:
+    limit = 20 if limit is None else limit
+    if not 1 <= limit <= NESTED_MAX:
+        raise bad(f"Limit must be in range 1 - {NESTED_MAX}")
+    page = page or 1
+    if page < 1:
+        raise bad("Page must be 1 or greater.")
+    start = min(n, (page - 1) * limit)
+    return start, min(n, start + limit)
+
+
+def _range_mask(col: np.ndarray, rng: dict) -> np.ndarray:
+    mask = np.ones(len(col), dtype=bool)
+    if rng.get("from") is not None:
+        mask &= col >= rng["from"]
+    if rng.get("to") is not None:
+        mask &= col <= rng["to"]
+    return mask
+
+
+def _select(cols: dict, where: dict | None, sort: Any, columns: dict[str, tuple[str, str]],
+            sort_columns: dict[str, str], not_null: dict[str, str], kind: str) -> np.ndarray:
+    """Indices of the rows matching ``where``, in ``sort`` order. ``columns``: filter field ->
+    (op "in" | "range", column); ``sort_columns``: sort field -> column; ``not_null``: field -> column
+    (NaN = null)."""
+    where = where or {}
+    negate = set(where.get("negate") or [])
+    n = len(cols["product"])
+    mask = np.ones(n, dtype=bool)
+    for field, wanted in where.items():
+        if wanted is None or field in ("negate", "notNull"):
+            continue
+        if field not in columns:
+            raise bad(f"Filter field {field} is not supported by the fake for {kind}.")
+        op, col = columns[field]
+        values = cols[col]
+        if np.isscalar(values):
+            values = np.full(n, values)
+        m = np.isin(values, _as_list(wanted)) if op == "in" else _range_mask(values, wanted)
+        mask &= ~m if field in negate else m
+    for field in where.get("notNull") or []:
+        if field not in not_null:
+            raise bad(f"notNull: unknown field {field}.")
+        m = ~np.isnan(cols[not_null[field]])
+        mask &= ~m if field in negate else m
+    rows = np.flatnonzero(mask)
+    keys = []
+    for value in _as_list(sort) if sort else []:
+        field, _, direction = value.rpartition("_")
+        col = cols[sort_columns[field]][rows]
+        keys.append(-col if direction == "DESC" else col)
+    if keys:
+        rows = rows[np.lexsort(tuple(reversed(keys)))]  # the first sort value is the primary key
+    return rows
+
+
+STOCK_FILTER = {
+    **{f: ("range", f"{s}") for f, s in (
+        ("physicalQuantity", "physical_quantity"), ("freeToAllocateQuantity", "free_to_allocate_quantity"),
+        ("allocatedQuantity", "allocated_quantity"), ("demandQuantity", "demand_quantity"),
+        ("unshippedQuantity", "unshipped_quantity"), ("incomingQuantity", "incoming_quantity"),
+        ("linkedIncomingQuantity", "linked_incoming_quantity"),
+        ("unlinkedIncomingQuantity", "unlinked_incoming_quantity"),
+        ("onDeliveryQuantity", "on_delivery_quantity"))},
+    "productId": ("in", "product"), "productSizeId": ("in", "size"), "productVariantId": ("in", "variant"),
+    "warehouseId": ("in", "warehouse"),
+}
+STOCK_SORT = {"productId": "product", "productVariantId": "variant",
+              "productSizeSort": "position", "warehouseId": "warehouse"}
+PRICE_FILTER = {"id": ("in", "id"), "productId": ("in", "product"), "productVariantId": ("in", "variant"),
+                "pricelistId": ("in", "pricelist"), "storeId": ("in", "store"), "price": ("range", "price")}
+PRICE_SORT = {"productId": "product", "productVariantId": "variant", "pricelistId": "pricelist"}
+
+
+def stock(warehouse: dict, info: Any, where=None, sort=None, limit=20, page=1) -> list[dict]:
+    """``Warehouse.stock``: one row per product size, in the sort order (default product, variant,
+    size position), limit 1-200."""
+    data = info.context.data
+    cols = data.stock_columns(warehouse["id"])
+    rows = _select(cols, where, sort or ["productId_ASC", "productVariantId_ASC", "productSizeSort_ASC"],
+                   STOCK_FILTER, STOCK_SORT, {}, "stock")
+    start, end = _nested_page(len(rows), limit, page)
+    return [data.stock_row(cols, int(i)) for i in rows[start:end]]
+
+
+def prices(pricelist: dict, info: Any, where=None, sort=None, limit=20, page=1) -> list[dict]:
+    """``Pricelist.prices``: one price per variant, limit 1-200."""
+    data = info.context.data
+    cols = data.price_columns(pricelist["id"])
+    rows = _select(cols, where, sort or ["productId_ASC", "productVariantId_ASC"], PRICE_FILTER, PRICE_SORT,
+                   {"price": "price", "recommendedRetailPrice": "rrp"}, "prices")
+    start, end = _nested_page(len(rows), limit, page)
+    return [data.price_row(cols, int(i)) for i in rows[start:end]]
