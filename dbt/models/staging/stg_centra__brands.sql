@@ -1,0 +1,13 @@
+-- One brand: typed, renamed, one row per primary key (id; latest _airbyte_extracted_at wins).
+with latest as (
+    {{ centra_latest('brands', ['id']) }}
+)
+
+select
+    {{ centra_int('id') }} as brand_id,
+    {{ centra_string('name') }} as brand_name,
+    {{ centra_string('uri') }} as uri,
+    {{ centra_string('external_id') }} as external_id,
+    _airbyte_raw_id,
+    _airbyte_extracted_at
+from latest
