@@ -22,7 +22,8 @@ generated ``queries/feeds.json`` (``unit_tests/test_feeds.py`` rebuilds it from 
 Connection documents whose root the instance lacks (``productConnection``, ``shipmentConnection``:
 no public query calls them, centra-streams.md §14) are rewritten to the documented list query
 (``products(where, sort, limit, page)``) paged by time: ``Plan.paging == "time"``, see
-``stream.py``.
+``stream.py``. A list document sorted ``[updatedAt_ASC]`` inside an updatedAt window (customers,
+invoices, …) is paged by time too where the instance has that sort value, by page number where not.
 """
 from __future__ import annotations
 
@@ -149,6 +150,9 @@ def plan(stream: str, document: str, schema: GraphQLSchema, *, exclude: Iterable
             root = root_node.name.value
     selections = editor.selection_set(operation.selection_set, query_type, "")
     operation = _with(operation, selection_set=SelectionSetNode(selections=tuple(selections)))
+    if paging == "list" and time_field and _sorted_by(root_node, f"{time_field}_ASC"):
+        # a list read inside a time window (customers, invoices, …): by time where the sort survived
+        paging = _time_or_page_numbers(operation, time_field, editor)
     operation = _drop_unused_variables(operation, editor, schema)
     _check_where(operation, schema, where_fields, editor)
     edited = DocumentNode(definitions=(operation,))
@@ -517,6 +521,26 @@ def _nested_field(root: FieldNode) -> str | None:
                 a.name.value == "limit" and isinstance(a.value, VariableNode) for a in selection.arguments or ()):
             return selection.alias.value if selection.alias else selection.name.value
     return None
+
+
+def _sorted_by(root: FieldNode, value: str) -> bool:
+    """The root's literal ``sort`` is exactly ``[value]`` (e.g. ``[updatedAt_ASC]``)."""
+    sort = next((a.value for a in root.arguments or () if a.name.value == "sort"), None)
+    values = sort.values if isinstance(sort, ListValueNode) else (sort,) if sort is not None else ()
+    return [getattr(v, "value", None) for v in values] == [value]
+
+
+def _time_or_page_numbers(operation: OperationDefinitionNode, time_field: str, editor: _Editor) -> str:
+    """"time" when the edited root still sorts ``[<time_field>_ASC]`` (paged by advancing the window's
+    ``from``, stable while rows change); else "list", and the dropped sort value's warning says what
+    paging by page number costs (centra-streams §1: unknown on CustomerSort, InvoiceSort, …)."""
+    if _sorted_by(_root(operation), f"{time_field}_ASC"):
+        return "time"
+    for index, item in enumerate(editor.dropped):
+        if item.kind == "enum value" and item.coordinate.endswith(f".{time_field}_ASC"):
+            editor.dropped[index] = Dropped(item.kind, item.coordinate, item.path, item.required, item.fields,
+                                            "paged by page number: rows changing during the sync may be missed until the next sync")
+    return "list"
 
 
 def _list_fallback(operation: OperationDefinitionNode, schema: GraphQLSchema, time_field: str | None):

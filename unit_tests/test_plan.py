@@ -143,6 +143,19 @@ def test_given_connection_root_missing_then_list_query_is_read_paged_by_time() -
     assert any("rows changing during the sync may be missed" in d.detail for d in made.dropped)
 
 
+def test_given_list_sorted_by_updated_at_in_a_time_window_then_paged_by_time_or_by_page_number_without_the_sort() -> None:
+    """customers, invoices, …: Centra has no connection for them; updatedAt_ASC is unknown on their sorts."""
+    document = LIST.replace("sort: [id_ASC, name_ASC]", "sort: [updatedAt_ASC]") % "label"
+    made = plan("things", document, schema(), time_field="updatedAt", where_fields=("updatedAt",))
+    assert made.paging == "time" and made.prefix == "result" and made.dropped == ()
+    lean = plan("things", document, schema(SDL.replace(" updatedAt_ASC", "")), time_field="updatedAt")
+    assert lean.paging == "list" and "sort:" not in lean.document
+    (warning,) = lean.warnings
+    assert warning.coordinate == "ThingSort.updatedAt_ASC" and "rows changing during the sync may be missed" in warning.detail
+    assert plan("things", document, schema()).paging == "list"  # full refresh (no time window): page numbers
+    assert plan("things", LIST % "label", schema(), time_field="updatedAt").paging == "list"  # sorted by id
+
+
 def test_given_markers_then_required_paths_and_stripped_document() -> None:
     text = LIST % "label owner { id @required }"
     assert required_paths(text) == {"result.id", "result.updatedAt", "result.owner.id"}
