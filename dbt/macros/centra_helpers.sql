@@ -21,8 +21,23 @@
 {#- The rows of an Airbyte table, one per primary key: the latest _airbyte_extracted_at wins (then
     the later cursor, then the greater _airbyte_raw_id, so the choice is deterministic). Airbyte's
     Append and Full Refresh | Append modes, and re-reads of incremental syncs, leave several rows
-    per key; Append + Deduped and PyAirbyte's cache leave one, which this keeps. -#}
-{% macro centra_latest(source_name, primary_key, cursor=none) -%}
+    per key; Append + Deduped and PyAirbyte's cache leave one, which this keeps.
+    `columns` (the optional streams): when the table does not exist (the token lacks the stream's
+    permission, so the connector does not offer it), no rows, with these columns (as strings; the
+    staging model types them). Without `columns` a missing table is an error, as with any source. -#}
+{% macro centra_latest(source_name, primary_key, cursor=none, columns=none) -%}
+{%- set relation = source('centra', source_name) -%}
+{%- if execute and columns is not none and load_relation(relation) is none -%}
+    {%- do log("centra: no table " ~ relation ~ " (optional stream " ~ source_name ~ " not synced): its staging model is empty", info=true) -%}
+select
+    {%- for column in columns %}
+    {{ dbt.cast('null', dbt.type_string()) }} as {{ column }},
+    {%- endfor %}
+    {{ dbt.cast('null', dbt.type_string()) }} as _airbyte_raw_id,
+    {{ dbt.cast('null', dbt.type_timestamp()) }} as _airbyte_extracted_at,
+    1 as _centra_row_number
+where 1 = 0
+{%- else -%}
 select * from (
     select
         source_rows.*,
@@ -30,9 +45,10 @@ select * from (
             partition by {{ primary_key | join(', ') }}
             order by _airbyte_extracted_at desc{% if cursor %}, {{ cursor }} desc{% endif %}, _airbyte_raw_id desc
         ) as _centra_row_number
-    from {{ source('centra', source_name) }} as source_rows
+    from {{ relation }} as source_rows
 ) as ranked
 where _centra_row_number = 1
+{%- endif %}
 {%- endmacro %}
 
 {#- Marts' helpers. -#}

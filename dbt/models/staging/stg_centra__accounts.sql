@@ -1,6 +1,8 @@
 -- One wholesale account: typed, renamed, one row per primary key (id; latest _airbyte_extracted_at wins).
+-- An optional stream (a permission beyond Supermetrics'): without its table this model is empty.
 with latest as (
-    {{ centra_latest('accounts', ['id'], cursor='updated_at') }}
+    {{ centra_latest('accounts', ['id'], cursor='updated_at',
+        columns=['id', 'name', 'status', 'created_at', 'updated_at', 'store_id', 'store_name', 'market_id', 'market_name', 'pricelist_id', 'pricelist_name', 'discount_percent', 'is_discount_visible', 'account_email', 'billing_email', 'shipping_email', 'vat_number', 'website_url', 'external_id', 'allow_consignation', 'apply_credit_limit', 'block_if_unpaid_invoices', 'has_brands_restriction', 'is_internal', 'credit_limit', 'currency', 'contact_first_name', 'contact_last_name', 'contact_email', 'contact_phone_number', 'address1', 'address2', 'city', 'zip_code', 'country_code', 'billing_city', 'billing_country_code']) }}
 )
 
 select

@@ -1,6 +1,8 @@
 -- One brand: typed, renamed, one row per primary key (id; latest _airbyte_extracted_at wins).
+-- An optional stream (a permission beyond Supermetrics'): without its table this model is empty.
 with latest as (
-    {{ centra_latest('brands', ['id']) }}
+    {{ centra_latest('brands', ['id'],
+        columns=['id', 'name', 'uri', 'external_id']) }}
 )
 
 select

@@ -1,6 +1,8 @@
 -- One campaign: typed, renamed, one row per primary key (id; latest _airbyte_extracted_at wins).
+-- An optional stream (a permission beyond Supermetrics'): without its table this model is empty.
 with latest as (
-    {{ centra_latest('campaigns', ['id'], cursor='updated_at') }}
+    {{ centra_latest('campaigns', ['id'], cursor='updated_at',
+        columns=['id', 'name', 'status', 'start_at', 'stop_at', 'created_at', 'updated_at', 'store_id', 'store_name', 'market_ids', 'pricelist_ids']) }}
 )
 
 select

@@ -1,6 +1,8 @@
 -- One category: typed, renamed, one row per primary key (id; latest _airbyte_extracted_at wins).
+-- An optional stream (a permission beyond Supermetrics'): without its table this model is empty.
 with latest as (
-    {{ centra_latest('categories', ['id']) }}
+    {{ centra_latest('categories', ['id'],
+        columns=['id', 'name', 'uri', 'status', 'is_top_category', 'parent_id', 'store_id', 'store_name']) }}
 )
 
 select

@@ -1,6 +1,8 @@
 -- One collection: typed, renamed, one row per primary key (id; latest _airbyte_extracted_at wins).
+-- An optional stream (a permission beyond Supermetrics'): without its table this model is empty.
 with latest as (
-    {{ centra_latest('collections', ['id']) }}
+    {{ centra_latest('collections', ['id'],
+        columns=['id', 'name', 'uri', 'status']) }}
 )
 
 select

@@ -1,6 +1,8 @@
 -- One country: typed, renamed, one row per primary key (code; latest _airbyte_extracted_at wins).
+-- An optional stream (a permission beyond Supermetrics'): without its table this model is empty.
 with latest as (
-    {{ centra_latest('countries', ['code']) }}
+    {{ centra_latest('countries', ['code'],
+        columns=['code', 'name', 'id', 'is_eu', 'continent', 'states']) }}
 )
 
 select

@@ -1,6 +1,8 @@
 -- One direct-to-consumer customer: typed, renamed, one row per primary key (id; latest _airbyte_extracted_at wins).
+-- An optional stream (a permission beyond Supermetrics'): without its table this model is empty.
 with latest as (
-    {{ centra_latest('customers', ['id'], cursor='updated_at') }}
+    {{ centra_latest('customers', ['id'], cursor='updated_at',
+        columns=['id', 'email', 'first_name', 'last_name', 'phone_number', 'cell_phone_number', 'status', 'created_at', 'updated_at', 'last_login_at', 'store_id', 'store_name', 'market_id', 'market_name', 'total_orders', 'is_registered', 'is_anonymized', 'gender', 'birthdate', 'billing_address1', 'billing_address2', 'billing_city', 'billing_zip_code', 'billing_country_code']) }}
 )
 
 select

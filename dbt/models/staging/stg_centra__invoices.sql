@@ -1,6 +1,8 @@
 -- One invoice with its lines (cost of goods) and payments nested: typed, renamed, one row per primary key (id; latest _airbyte_extracted_at wins).
+-- An optional stream (a permission beyond Supermetrics'): without its table this model is empty.
 with latest as (
-    {{ centra_latest('invoices', ['id'], cursor='updated_at') }}
+    {{ centra_latest('invoices', ['id'], cursor='updated_at',
+        columns=['id', 'number', 'type', 'status', 'is_draft', 'created_at', 'updated_at', 'due_date', 'order_date', 'is_overdue', 'purchase_order_number', 'our_reference', 'pdf_url', 'store_id', 'store_name', 'account_id', 'account_name', 'billing_country_code', 'order_ids', 'shipment_ids', 'currency', 'currency_base_rate', 'base_currency', 'total', 'total_ex_tax', 'paid_amount', 'total_base', 'total_ex_tax_base', 'paid_amount_base', 'lines', 'payments']) }}
 )
 
 select

@@ -1,6 +1,8 @@
 -- One pricelist: typed, renamed, one row per primary key (id; latest _airbyte_extracted_at wins).
+-- An optional stream (a permission beyond Supermetrics'): without its table this model is empty.
 with latest as (
-    {{ centra_latest('pricelists', ['id']) }}
+    {{ centra_latest('pricelists', ['id'],
+        columns=['id', 'name', 'status', 'is_default_for_currency', 'currency', 'store_id', 'store_name', 'updated_at']) }}
 )
 
 select

@@ -1,6 +1,8 @@
 -- One price of one variant on one pricelist, a snapshot: typed, renamed, one row per primary key (id; latest _airbyte_extracted_at wins).
+-- An optional stream (a permission beyond Supermetrics'): without its table this model is empty.
 with latest as (
-    {{ centra_latest('prices', ['id'], cursor='synced_at') }}
+    {{ centra_latest('prices', ['id'], cursor='synced_at',
+        columns=['id', 'pricelist_id', 'pricelist_name', 'store_id', 'store_name', 'product_id', 'variant_id', 'price', 'recommended_retail_price', 'currency', 'synced_at']) }}
 )
 
 select

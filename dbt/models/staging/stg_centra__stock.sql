@@ -1,6 +1,8 @@
 -- One product size in one warehouse, a snapshot: typed, renamed, one row per primary key (warehouse_id, size_id; latest _airbyte_extracted_at wins).
+-- An optional stream (a permission beyond Supermetrics'): without its table this model is empty.
 with latest as (
-    {{ centra_latest('stock', ['warehouse_id', 'size_id'], cursor='synced_at') }}
+    {{ centra_latest('stock', ['warehouse_id', 'size_id'], cursor='synced_at',
+        columns=['warehouse_id', 'warehouse_name', 'size_id', 'variant_id', 'product_id', 'sku', 'ean', 'size', 'size_number', 'free_to_allocate_quantity', 'physical_quantity', 'available_now_quantity', 'allocated_quantity', 'incoming_quantity', 'synced_at']) }}
 )
 
 select

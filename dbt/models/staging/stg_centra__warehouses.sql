@@ -1,6 +1,8 @@
 -- One warehouse: typed, renamed, one row per primary key (id; latest _airbyte_extracted_at wins).
+-- An optional stream (a permission beyond Supermetrics'): without its table this model is empty.
 with latest as (
-    {{ centra_latest('warehouses', ['id']) }}
+    {{ centra_latest('warehouses', ['id'],
+        columns=['id', 'name', 'status', 'is_hidden_from_stock_view', 'threshold', 'is_consignation', 'address', 'city', 'zip_code', 'country_code']) }}
 )
 
 select
