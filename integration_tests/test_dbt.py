@@ -13,6 +13,7 @@ import subprocess
 import sys
 import warnings
 from collections import defaultdict
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -82,12 +83,19 @@ def expected_from_fake(fake: FakeCentra) -> dict:
     units_per_day, net_units_per_day, orders_per_day = defaultdict(int), defaultdict(int), defaultdict(int)
     sold_per_product, returned_per_product = defaultdict(int), defaultdict(int)
     first_order = {}
+    customer_orders, customer_value = defaultdict(int), defaultdict(Decimal)  # by email: counted orders, Σ net base
+    voucher_orders, voucher_discount = 0, Decimal(0)
+    last_order_at = max(order["order_date"] for order in orders)
+    window_start = last_order_at - timedelta(days=28)
+    sold_in_window = defaultdict(int)  # sku -> units sold in the 28 days up to the latest order
     for order in orders:
         key = (order["market_id"], order["order_date"].strftime("%Y-%m"))
         day = order["order_date"].date()
         rate = order["currency_base_rate"]
         line_values = sum(Decimal(str(line["line_value"])) for line in order["lines"])
         discounts = base(order["totals"]["discounts"], rate)
+        email = (order.get("customer") or {}).get("email") if order["store_type"] == "DIRECT_TO_CONSUMER" else None
+        order_net = Decimal(0)
         for line in order["lines"]:
             line_product[(order["id"], line["id"])] = line["product_id"]
             share = Decimal(str(line["line_value"])) / line_values if line_values else Decimal(0)
@@ -95,14 +103,21 @@ def expected_from_fake(fake: FakeCentra) -> dict:
             revenue[key] += paid
             if line["quantity"]:
                 net[key] += paid * (line["quantity"] - line["returned_quantity"]) / line["quantity"]
+                order_net += paid * (line["quantity"] - line["returned_quantity"]) / line["quantity"]
+            if line.get("sku") and window_start < order["order_date"] <= last_order_at:
+                sold_in_window[line["sku"]] += line["quantity"]
             units_per_day[day] += line["quantity"]
             net_units_per_day[day] += line["quantity"] - line["returned_quantity"]
             sold_per_product[line["product_id"]] += line["quantity"]
         if order["totals"]["quantity"] > 0:
             orders_per_day[day] += 1
-            email = (order.get("customer") or {}).get("email")
-            if email and order["store_type"] == "DIRECT_TO_CONSUMER":
+            if email:
                 first_order.setdefault(email.strip().lower(), order["id"])
+                customer_orders[email.strip().lower()] += 1
+                customer_value[email.strip().lower()] += order_net
+            if order["totals"]["discounts"] > 0:
+                voucher_orders += 1
+                voucher_discount += discounts
     returned_per_day = defaultdict(int)
     for ret in fake.data.returns():
         for line in ret["lines"]:
@@ -111,7 +126,8 @@ def expected_from_fake(fake: FakeCentra) -> dict:
     return {"revenue": revenue, "net": net, "units_per_day": units_per_day, "net_units_per_day": net_units_per_day,
             "orders_per_day": orders_per_day, "returned_per_day": returned_per_day,
             "return_rate": {p: returned_per_product[p] / sold for p, sold in sold_per_product.items() if sold},
-            "new_customers": len(first_order)}
+            "new_customers": len(first_order), "customer_orders": customer_orders, "customer_value": customer_value,
+            "voucher_orders": voucher_orders, "voucher_discount": voucher_discount, "sold_in_window": sold_in_window}
 
 
 def test_given_synced_fake_when_dbt_build_then_models_and_all_data_tests_pass(built):
@@ -119,7 +135,8 @@ def test_given_synced_fake_when_dbt_build_then_models_and_all_data_tests_pass(bu
     assert "ERROR=0" in output and "WARN=0" in output, output[-3000:]
     tables = {row[0] for row in query(db, "select table_name from information_schema.tables where table_schema = 'analytics'")}
     assert {"centra__order_lines", "centra__orders", "centra__return_lines", "centra__daily_sales",
-            "centra__product_returns"} <= tables
+            "centra__product_returns", "centra__customers", "centra__customer_cohorts", "centra__stock_cover",
+            "centra__voucher_performance"} <= tables
     # the reconciliation tests ran (and passed)
     for test in ("assert_order_lines_reconcile_with_orders", "assert_daily_sales_reconcile_with_order_lines",
                  "assert_returns_by_order_date_equal_returns_by_return_date"):
@@ -165,6 +182,52 @@ def test_given_fake_data_then_units_orders_and_returns_per_day_match(built):
             expected["returned_per_day"][day]), day
     [[new]] = query(db, "select count(*) from analytics.centra__orders where customer_type = 'new'")
     assert new == expected["new_customers"] > 0
+
+
+def test_given_fake_data_then_customer_lifetime_value_and_orders_match(built):
+    fake, db, _, _ = built
+    expected = expected_from_fake(fake)
+    rows = query(db, "select customer_key, orders, lifetime_value_base from analytics.centra__customers where orders > 0")
+    got = {key: (orders, Decimal(str(value))) for key, orders, value in rows}
+    assert set(got) == set(expected["customer_orders"]) and len(got) > 20
+    for key, (orders, value) in got.items():
+        assert orders == expected["customer_orders"][key], key
+        assert abs(value - expected["customer_value"][key]) < Decimal("0.001"), key
+    [[cohort_customers]] = query(db, "select sum(cohort_customers) from (select distinct cohort_month, cohort_customers "
+                                     "from analytics.centra__customer_cohorts)")
+    assert cohort_customers == len(expected["customer_orders"])
+
+
+def test_given_fake_stock_then_stock_cover_matches(built):
+    fake, db, _, _ = built
+    expected = expected_from_fake(fake)["sold_in_window"]
+    rows = query(db, "select warehouse_id, sku, free_to_allocate_quantity, units_sold_in_window, stock_cover_days "
+                     "from analytics.centra__stock_cover")
+    stock = {(row["warehouse_id"], row["sku"]): row["free_to_allocate_quantity"] for row in fake.data.stock()}
+    assert {(warehouse, sku) for warehouse, sku, *_ in rows} == set(stock)
+    covered = 0
+    for warehouse, sku, free, sold, cover in rows:
+        assert free == stock[(warehouse, sku)]
+        assert sold == expected[sku], sku
+        if expected[sku]:
+            covered += 1
+            assert cover == pytest.approx(free * 28 / expected[sku]), (warehouse, sku)
+        else:
+            assert cover is None
+    assert covered > 10
+
+
+def test_given_fake_vouchers_then_voucher_orders_and_discount_match(built):
+    fake, db, _, _ = built
+    expected = expected_from_fake(fake)
+    [[orders, discount]] = query(db, "select sum(orders), sum(order_discount_amount_base) from analytics.centra__voucher_performance")
+    codes = {v["code"] for v in fake.data.vouchers() if v["code"]}
+    assert {row[0] for row in query(db, "select voucher_code from analytics.centra__voucher_performance")} >= codes
+    if fake.schema_profile == "lean":  # no Order.discountsApplied: no codes on orders
+        assert orders == 0
+        return
+    assert orders == expected["voucher_orders"] > 0
+    assert abs(Decimal(str(discount)) - expected["voucher_discount"]) < Decimal("0.001")
 
 
 def test_given_duplicates_then_staging_dedups_and_given_tampered_line_then_reconciliation_fails(built, tmp_path):
