@@ -24,10 +24,11 @@
     per key; Append + Deduped and PyAirbyte's cache leave one, which this keeps.
     `columns` (the optional streams): when the table does not exist (the token lacks the stream's
     permission, so the connector does not offer it), no rows, with these columns (as strings; the
-    staging model types them). Without `columns` a missing table is an error, as with any source. -#}
+    staging model types them). Without `columns` a missing table is an error, as with any source.
+    var centra_check_optional_tables: false skips the look-up (every table assumed present). -#}
 {% macro centra_latest(source_name, primary_key, cursor=none, columns=none) -%}
 {%- set relation = source('centra', source_name) -%}
-{%- if execute and columns is not none and load_relation(relation) is none -%}
+{%- if execute and columns is not none and var('centra_check_optional_tables', true) and load_relation(relation) is none -%}
     {%- do log("centra: no table " ~ relation ~ " (optional stream " ~ source_name ~ " not synced): its staging model is empty", info=true) -%}
 select
     {%- for column in columns %}

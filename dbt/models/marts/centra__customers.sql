@@ -51,9 +51,13 @@ customer_records as (
 ),
 
 all_customers as (
-    select customer_key from per_customer
-    union
-    select customer_key from customer_records
+    select customer_key
+    from (
+        select customer_key from per_customer
+        union all
+        select customer_key from customer_records
+    ) as keys
+    group by customer_key
 )
 
 select

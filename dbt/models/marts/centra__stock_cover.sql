@@ -28,7 +28,7 @@ sold as (
         max(lines.size) as size_name
     from lines
     cross join as_of
-    where lines.ordered_at > {{ dbt.dateadd('day', -days, 'as_of.as_of_at') }}
+    where lines.ordered_at > {{ dbt.cast(dbt.dateadd('day', -days, 'as_of.as_of_at'), dbt.type_timestamp()) }}
       and lines.ordered_at <= as_of.as_of_at
       and lines.sku is not null
     group by lines.sku

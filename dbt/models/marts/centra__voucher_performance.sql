@@ -52,9 +52,13 @@ vouchers as (
 ),
 
 codes as (
-    select voucher_code from used
-    union
-    select voucher_code from vouchers
+    select voucher_code
+    from (
+        select voucher_code from used
+        union all
+        select voucher_code from vouchers
+    ) as all_codes
+    group by voucher_code
 )
 
 select
