@@ -43,6 +43,30 @@ having sum(units_sold) >= 20
 order by return_rate desc, product_name limit 5
 """
 
+VOUCHERS_SQL = """
+select voucher_code, coalesce(voucher_name, ''), orders, customers, new_customer_orders, order_discount_amount_base,
+       net_revenue_base, average_order_value_base
+from analytics.centra__voucher_performance
+where orders > 0
+order by orders desc, voucher_code limit 5
+"""
+
+COHORTS_SQL = """
+select strftime(cohort_month, '%Y-%m'), max(cohort_customers),
+       max(case when months_since_first_order = 3 then retention_rate end),
+       max(case when months_since_first_order = 6 then retention_rate end),
+       max(cumulative_value_per_customer_base)
+from analytics.centra__customer_cohorts
+group by cohort_month order by cohort_month limit 4
+"""
+
+STOCK_SQL = """
+select warehouse_name, sku, product_name, free_to_allocate_quantity, units_sold_in_window, stock_cover_days, sku_stock_cover_days
+from analytics.centra__stock_cover
+where units_sold_in_window > 0
+order by sku_stock_cover_days, stock_cover_days, sku, warehouse_name limit 5
+"""
+
 CHART_SQL = """
 select date_day, sum(net_revenue_base) as net_revenue, sum(units_sold) as sold,
        sum(returned_units_by_order_date) as returned
@@ -107,6 +131,20 @@ def main() -> None:
         print("\nHighest return rates by product (centra__product_returns, at least 20 units sold):")
         for name, sold, returned, rate, value in db.execute(PRODUCTS_SQL).fetchall():
             print(f"  {name:<22} {sold:>5} sold {returned:>4} returned  {100 * rate:5.1f} %  {value:>10,.2f} {base_currency}")
+        print(f"\nVoucher codes (centra__voucher_performance, {base_currency}):")
+        for code, name, orders, customers, new, discount, net, aov in db.execute(VOUCHERS_SQL).fetchall():
+            print(f"  {code:<12} {name:<18} {orders:>4} orders {customers:>4} customers {new:>3} new  discount {discount:>9,.2f}"
+                  f"  net {net:>11,.2f}  AOV {aov:>8,.2f}")
+        print(f"\nMonthly cohorts (centra__customer_cohorts): customers, retention after 3 and 6 months, value per customer ({base_currency}):")
+        for month, size, m3, m6, value in db.execute(COHORTS_SQL).fetchall():
+            pct = lambda r: f"{100 * r:5.1f} %" if r is not None else "    - "  # noqa: E731
+            print(f"  {month}  {size:>4} customers  {pct(m3)}  {pct(m6)}  {value:>10,.2f}")
+        stock = db.execute(STOCK_SQL).fetchall()
+        if stock:
+            print("\nLowest stock cover (centra__stock_cover: free to allocate vs units sold in the trailing 28 days):")
+            for warehouse, sku, name, free, sold, cover, sku_cover in stock:
+                print(f"  {warehouse:<26} {sku:<10} {str(name):<18} {free:>4} free {sold:>3} sold  {cover:6.1f} days here"
+                      f"  {sku_cover:6.1f} days all warehouses")
         rows = db.execute(CHART_SQL).fetchall()
     # the orders the demo creates "now" can lie long after the generated history: chart up to the gap
     gap = next((i for i in range(1, len(rows)) if (rows[i][0] - rows[i - 1][0]).days > 60), len(rows))
