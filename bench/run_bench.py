@@ -56,10 +56,13 @@ FAKE_STUB = (
 # ------------------------------------------------------------------------------------------- fake
 
 class Fake:
-    def __init__(self, orders: int, seed: int, page_size: int):
-        pages = orders // page_size + 64
+    def __init__(self, orders: int, seed: int, page_size: int, products: int | None = None, pages: int | None = None):
+        """``products``: the fake's catalog size (``--products``; default orders // 25, 40–2,000);
+        ``pages``: how many distinct responses the cache must hold (default: the order pages + 64)."""
+        pages = pages or orders // page_size + 64
         args = [PY, "-c", FAKE_STUB, str(max(4096, 2 * pages)), "serve", "--port", "0", "--orders", str(orders),
                 "--seed", str(seed), "--cache", "--latency-ms", "0",
+                *(["--products", str(products)] if products else []),
                 "--quota-requests", str(HIGH), "--quota-complexity", str(HIGH),
                 "--quota-requests-hour", str(HIGH), "--quota-complexity-hour", str(HIGH)]
         started = time.monotonic()
@@ -83,6 +86,13 @@ class Fake:
     def admin(self, action: str, **kwargs) -> dict:
         base = self.url.rsplit("/graphql", 1)[0]
         return self._post(f"{base}/admin/{action}", kwargs, {"X-Admin-Secret": self.admin_secret})["result"]
+
+    def planned_documents(self, streams: list[str]) -> dict[str, str]:
+        """The exact documents the connector sends (and nested streams' parents lists), planned in a
+        child process (``bench/prepare.py documents``) so this process stays small (see there)."""
+        out = subprocess.run([PY, str(ROOT / "bench" / "prepare.py"), "documents", self.url, self.token, *streams],
+                             cwd=ROOT, check=True, capture_output=True, text=True).stdout
+        return json.loads(out)
 
     @staticmethod
     def _post(url: str, body: dict, headers: dict) -> dict:
@@ -117,6 +127,8 @@ class Result:
     startup: float = 0.0
     minimal_pages: int = 0
     load: float = 0.0  # 1-minute load average when the run started (other processes competing for the CPUs)
+    complexity: int = 0  # the fake's complexity_total delta over the run (every request, data or not)
+    streams: dict = field(default_factory=dict)  # records per stream
 
     @property
     def data_requests(self) -> int:
@@ -159,29 +171,33 @@ def measure(name: str, args: list[str], fake: Fake, out_path: Path, lines_target
         sampler.join()
         reader.join()
     stats = fake.admin("stats")
-    records, digest = count_records(out_path)
+    records, digest, streams = count_records(out_path)
     result = Result(name, lines_target, records, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
-                    polled[0] / 2**20, stats["by_root_field"], proc.returncode, digest, load=load)
+                    polled[0] / 2**20, stats["by_root_field"], proc.returncode, digest, load=load,
+                    complexity=stats["complexity_total"], streams=streams)
     if proc.returncode != 0 or stats["throttled_429"]:
         sys.stderr.write(f"{name}: exit {proc.returncode}, 429s {stats['throttled_429']}\n"
                          f"{b''.join(stderr_chunks).decode(errors='replace')[-3000:]}\n")
     return result
 
 
-def count_records(path: Path) -> tuple[int, str]:
-    """RECORD messages in ``path`` and an order-insensitive digest of their data (emitted_at excluded):
-    the connector reads stores concurrently, so records of different stores interleave.
+def count_records(path: Path) -> tuple[int, str, dict]:
+    """RECORD messages in ``path``, an order-insensitive digest of their data (emitted_at excluded),
+    and the records per stream: the connector reads stores concurrently, so records of different
+    stores interleave.
 
     Null fields are left out of the digest: the CDK's message serializer omits keys whose value is
     None from the record data, the floor writes them as null; both mean the same to a destination."""
-    count, total = 0, 0
+    count, total, streams = 0, 0, {}
     with open(path, "rb") as handle:
         for line in handle:
             if line.startswith(b'{"type":"RECORD"'):
                 count += 1
-                data = {k: v for k, v in json.loads(line)["record"]["data"].items() if v is not None}
+                record = json.loads(line)["record"]
+                streams[record["stream"]] = streams.get(record["stream"], 0) + 1
+                data = {k: v for k, v in record["data"].items() if v is not None}
                 total += int.from_bytes(hashlib.sha256(json.dumps(data, sort_keys=True).encode()).digest(), "big")
-    return count, f"{total % 2**256:064x}"[:12]
+    return count, f"{total % 2**256:064x}"[:12], streams
 
 
 def startup_seconds(args: list[str], runs: int = 3) -> float:
@@ -217,15 +233,19 @@ def bench_size(lines: int, seed: int, page_size: int, repeat: int, workdir: Path
                               for s in catalog["streams"] if s["stream"]["name"] == "order_items"]
         (workdir / "config.json").write_text(json.dumps(config))
         (workdir / "catalog.json").write_text(json.dumps(catalog))
+        (workdir / "order_items.graphql").write_text(fake.planned_documents(["order_items"])["order_items"])
         connector = [PY, connector_script, "read",
                      "--config", str(workdir / "config.json"), "--catalog", str(workdir / "catalog.json")]
         floor = [PY, str(ROOT / "bench" / "floor_client.py"), "--url", fake.url, "--token", fake.token,
                  "--stores", ",".join(map(str, stores)), "--from", WINDOW_FROM, "--to", SYNC_START,
-                 "--page-size", str(page_size), "--base-currency", base]
+                 "--page-size", str(page_size), "--base-currency", base,
+                 "--document", f"order_items={workdir / 'order_items.graphql'}"]
         out = workdir / "out.jsonl"
 
         started = time.monotonic()
         warm = measure("warm (floor)", floor + ["--out", "/dev/null"], fake, Path(os.devnull), lines)
+        if warm.exit_code != 0:
+            raise SystemExit("the warm pass (floor) failed; see above")
         print(f"# warm pass: {warm.data_requests} pages in {time.monotonic() - started:.1f}s", flush=True)
 
         startup = {"connector": startup_seconds([PY, connector_script, "spec"]),
@@ -318,7 +338,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile", action="store_true", help="also cProfile one connector run per size")
     ap.add_argument("--connector", default=str(ROOT / "bench" / "connector_fixed_clock.py"),
                     help="script run as the connector (A/B a patched variant; it must pin the sync start too)")
+    ap.add_argument("--snapshot", action="store_true",
+                    help="benchmark the stock + prices snapshot streams instead (bench/snapshot_bench.py; sizes by --products)")
+    ap.add_argument("--products", default="250,2500",
+                    help="--snapshot: comma-separated catalog sizes (the fake's --products); 2,500 ≈ 5,000 variants")
     args = ap.parse_args(argv)
+    if args.snapshot:
+        from snapshot_bench import run_snapshot
+
+        return run_snapshot([int(x) for x in args.products.split(",") if x], args.seed, args.repeat, args.profile,
+                            args.connector)
     sizes = [int(x) for x in args.lines.split(",") if x]
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="centra-bench-") as tmp:

@@ -39,6 +39,17 @@ order by 2 desc, 1
 limit 12
 """
 
+REPEAT_SQL = """
+select c.store_name,
+       count(*)                                            as customers_who_bought,
+       round(100.0 * count(*) filter (where n >= 2) / count(*), 1) as repeat_rate_pct
+from customers c
+join (select customer_email, count(*) as n from orders where customer_email is not null group by 1) o
+  on o.customer_email = c.email
+group by 1
+order by 1
+"""
+
 
 class FakeCentraProcess:
     """`python -m fake_centra serve` from the repo root (the fake is a dev tool, not installed with the
@@ -117,6 +128,10 @@ def main() -> None:
         print(f"  {'market':<18} {'month':<8} {'orders':>7} {'units':>7} {'revenue':>14}")
         for market, month, orders, units, revenue in query(cache, REVENUE_SQL):
             print(f"  {str(market):<18} {month:<8} {orders:>7} {units:>7} {revenue:>14,.2f}")
+
+        print("\nRepeat-purchase rate by store (customers + orders: customers with 2+ orders):")
+        for store, buyers, rate in query(cache, REPEAT_SQL):
+            print(f"  {str(store):<18} {buyers:>7} customers  {rate:>5}% bought again")
 
         if fake is not None:
             changed = [fake.admin("create_order") for _ in range(5)]

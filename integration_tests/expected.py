@@ -33,6 +33,19 @@ def keys(fake, stream: str, stores: set[int] | None = None) -> set:
         return {m["id"] for m in data.markets() if keep(m["store_id"])}
     if stream == "stores":
         return {s["id"] for s in data.stores() if keep(s["id"])}
+    if stream in ("customers", "invoices", "vouchers", "pricelists", "categories", "accounts"):
+        return {row["id"] for row in getattr(data, stream)() if row.get("store_id") is None or keep(row["store_id"])}
+    if stream in ("campaigns",):
+        return {row["id"] for row in data.campaigns()}
+    if stream in ("warehouses", "brands", "collections"):
+        return {row["id"] for row in getattr(data, stream)()}
+    if stream == "countries":
+        return {row["code"] for row in data.countries()}
+    if stream == "stock":
+        return {(row["warehouse_id"], row["size_id"]) for row in data.stock()}
+    if stream == "prices":
+        store_of = {p["id"]: p["store_id"] for p in data.pricelists()}
+        return {row["id"] for row in data.prices() if keep(store_of[row["pricelist_id"]])}
     raise KeyError(stream)
 
 

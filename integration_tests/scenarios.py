@@ -431,8 +431,8 @@ def faults(make_fake, rate: float = 0.10) -> Outcome:
     watch(fake)
     spread_faults(fake, rate)
     started = time.monotonic()
-    result = _ok(run("read", cli.config_for(fake, page_size=10), cli.catalog()))
-    return Outcome(f"faults ({rate:.0%} of requests)", fake, [result], compare(fake, [result], cli.STREAMS),
+    result = _ok(run("read", cli.config_for(fake, page_size=10), cli.catalog(cli.CORE_STREAMS)))
+    return Outcome(f"faults ({rate:.0%} of requests)", fake, [result], compare(fake, [result], cli.CORE_STREAMS),
                    time.monotonic() - started, fake.token, {"stats": fake.stats()})
 
 
@@ -502,15 +502,15 @@ def crash(make_fake, kill_after: int | None = 300, page_size: int = 20, before_c
     watch(fake)
     config = cli.config_for(fake, page_size=page_size, lookback_window_days=0)
     if before_checkpoint_of:
-        kill_after = _record_before_checkpoint(run("read", config, cli.catalog()), before_checkpoint_of)
+        kill_after = _record_before_checkpoint(run("read", config, cli.catalog(cli.CORE_STREAMS)), before_checkpoint_of)
         fake.reset_stats()
     started = time.monotonic()
-    killed = run("read", config, cli.catalog(), kill_after_records=kill_after)
-    restarted = _ok(run("read", config, cli.catalog(), state=killed.last_state_messages()))
+    killed = run("read", config, cli.catalog(cli.CORE_STREAMS), kill_after_records=kill_after)
+    restarted = _ok(run("read", config, cli.catalog(cli.CORE_STREAMS), state=killed.last_state_messages()))
     overhead, bounds = {}, {}
     max_lines = max(len(o["lines"]) for o in fake.data.orders())
     final = restarted.last_state_messages()
-    for stream in cli.STREAMS:
+    for stream in cli.CORE_STREAMS:
         before = set(record_keys(killed.records.get(stream, []), stream))
         overhead[stream] = sum(1 for key in record_keys(restarted.records.get(stream, []), stream) if key in before)
         state = state_of(final, stream)
@@ -519,7 +519,7 @@ def crash(make_fake, kill_after: int | None = 300, page_size: int = 20, before_c
     killed_in = list(killed.records)[-1] if killed.records else None
     name = (f"crash (SIGKILL just before a {before_checkpoint_of} checkpoint)" if before_checkpoint_of
             else f"crash (SIGKILL after {kill_after} records)")
-    return Outcome(name, fake, [killed, restarted], compare(fake, [killed, restarted], cli.STREAMS),
+    return Outcome(name, fake, [killed, restarted], compare(fake, [killed, restarted], cli.CORE_STREAMS),
                    time.monotonic() - started, fake.token,
                    {"overhead": overhead, "bounds": bounds, "killed_in": killed_in, "kill_after": kill_after,
                     "max_lines": max_lines})
@@ -688,6 +688,6 @@ def debug_with_faults(make_fake) -> Outcome:
     watch(fake)
     spread_faults(fake, rate=0.2, slow_seconds=0.1)
     started = time.monotonic()
-    result = _ok(run("read", cli.config_for(fake, page_size=20), cli.catalog(), debug=True, secrets=[SECRET_TOKEN]))
-    return Outcome("--debug sync with faults (secrets)", fake, [result], compare(fake, [result], cli.STREAMS),
+    result = _ok(run("read", cli.config_for(fake, page_size=20), cli.catalog(cli.CORE_STREAMS), debug=True, secrets=[SECRET_TOKEN]))
+    return Outcome("--debug sync with faults (secrets)", fake, [result], compare(fake, [result], cli.CORE_STREAMS),
                    time.monotonic() - started, fake.token)

@@ -4,6 +4,8 @@ required element missing fails check naming it, and in read only its stream fail
 Centra's shape; unknown enum values and bundle lines are emitted as Centra sends them."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 
 from integration_tests import cli
@@ -152,3 +154,21 @@ def test_given_unknown_enum_values_and_bundle_lines_then_emitted_as_sent_with_on
         sums[record["order_id"]] = round(sums.get(record["order_id"], 0.0) + record["line_value"], 2)
     headers = dedupe(result.records["orders"], "orders")
     assert all(abs(total - headers[oid]["line_values"]) <= 0.011 for oid, total in sums.items())
+
+
+def test_given_customers_updated_while_read_without_a_time_sort_then_no_unchanged_one_is_skipped(fake_centra_factory):
+    """Lean: CustomerSort lacks updatedAt_ASC, so customers are read by page number from the last page
+    back (paging.py); rows updated meanwhile leave the window and shift only rows already read."""
+    fake = fake_centra_factory(orders=300, seed=5, schema_profile="lean")
+    ids = keys(fake, "customers")
+    fake.configure(latency_ms=80)
+    started = datetime.now(timezone.utc).replace(microsecond=0)
+    fake.start_writer(interval_s=0.002, seed=4)
+    result = cli.run("read", cli.config_for(fake, page_size=5), cli.catalog(["customers"]))
+    fake.stop_writer()
+    assert result.exit_code == 0, result.stderr[-2000:]
+    # updated during the read (directly, or by a new order of theirs): they left the window, next sync has them
+    touched = {c["id"] for c in fake.data.customers() if c["updated_at"] >= started}
+    assert touched, "the writer changed no customer during the read"
+    emitted = set(record_keys(result.records["customers"], "customers"))
+    assert ids - touched <= emitted, sorted(ids - touched - emitted)[:10]

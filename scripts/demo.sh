@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job on the built-in default: start a fake Centra, sync all nine streams through
+# The main job on the built-in default: start a fake Centra, sync all streams through
 # PyAirbyte into DuckDB (.demo/centra.duckdb), print row counts and revenue, sync again incrementally;
 # then build the dbt package (dbt/) on that file, print a few lines from its marts and draw daily net
 # revenue and return rate into .demo/daily_sales.png.

@@ -64,6 +64,7 @@ class SyncContext:
         self._base_currency: tuple[str | None] | None = None  # (code,) once read
         self._warned: set[tuple] = set()
         self._schema: GraphQLSchema | None = None
+        self._schema_lock = threading.Lock()  # held while introspecting: parallel workers wait for the one answer
         self._plans: dict[str, Plan] = {}
         self._excluded: dict[str, dict[str, str]] = {}  # plan key → {document path: permission}
 
@@ -127,13 +128,14 @@ class SyncContext:
 
     def live_schema(self) -> GraphQLSchema:
         """The instance's schema: one introspection per run, shared by every stream."""
-        with self._lock:
-            if self._schema is not None:
-                return self._schema
-        schema = read_live_schema(self.client)
-        with self._lock:
-            self._schema = self._schema or schema
-            return self._schema
+        with self._schema_lock:
+            with self._lock:
+                if self._schema is not None:
+                    return self._schema
+            schema = read_live_schema(self.client)
+            with self._lock:
+                self._schema = schema
+                return schema
 
     def plan(self, key: str, *, stream: str | None = None, document: str | None = None,
              where_fields: tuple[str, ...] = (), time_field: str | None = None) -> Plan:

@@ -5,13 +5,16 @@
   reference lists).
 - ``time``: a list sorted ``updatedAt`` ascending read by advancing the window's ``from`` (plan.py
   falls back to it where an instance lacks a connection root), see ``time_page``.
+- ``backwards``: a list read inside a window closed at the sync's start, without a sort by time: pages
+  from the last one back to the first, so a row that leaves the window while it is read (it was
+  updated) only shifts rows already read — nothing is skipped (``last_page`` finds where to start).
 - ``nested``: a parent's child list (``warehouses(where: {id}) { stock(limit, page) }``), pages
   numbered per parent.
 See centra-api.md §5.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from source_centra import state as st
 from source_centra.convert import to_utc
@@ -27,7 +30,7 @@ def variables(paging: str, *, where: dict[str, Any], window: st.Window | None, f
         return {"where": where, "first": size, "after": token}
     if paging == "time":
         return {"where": where or None, "limit": size, "page": int((token or {}).get("page", 1))}
-    return {"where": where or None, "limit": size, "page": int(token or 1)}
+    return {"where": where or None, "limit": size, "page": int(token or 1)}  # list; backwards: token = the page
 
 
 def unpack(paging: str, page: Any, *, token: Any, window: st.Window | None, size: int,
@@ -46,6 +49,9 @@ def unpack(paging: str, page: Any, *, token: Any, window: st.Window | None, size
         bare = {k: v for k, v in (parent or {}).items() if k != nested_field} if parent else None
         return nodes, (number + 1 if len(nodes) >= size else None), None, bare
     nodes = list(page)
+    if paging == "backwards":  # pages from the last one back to 1 (token: the page just read)
+        number = int(token or 1)
+        return nodes, (number - 1 if number > 1 else None), None, None
     if paging == "time":
         fresh, next_token = time_page(nodes, token, window, size)
         return fresh, next_token, None, None
@@ -73,3 +79,26 @@ def time_page(nodes: list, token: Any, window: st.Window | None, size: int) -> t
                        "seen": sorted(seen | {node["id"] for node in nodes})}
     at_last = sorted({node["id"] for node, moment in zip(nodes, times) if moment == last})
     return fresh, {"from": st.iso(last), "page": 1, "seen": at_last}
+
+
+def last_page(rows_on: Callable[[int], int], size: int) -> int:
+    """The last page that has rows (at least 1), asking ``rows_on(page)`` about 2 × log2(pages) times:
+    doubling until a page that is not full, then bisecting between the last full and an empty one."""
+    if rows_on(1) < size:
+        return 1
+    full, probe = 1, 2
+    while (count := rows_on(probe)) == size:
+        full, probe = probe, probe * 2
+    if count > 0:
+        return probe
+    empty = probe
+    while empty - full > 1:
+        middle = (full + empty) // 2
+        count = rows_on(middle)
+        if count == 0:
+            empty = middle
+        elif count < size:
+            return middle
+        else:
+            full = middle
+    return full

@@ -65,6 +65,9 @@ from graphql import (
 from graphql.language import Visitor
 
 REQUIRED = "required"
+# A window closed at the sync's start only loses rows while it is read (a row updated mid-sync leaves
+# it); read from the last page back, a row leaving shifts only rows already read into the next page.
+BACKWARDS_NOTE = "paged by page number from the last page back, so rows updated while it is read skip nothing"
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,7 @@ class Plan:
     stream: str
     document: str  # what is sent
     root: str  # the root field queried, e.g. "productConnection" or "products"
-    paging: str  # "connection" | "list" | "time" (list paged by advancing updatedAt.from)
+    paging: str  # "connection" | "list" | "nested" | "time" (by advancing updatedAt.from) | "backwards" (pages last to first)
     dropped: tuple[Dropped, ...] = ()
     selections: tuple[tuple[str, str, bool], ...] = ()  # (path, coordinate, required) of every field kept
     prefix: str = "result"  # path of the stream's node (feeds.json is keyed relative to it)
@@ -144,14 +147,15 @@ def plan(stream: str, document: str, schema: GraphQLSchema, *, exclude: Iterable
             operation, paging = fallback
             root_node = _root(operation)
             how = (f"paged by advancing {time_field}" if paging == "time" else
-                   f"paged by page number: without {time_field}_ASC rows changing during the sync may be missed until the next sync")
+                   f"without {time_field}_ASC {BACKWARDS_NOTE}")
             editor.note("field", f"Query.{root}", "result", False, (),
                         f"read through Query.{root_node.name.value} instead, {how}")
             root = root_node.name.value
     selections = editor.selection_set(operation.selection_set, query_type, "")
     operation = _with(operation, selection_set=SelectionSetNode(selections=tuple(selections)))
-    if paging == "list" and time_field and _sorted_by(root_node, f"{time_field}_ASC"):
-        # a list read inside a time window (customers, invoices, …): by time where the sort survived
+    if paging == "list" and time_field:
+        # a list read inside an updatedAt window (customers, invoices, …): rows leave it while it is read,
+        # so by time where the sort survived, else backwards by page number
         paging = _time_or_page_numbers(operation, time_field, editor)
     operation = _drop_unused_variables(operation, editor, schema)
     _check_where(operation, schema, where_fields, editor)
@@ -162,7 +166,7 @@ def plan(stream: str, document: str, schema: GraphQLSchema, *, exclude: Iterable
             message = error.message.split(" Did you mean")[0]
             editor.note("field", "(query)", "", True, (), message)
     return Plan(stream, print_ast(edited), root, paging, tuple(editor.dropped), tuple(editor.kept),
-                "result" if paging == "time" else prefix)
+                "result" if paging in ("time", "backwards") else prefix)
 
 
 # ---------------------------------------------------------------- the editor
@@ -434,6 +438,18 @@ def parents_document(document: str) -> str:
 PARENT = "_parent"  # feeds keys of a nested stream's parent selections: "_parent.name" is result.name
 
 
+def id_list_document(document: str) -> str:
+    """A list document asking only for ``id`` (same root, arguments and variables): the cheap probe
+    that finds a window's last page before it is read backwards."""
+    tree = parse(document)
+    operation = next(d for d in tree.definitions if isinstance(d, OperationDefinitionNode))
+    root = _root(operation)
+    id_field = FieldNode(name=NameNode(value="id"), arguments=(), directives=())
+    new_root = _with(root, selection_set=SelectionSetNode(selections=(id_field,)))
+    edited = _with(operation, name=NameNode(value="Ids"), selection_set=SelectionSetNode(selections=(new_root,)))
+    return print_ast(DocumentNode(definitions=(edited,)))
+
+
 def feeds_key(path: str, prefix: str = "result") -> str:
     """A document path as the feeds map keys it: relative to the stream's node, and for a nested
     stream (node ``result.stock``) its parent's selections as ``_parent.<path>`` (``result.name`` →
@@ -539,8 +555,8 @@ def _time_or_page_numbers(operation: OperationDefinitionNode, time_field: str, e
     for index, item in enumerate(editor.dropped):
         if item.kind == "enum value" and item.coordinate.endswith(f".{time_field}_ASC"):
             editor.dropped[index] = Dropped(item.kind, item.coordinate, item.path, item.required, item.fields,
-                                            "paged by page number: rows changing during the sync may be missed until the next sync")
-    return "list"
+                                            BACKWARDS_NOTE)
+    return "backwards"
 
 
 def _list_fallback(operation: OperationDefinitionNode, schema: GraphQLSchema, time_field: str | None):
@@ -571,7 +587,7 @@ def _list_fallback(operation: OperationDefinitionNode, schema: GraphQLSchema, ti
     for name_ in ("limit", "page"):
         variables.append(_with(template, variable=VariableNode(name=NameNode(value=name_)), type=int_type, default_value=None))
     return _with(operation, variable_definitions=tuple(variables),
-                 selection_set=SelectionSetNode(selections=(new_root,))), ("time" if sortable else "list")
+                 selection_set=SelectionSetNode(selections=(new_root,))), ("time" if sortable else "backwards")
 
 
 def _drop_unused_variables(operation: OperationDefinitionNode, editor: _Editor, schema: GraphQLSchema) -> OperationDefinitionNode:

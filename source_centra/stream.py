@@ -27,6 +27,7 @@ from airbyte_cdk.models import (
     Type,
 )
 from airbyte_cdk.sources.streams import CheckpointMixin, Stream
+from airbyte_cdk.sources.streams.checkpoint.checkpoint_reader import FULL_REFRESH_COMPLETE_STATE
 
 from source_centra import paging, privacy
 from source_centra import slices as sl
@@ -34,14 +35,14 @@ from source_centra import state as st
 from source_centra.context import SyncContext, load_probe
 from source_centra.errors import CentraError, ConfigError
 from source_centra.known_values import unknown_values
-from source_centra.plan import parents_document
+from source_centra.plan import id_list_document, parents_document
 from source_centra.rate_limit_status import RateLimitStatus
 from source_centra.reader import Page, read_pages
 from source_centra.schemas import load_schema
 from source_centra.streams import StreamSpec
 
 LOGGER = logging.getLogger("airbyte")
-FULL_REFRESH_COMPLETE = {"__ab_full_sync_complete": True}  # the CDK's marker for a finished resumable full refresh
+FULL_REFRESH_COMPLETE = dict(FULL_REFRESH_COMPLETE_STATE)  # the CDK's marker for a finished resumable full refresh
 NESTED_PAGE_SIZE = 200  # child lists (Warehouse.stock, Pricelist.prices) are read at Centra's maximum
 
 
@@ -166,6 +167,9 @@ class CentraStream(Stream, CheckpointMixin):
             where["storeId"] = [int(job.partition)]
         if job.extra_where:
             where.update(job.extra_where)
+        first = token is None
+        if made.paging == "backwards" and token is None:
+            token = self._last_page(job, where)
         variables = paging.variables(made.paging, where=where, window=job.window, filter_field=self.spec.filter_field,
                                      token=token, size=self.page_size)
         result = self.context.run(self.spec.query, variables, **self.spec.plan_args())
@@ -174,7 +178,20 @@ class CentraStream(Stream, CheckpointMixin):
             raise CentraError(f"Centra returned no data for stream '{self.name}' (partition {job.partition}).")
         nodes, next_token, total, parent = paging.unpack(made.paging, page, token=token, window=job.window,
                                                          size=self.page_size, nested_field=self.spec.nested_field)
-        return Page(job, token, nodes, next_token, total, parent)
+        return Page(job, None if first else token, nodes, next_token, total, parent)
+
+    def _last_page(self, job: sl.Job, where: dict[str, Any]) -> int:
+        """Where a backwards read of this job's window starts (paging.py), from id-only pages."""
+        made = self.context.plan(self.spec.query, **self.spec.plan_args())
+        probe = {"stream": self.name, "document": id_list_document(made.document)}
+
+        def rows_on(number: int) -> int:
+            self.context.pace()
+            variables = paging.variables("list", where=where, window=job.window, filter_field=self.spec.filter_field,
+                                         token=number, size=self.page_size)
+            return len(self.context.run(f"ids:{self.name}", variables, **probe).data.get("result") or [])
+
+        return paging.last_page(rows_on, self.page_size)
 
     def _emit(self, page: Page) -> Iterator[Any]:
         job = page.job
@@ -268,7 +285,7 @@ class CentraStream(Stream, CheckpointMixin):
         nodes, next_page, _total, parent = paging.unpack(made.paging, page, token=position["page"], window=None,
                                                          size=self.page_size, nested_field=self.spec.nested_field)
         extras = {**self._sync_extras(), "parent": parent, "synced_at": position["synced_at"]}
-        records = [r for node in nodes for r in self._records_of(node, "all", extras)]
+        records = [r for node in nodes for r in self._records_of(node, "all", extras) if self._keeps(r, None)]
         if next_page is not None:
             self._snapshot = {**position, "page": next_page}
         else:

@@ -139,8 +139,8 @@ def test_given_connection_root_missing_then_list_query_is_read_paged_by_time() -
         "result: products( where: $where sort: [updatedAt_ASC] limit: $limit page: $page ) { id label }") == 1
     assert validate(schema(sdl), parse(made.document)) == []
     made = plan("things", document, schema(sdl.replace(" updatedAt_ASC", "")), time_field="updatedAt")
-    assert made.paging == "list"  # no updatedAt_ASC: page numbers, with a warning saying what that risks
-    assert any("rows changing during the sync may be missed" in d.detail for d in made.dropped)
+    assert made.paging == "backwards"  # no updatedAt_ASC: page numbers from the last page back
+    assert any("from the last page back" in d.detail for d in made.dropped)
 
 
 def test_given_list_sorted_by_updated_at_in_a_time_window_then_paged_by_time_or_by_page_number_without_the_sort() -> None:
@@ -149,11 +149,11 @@ def test_given_list_sorted_by_updated_at_in_a_time_window_then_paged_by_time_or_
     made = plan("things", document, schema(), time_field="updatedAt", where_fields=("updatedAt",))
     assert made.paging == "time" and made.prefix == "result" and made.dropped == ()
     lean = plan("things", document, schema(SDL.replace(" updatedAt_ASC", "")), time_field="updatedAt")
-    assert lean.paging == "list" and "sort:" not in lean.document
+    assert lean.paging == "backwards" and "sort:" not in lean.document
     (warning,) = lean.warnings
-    assert warning.coordinate == "ThingSort.updatedAt_ASC" and "rows changing during the sync may be missed" in warning.detail
+    assert warning.coordinate == "ThingSort.updatedAt_ASC" and "from the last page back" in warning.detail
     assert plan("things", document, schema()).paging == "list"  # full refresh (no time window): page numbers
-    assert plan("things", LIST % "label", schema(), time_field="updatedAt").paging == "list"  # sorted by id
+    assert plan("things", LIST % "label", schema(), time_field="updatedAt").paging == "backwards"  # sorted by id
 
 
 def test_given_markers_then_required_paths_and_stripped_document() -> None:
@@ -189,3 +189,45 @@ def test_given_page_sharing_one_updated_at_then_the_tie_is_read_by_page_number()
 def test_given_short_page_then_the_window_is_done() -> None:
     fresh, token = time_page(nodes((7, 5)), {"from": "2024-01-03T09:00:00+00:00", "page": 1, "seen": [6]}, WINDOW, 2)
     assert token is None and [n["id"] for n in fresh] == [7]
+
+
+# ---------------------------------------------------------------- backwards paging (no sort by time)
+
+@pytest.mark.parametrize("rows", [0, 1, 99, 100, 101, 250, 300, 1000, 1234])
+def test_given_any_row_count_then_last_page_finds_the_last_page_with_rows_in_few_requests(rows) -> None:
+    from source_centra.paging import last_page
+
+    asked = []
+
+    def rows_on(page: int) -> int:
+        asked.append(page)
+        return max(0, min(100, rows - (page - 1) * 100))
+
+    expected = max(1, -(-rows // 100))
+    assert last_page(rows_on, 100) == expected
+    assert len(asked) <= 2 * max(1, expected).bit_length() + 2
+
+
+def read_while_rows_leave(backwards: bool) -> set[int]:
+    """A window of ids 1..10 read 3 a page, while rows 5 and 2 are updated (leave it) after pages 1 and 2."""
+    from source_centra.paging import last_page, unpack
+
+    window = list(range(1, 11))
+    page_of = lambda number: window[(number - 1) * 3: number * 3]  # noqa: E731
+    token = last_page(lambda n: len(page_of(n)), 3) if backwards else 1
+    seen: set[int] = set()
+    requests = 0
+    while token is not None:
+        nodes = [{"id": i} for i in page_of(token)]
+        requests += 1
+        seen |= {n["id"] for n in nodes}
+        for leaving in {1: [5], 2: [2]}.get(requests, []):
+            window.remove(leaving)
+        _nodes, token, _t, _p = unpack("backwards" if backwards else "list", nodes, token=token, window=None, size=3)
+    return seen
+
+
+def test_given_rows_leaving_the_window_while_read_backwards_then_no_row_that_stayed_is_skipped() -> None:
+    stayed = set(range(1, 11)) - {5, 2}  # the two that left come again next sync (their updatedAt moved on)
+    assert read_while_rows_leave(backwards=True) >= stayed
+    assert not read_while_rows_leave(backwards=False) >= stayed  # forward page numbers would skip one
