@@ -7,6 +7,7 @@ from airbyte_cdk.models import AirbyteMessageSerializer, ConnectorSpecification,
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 import orjson
 
+from source_centra import masking
 from source_centra.config import Config
 from source_centra.errors import CentraError
 from source_centra.source import SourceCentra
@@ -18,8 +19,16 @@ class CentraEntrypoint(AirbyteEntrypoint):
 
     @staticmethod
     def validate_connection(source_spec: ConnectorSpecification, config: Mapping[str, Any]) -> None:
-        Config.from_mapping(config)
-        AirbyteEntrypoint.validate_connection(source_spec, config)
+        parsed = Config.from_mapping(config)
+        # the spec's JSON schema sees the values as the connector uses them (URL and token trimmed, numbers
+        # parsed), so a pasted trailing space is not reported as a regex mismatch
+        AirbyteEntrypoint.validate_connection(source_spec, parsed.as_spec_values(config))
+
+    @staticmethod
+    def set_up_secret_filter(config: Mapping[str, Any], connection_specification: Mapping[str, Any]) -> None:
+        """Airbyte masks the configured secret values; add every form the connector sends (masking.py)."""
+        AirbyteEntrypoint.set_up_secret_filter(config, connection_specification)
+        masking.register(config)
 
 
 class _KnownFailureFilter(logging.Filter):
