@@ -10,10 +10,11 @@ from airbyte_cdk.sources import AbstractSource
 from airbyte_cdk.sources.streams import Stream
 
 from source_centra.checks import check_report, optional_stream_access
-from source_centra.client import CentraClient
+from source_centra.client import CHECK_TIMEOUT, CentraClient
 from source_centra.context import read_live_schema
 from source_centra.config import Config
 from source_centra.context import SyncContext
+from source_centra import inputs
 from source_centra.errors import ConfigError
 from source_centra.stream import CentraStream
 from source_centra.streams import STREAMS
@@ -41,7 +42,8 @@ class SourceCentra(AbstractSource):
         streams = self.streams(config)
         if any(stream.spec.optional for stream in streams):
             parsed = Config.from_mapping(config)
-            client = CentraClient(parsed, max_retries=2, backoff_base=0.5)
+            client = CentraClient(parsed, max_retries=2, backoff_base=0.5,
+                                  request_timeout=min(CHECK_TIMEOUT, parsed.request_timeout_seconds))
             access = optional_stream_access(client, read_live_schema(client))
             kept = []
             for stream in streams:
@@ -60,9 +62,27 @@ class SourceCentra(AbstractSource):
             raise ConfigError(" | ".join(problems))
         return True, None
 
+    @staticmethod
+    def read_config(config_path: str) -> dict:
+        """The config file, with an error in words when it is missing, not JSON or not an object."""
+        return inputs.read_config(config_path)
+
+    @classmethod
+    def read_catalog(cls, catalog_path: str) -> ConfiguredAirbyteCatalog:
+        """The configured catalog, checked first (unknown streams, sync modes a stream does not support)."""
+        inputs.check_catalog(inputs.read_json(catalog_path, "catalog"), catalog_path)
+        try:
+            return super().read_catalog(catalog_path)
+        except Exception as error:  # the CDK's parser: shapes the checks above do not cover
+            raise ConfigError(f"The catalog file '{catalog_path}' is not a valid Airbyte configured catalog "
+                              f"({type(error).__name__}: {str(error)[:200]}). Pass the catalog Airbyte writes, or one "
+                              "built from this connector's discover output.") from None
+
     @classmethod
     def read_state(cls, state_path: str):
         """Airbyte's state file, with a clear error instead of a traceback when it is not valid."""
+        if state_path:
+            inputs.check_state_messages(inputs.read_json(state_path, "state"))
         try:
             return super().read_state(state_path)
         except Exception as error:  # JSON errors, wrong shapes, ValueError from the CDK's parser
@@ -70,6 +90,14 @@ class SourceCentra(AbstractSource):
                 f"The state file given to this sync is not valid Airbyte state ({type(error).__name__}: "
                 f"{str(error)[:200]}). Reset (clear) the connection's state in Airbyte so the next sync starts "
                 "from the start date, or pass the state messages the connector last emitted.") from None
+
+    @property
+    def stop_sync_on_stream_failure(self) -> bool:
+        """A failure that is the sync's, not the stream's (Centra unreachable, the rate-limit wait budget spent,
+        a configured store the token cannot see) ends the sync at once, with one message, instead of every
+        stream failing the same way in turn."""
+        context = getattr(self, "_context", None)
+        return context is not None and context.sync_failure is not None
 
     def streams(self, config: Mapping[str, Any]) -> List[Stream]:
         context = SyncContext(Config.from_mapping(config))
