@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from source_centra.client import CentraClient
+from source_centra.client import CHECK_TIMEOUT, CentraClient
 from source_centra.config import Config
 from source_centra.context import load_probe, read_live_schema
-from source_centra.errors import CentraError, category
+from source_centra.errors import CentraError, category, invisible_stores_message
 from source_centra.permissions import permission_for, permission_label
 from source_centra.plan import Plan, plan, response_path
 from source_centra.queries import load
@@ -39,7 +39,8 @@ def check_report(raw_config, client: CentraClient | None = None) -> Report:
     except CentraError as error:
         report.problems.append(error.message)
         return report
-    client = client or CentraClient(config, max_retries=1, backoff_base=0.5)
+    client = client or CentraClient(config, max_retries=1, backoff_base=0.5,
+                                    request_timeout=min(CHECK_TIMEOUT, config.request_timeout_seconds))
     try:
         client.execute(load_probe("rate_limits"))
     except CentraError as error:
@@ -164,8 +165,4 @@ def _store_problems(configured: Iterable[int], stores: list[dict]) -> list[str]:
         if not visible:
             return ["The API token cannot see any store. Edit the token under System → API tokens and select at least one store."]
         return []
-    seen = ", ".join(f"{i} ({visible[i].get('name')})" for i in sorted(visible)) or "none"
-    ids = ", ".join(str(i) for i in unknown)
-    return [f"Store ID{'s' if len(unknown) > 1 else ''} {ids} {'are' if len(unknown) > 1 else 'is'} not visible to this API token. "
-            f"Stores it can see: {seen}. Fix the Store IDs setting, or add the store to the token's store restrictions under "
-            "System → API tokens."]
+    return [invisible_stores_message(unknown, visible)]

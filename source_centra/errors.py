@@ -122,6 +122,15 @@ class TransientError(CentraError):
         super().__init__(message, FailureType.transient_error, internal_message)
 
 
+def invisible_stores_message(unknown: list[int], visible: dict[int, dict]) -> str:
+    """Configured store ids the token cannot see (check and read say the same)."""
+    seen = ", ".join(f"{i} ({visible[i].get('name')})" for i in sorted(visible)) or "none"
+    ids = ", ".join(str(i) for i in unknown)
+    return (f"Store ID{'s' if len(unknown) > 1 else ''} {ids} {'are' if len(unknown) > 1 else 'is'} not visible to this API "
+            f"token. Stores it can see: {seen}. Fix the Store IDs setting, or add the store to the token's store "
+            "restrictions under System → API tokens.")
+
+
 def raise_for(resolution: Resolution, extra: str = "") -> None:
     message = f"{resolution.message} {extra}".strip()
     if resolution.failure_type == FailureType.config_error:
