@@ -23,7 +23,8 @@ from graphql import GraphQLSchema, build_client_schema, get_introspection_query
 
 from source_centra.client import CentraClient, GraphQLResult
 from source_centra.config import Config
-from source_centra.errors import Action, CentraError, ConfigError, category, classify_graphql_errors, raise_for
+from source_centra.errors import (Action, CentraError, ConfigError, category, classify_graphql_errors,
+                                  invisible_stores_message, raise_for)
 from source_centra.permissions import permission_for, permission_label
 from source_centra.plan import Plan, plan, response_path
 from source_centra.queries import load
@@ -58,6 +59,8 @@ class SyncContext:
         self.client = client or CentraClient(config)
         self._sync_start = now
         self._stores: list[dict] | None = None
+        self._stores_listed = False  # the token could list its stores (Store:read)
+        self._store_error: ConfigError | None = None
         self._lock = threading.Lock()
         self._limits_read_at: float | None = None
         self._limits_known = threading.Event()  # set once the first rateLimits answer configured the pacer
@@ -103,12 +106,43 @@ class SyncContext:
         if result.errors and not any(category(error) == "authorization" for error in result.errors):
             # a transient or other failure is not "no permission": retry / classify it like any request
             stores = self.client.execute(load_probe("stores")).data.get("stores")
+        listed = stores is not None
         if stores is None:
             LOGGER.warning("The token cannot list stores (Store details, Store:read); reading all stores as one partition.")
             stores = []
         with self._lock:
-            self._stores = [dict(s) for s in stores]
+            self._stores = [dict(s) for s in stores if isinstance(s, Mapping) and s.get("id") is not None]
+            self._stores_listed = listed
             return self._stores
+
+    @property
+    def sync_failure(self) -> CentraError | None:
+        """A failure of the whole sync rather than of one stream: Centra unreachable or the rate-limit budget
+        spent (client.stopped), or configured stores the token cannot see."""
+        return self.client.stopped or self._store_error
+
+    def check_store_ids(self) -> None:
+        """Configured store ids the token cannot see fail the sync with a config error naming them, before
+        anything is read: read, they would give 0 rows and move their cursors past data never read."""
+        if not self.config.store_ids:
+            return
+        if self._store_error is not None:
+            raise self._store_error
+        stores = self.stores()
+        if not self._stores_listed:
+            self.warn_once(("stores", "unverified"), "The token cannot list stores (Store:read), so the configured Store IDs "
+                           "cannot be checked; a store id the token cannot see would sync no rows.")
+            return
+        visible = {}
+        for store in stores:
+            try:
+                visible[int(store["id"])] = store
+            except (TypeError, ValueError):
+                continue
+        unknown = [i for i in self.config.store_ids if i not in visible]
+        if unknown:
+            self._store_error = ConfigError(invisible_stores_message(unknown, visible))
+            raise self._store_error
 
     def store(self, partition: str) -> dict:
         """``{id, name, type}`` of a store partition (only ``id`` when the token cannot list stores)."""

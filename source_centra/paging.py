@@ -18,6 +18,9 @@ from typing import Any, Callable, Mapping
 
 from source_centra import state as st
 from source_centra.convert import to_utc
+from source_centra.errors import CentraError
+
+MAX_PAGE = 2**30  # doubling past this would overflow a GraphQL Int
 
 
 def variables(paging: str, *, where: dict[str, Any], window: st.Window | None, filter_field: str | None,
@@ -40,6 +43,10 @@ def unpack(paging: str, page: Any, *, token: Any, window: st.Window | None, size
         nodes = [edge["node"] for edge in page.get("edges") or [] if edge.get("node") is not None]
         info = page.get("pageInfo") or {}
         more = bool(info.get("hasNextPage")) and bool(nodes)
+        if more and info.get("endCursor") is None:  # ending here would skip the rest and mark the window read
+            raise CentraError("Centra's answer says more rows follow (pageInfo.hasNextPage) but gives no cursor to continue "
+                              "from (pageInfo.endCursor is null), so the rest cannot be read. The state stays at the last "
+                              "page read; if the endpoint is Centra's, report this message to Centra support.")
         return nodes, (info.get("endCursor") if more else None), page.get("totalCount"), None
     if paging == "nested":
         parents = list(page or [])
@@ -88,6 +95,10 @@ def last_page(rows_on: Callable[[int], int], size: int) -> int:
         return 1
     full, probe = 1, 2
     while (count := rows_on(probe)) == size:
+        if probe >= MAX_PAGE:  # page numbers are GraphQL Ints: a server full at every page ignores `page`
+            raise CentraError(f"Centra answered a full page for every page number up to {probe:,}, so it seems to ignore "
+                              "which page is asked for and the list has no end. If the endpoint is Centra's, report this "
+                              "message to Centra support.")
         full, probe = probe, probe * 2
     if count > 0:
         return probe

@@ -20,6 +20,13 @@ read with inclusive bounds; each sync starts the next window `lookback` before `
 writes and rows updated while an earlier sync was paging are caught; primary keys dedupe.
 Version 0 (before 0.1.0: `{"stores": {"1": {"<cursor field>": "..."}}}` or a flat
 `{"<cursor field>": "..."}`) is read as cursors per partition.
+
+State from elsewhere is checked before use, and every refusal says how to reset the stream: a
+`state_version` this version does not know, a cursor or window that is not a timestamp, a resume
+point of a shape no paging kind writes. A cursor before 2000 reads as 2000 (nothing in Centra is
+older). A cursor later than the sync's start (a clock that ran ahead, an edited state) is clamped to
+the sync's start with a warning (`clamp_future`), never kept: kept, it would skip every row updated
+until then.
 """
 from __future__ import annotations
 
@@ -54,8 +61,8 @@ def iso(value: datetime) -> str:
 
 
 def parse_time(value: Any) -> datetime:
-    if not isinstance(value, str):
-        raise ValueError(f"not a timestamp: {value!r}")
+    if not isinstance(value, str) or len(value) > 64:
+        raise ValueError(f"not a timestamp: {str(value)[:40]!r}")
     parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
@@ -68,29 +75,136 @@ def normalise(raw: Mapping[str, Any] | None, stream: str, cursor_field: str | No
         return {"state_version": STATE_VERSION, "partitions": {}}
     if not isinstance(raw, Mapping):
         raise _foreign(stream, raw)
+    version = raw.get("state_version", STATE_VERSION if "partitions" in raw else None)
+    if version is not None and (isinstance(version, bool) or version != STATE_VERSION):
+        raise ConfigError(
+            f"The saved state of stream '{stream}' has state_version {str(version)[:20]!r}; this connector version "
+            f"writes and reads state_version {STATE_VERSION}. If a newer connector version wrote it, upgrade the "
+            f"connector again; otherwise {RESET_HINT}")
     try:
         if "partitions" in raw:
             partitions = {}
             for key, value in dict(raw["partitions"]).items():
                 entry: dict[str, Any] = {}
                 if value.get("cursor") is not None:
-                    entry["cursor"] = iso(parse_time(value["cursor"]))
+                    entry["cursor"] = iso(max(parse_time(value["cursor"]), EPOCH))
                 if value.get("stores") is not None:
-                    entry["stores"] = sorted(int(store) for store in value["stores"])
+                    entry["stores"] = sorted(_store_id(store) for store in value["stores"])
                 if value.get("window"):
                     window = value["window"]
-                    entry["window"] = {"from": iso(parse_time(window["from"])), "to": iso(parse_time(window["to"])),
-                                       "resume": window.get("resume")}
-                partitions[str(key)] = entry
+                    entry["window"] = {"from": iso(max(parse_time(window["from"]), EPOCH)),
+                                       "to": iso(max(parse_time(window["to"]), EPOCH)),
+                                       "resume": _resume(window.get("resume"), stream, key)}
+                partitions[_partition(key)] = entry
             return {"state_version": STATE_VERSION, "partitions": partitions}
         if "stores" in raw and isinstance(raw["stores"], Mapping):  # version 0, per store
             return {"state_version": STATE_VERSION, "partitions": {
-                str(key): {"cursor": iso(parse_time(_legacy_cursor(value, cursor_field)))} for key, value in raw["stores"].items()}}
+                _partition(key): {"cursor": iso(max(parse_time(_legacy_cursor(value, cursor_field)), EPOCH))}
+                for key, value in raw["stores"].items()}}
         if cursor_field and cursor_field in raw:  # version 0, one cursor for all partitions
-            return {"state_version": STATE_VERSION, "partitions": {"*": {"cursor": iso(parse_time(raw[cursor_field]))}}}
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+            return {"state_version": STATE_VERSION, "partitions": {"*": {"cursor": iso(max(parse_time(raw[cursor_field]), EPOCH))}}}
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as error:
         raise _foreign(stream, raw, error) from None
     raise _foreign(stream, raw)
+
+
+RESET_HINT = ("reset (clear) the stream's data in Airbyte (Connection → Settings → Clear data) so it syncs from the "
+              "start date, or restore the state the connector last emitted.")
+MAX_RESUME_LENGTH = 4096
+
+
+def _partition(key: Any) -> str:
+    """A partition key: a store id, "all", or "*" (version 0)."""
+    text = str(key)
+    if text in ("all", "*") or (text.isdigit() and 0 < int(text) < 2**31):
+        return text
+    raise ValueError(f"not a partition: {text[:40]!r}")
+
+
+def _store_id(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ValueError("not a store id")
+    number = int(value)
+    if not 0 < number < 2**31:
+        raise ValueError("not a store id")
+    return number
+
+
+def _resume(value: Any, stream: str, partition: Any) -> Any:
+    """A window's resume point as one of the paging kinds writes it (paging.py): a connection cursor (a
+    string), a page number, or a time-paging token ``{"from", "page", "seen"}``."""
+    if value is None:
+        return None
+    fine = False
+    if isinstance(value, int) and not isinstance(value, bool):
+        fine = 0 < value < 2**31
+    elif isinstance(value, str):
+        fine = 0 < len(value) <= MAX_RESUME_LENGTH and all(0x21 <= ord(c) <= 0x7E for c in value)
+    elif isinstance(value, Mapping) and set(value) <= {"from", "page", "seen"} and "from" in value:
+        try:
+            parse_time(value["from"])
+            page = value.get("page", 1)
+            seen = value.get("seen") or []
+            fine = (isinstance(page, int) and not isinstance(page, bool) and 0 < page < 2**31 and isinstance(seen, list)
+                    and all(isinstance(item, (int, str)) and not isinstance(item, bool) for item in seen))
+        except (TypeError, ValueError, OverflowError):
+            fine = False
+    if fine:
+        return value
+    raise ConfigError(
+        f"The saved state of stream '{stream}' (partition {str(partition)[:20]}) has a resume point this connector "
+        f"never writes ({str(value)[:80]!r}), so it cannot continue that window. To read it again, "
+        + RESET_HINT)
+
+
+def bad_resume(stream: str, partition: str, error: Exception) -> ConfigError:
+    """Centra refused the page a saved resume point asked for: say so, and how to reset."""
+    said = getattr(error, "message", None) or type(error).__name__
+    return ConfigError(
+        f"Stream '{stream}' (partition {partition}) could not continue from the resume point saved in its state: "
+        f"{said} If the state was edited, copied from another connection or is very old, {RESET_HINT}")
+
+
+def clamp_future(state: dict, sync_start: datetime) -> tuple[dict, list[str]]:
+    """State with every cursor and window end later than ``sync_start`` set to ``sync_start``, and one
+    warning per partition that had one (a cursor is a promise that everything up to it was read: one
+    in the future would skip every row updated until then, for good)."""
+    partitions: dict[str, Any] = {}
+    warnings: list[str] = []
+    for key, entry in state["partitions"].items():
+        entry = dict(entry)
+        late = []
+        if entry.get("cursor") and parse_time(entry["cursor"]) > sync_start:
+            late.append(entry["cursor"])
+            entry["cursor"] = iso(sync_start)
+        window = entry.get("window")
+        if window and parse_time(window["to"]) > sync_start:
+            late.append(window["to"])
+            start = min(parse_time(window["from"]), sync_start)
+            entry["window"] = {"from": iso(start), "to": iso(sync_start), "resume": None}
+        if late:
+            warnings.append(f"partition {key}: saved position {max(late)} is later than this sync's start "
+                            f"{iso(sync_start)}; read as {iso(sync_start)}")
+        partitions[key] = entry
+    return {**state, "partitions": partitions}, warnings
+
+
+def normalise_snapshot(raw: Any, stream: str) -> dict:
+    """A snapshot stream's position ``{"synced_at", "parent", "page"}`` (or {} to start over)."""
+    if not raw:
+        return {}
+    try:
+        if not isinstance(raw, Mapping):
+            raise ValueError("not an object")
+        parent, page = raw.get("parent"), raw.get("page", 1)
+        if parent is not None:
+            _store_id(parent)  # a parent id: a positive whole number
+        if isinstance(page, bool) or not isinstance(page, int) or not 0 < page < 2**31:
+            raise ValueError("not a page")
+        synced_at = iso(parse_time(raw["synced_at"]))
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as error:
+        raise _foreign(stream, raw, error) from None
+    return {"synced_at": synced_at, "parent": None if parent is None else str(parent), "page": page}
 
 
 def _legacy_cursor(value: Any, cursor_field: str | None) -> Any:
@@ -103,8 +217,8 @@ def _foreign(stream: str, raw: Any, error: Exception | None = None) -> ConfigErr
     shown = str(raw)[:200]
     return ConfigError(
         f"The saved state of stream '{stream}' was not written by this Centra connector and cannot be read "
-        f"({shown}). Reset (clear) the stream's data in Airbyte so it syncs from the start date, or restore the "
-        f"state the connector last emitted.")
+        f"({shown}). Reset (clear) the stream's data in Airbyte (Connection → Settings → Clear data) so it syncs "
+        f"from the start date, or restore the state the connector last emitted.")
 
 
 def plan(state: dict, partitions: Iterable[str], start: datetime | None, lookback: timedelta, sync_start: datetime) -> list[Window]:

@@ -22,6 +22,7 @@ from airbyte_cdk.models import (
     AirbyteMessage,
     AirbyteTraceMessage,
     EstimateType,
+    FailureType,
     SyncMode,
     TraceType,
     Type,
@@ -36,6 +37,7 @@ from source_centra.context import SyncContext, load_probe
 from source_centra.errors import CentraError, ConfigError
 from source_centra.known_values import unknown_values
 from source_centra.plan import id_list_document, parents_document
+from source_centra.progress import Progress, job_scope
 from source_centra.rate_limit_status import RateLimitStatus
 from source_centra.reader import Page, read_pages
 from source_centra.schemas import load_schema
@@ -58,6 +60,7 @@ class CentraStream(Stream, CheckpointMixin):
         self._parents: list[str] | None = None
         self._nodes = 0
         self._records = 0
+        self._progress = Progress(spec.name)  # fails the stream if its pages stop advancing
 
     # ---------------------------------------------------------------- Airbyte stream facts
 
@@ -111,7 +114,7 @@ class CentraStream(Stream, CheckpointMixin):
     def state(self, value: MutableMapping[str, Any]) -> None:
         if self.spec.snapshot:
             # a finished snapshot starts again from the first page; an unfinished one resumes
-            self._snapshot = {} if not value or value == FULL_REFRESH_COMPLETE else dict(value)
+            self._snapshot = {} if not value or value == FULL_REFRESH_COMPLETE else st.normalise_snapshot(value, self.name)
         elif self.spec.cursor_field:
             self._state = st.normalise(value, self.spec.name, self.spec.cursor_field)
 
@@ -119,6 +122,7 @@ class CentraStream(Stream, CheckpointMixin):
 
     def stream_slices(self, *, sync_mode: SyncMode, cursor_field=None, stream_state=None) -> Iterable[Mapping[str, Any] | None]:
         config = self.context.config
+        self.context.check_store_ids()  # a configured store the token cannot see: config error, no state moves
         if self.spec.snapshot:
             return [sl.Snapshot(dict(self._snapshot))]
         partitions = self.context.store_partitions() if self.spec.by_store else ["all"]
@@ -127,6 +131,10 @@ class CentraStream(Stream, CheckpointMixin):
                                         start_date=config.start_date, sync_start=self.context.sync_start,
                                         concurrency=config.concurrency)
         self._state = st.expand_legacy(self._state, partitions)
+        self._state, late = st.clamp_future(self._state, self.context.sync_start)
+        for warning in late:
+            LOGGER.warning(f"Stream {self.name}, {warning}. If the state was edited or copied from another connection, "
+                           "reset the stream to read its history again.")
         days = config.returns_lookback_days if self.spec.lookback == "returns" else config.lookback_window_days
         wanted = (set(config.store_ids) or {int(store["id"]) for store in self.context.stores()}) \
             if self.spec.stores_from_records else None
@@ -172,7 +180,12 @@ class CentraStream(Stream, CheckpointMixin):
             token = self._last_page(job, where)
         variables = paging.variables(made.paging, where=where, window=job.window, filter_field=self.spec.filter_field,
                                      token=token, size=self.page_size)
-        result = self.context.run(self.spec.query, variables, **self.spec.plan_args())
+        try:
+            result = self.context.run(self.spec.query, variables, **self.spec.plan_args())
+        except CentraError as error:
+            if token is None or token != job.resume or error.failure_type != FailureType.system_error:
+                raise
+            raise st.bad_resume(self.name, job.partition, error) from None
         page = result.data.get("result")
         if page is None:
             raise CentraError(f"Centra returned no data for stream '{self.name}' (partition {job.partition}).")
@@ -195,6 +208,7 @@ class CentraStream(Stream, CheckpointMixin):
 
     def _emit(self, page: Page) -> Iterator[Any]:
         job = page.job
+        self._progress.page(job_scope(job.partition, job.window, job.extra_where), page.token, page.next_token, page.nodes)
         if page.total is not None and page.token is None:
             yield self._estimate(job.partition, page.total)
         records = []
@@ -255,6 +269,9 @@ class CentraStream(Stream, CheckpointMixin):
             page = self.context.run("probe:updated_order_ids", {"where": where, "first": 200, "after": after},
                                     **probe).data.get("result") or {}
             ids = [edge["node"]["id"] for edge in page.get("edges") or []]
+            info = page.get("pageInfo") or {}
+            self._progress.page(f"returns of updated orders, {job_scope(item.partition)}", after,
+                                info.get("endCursor") if info.get("hasNextPage") and ids else None, ids)
             for start in range(0, len(ids), 100):
                 yield from self._read([sl.Job(item.partition, extra_where={"orderId": ids[start:start + 100]})])
             info = page.get("pageInfo") or {}
@@ -284,6 +301,7 @@ class CentraStream(Stream, CheckpointMixin):
             raise CentraError(f"Centra returned no data for stream '{self.name}' ({position['parent']}).")
         nodes, next_page, _total, parent = paging.unpack(made.paging, page, token=position["page"], window=None,
                                                          size=self.page_size, nested_field=self.spec.nested_field)
+        self._progress.page(f"parent {position['parent']}", position["page"], next_page, nodes)
         extras = {**self._sync_extras(), "parent": parent, "synced_at": position["synced_at"]}
         records = [r for node in nodes for r in self._records_of(node, "all", extras) if self._keeps(r, None)]
         if next_page is not None:
@@ -305,6 +323,7 @@ class CentraStream(Stream, CheckpointMixin):
                 rows = self.context.run(key, {"limit": 200, "page": number}, stream=self.name,
                                         document=document).data.get("result") or []
                 ids += [str(row["id"]) for row in rows]
+                self._progress.page("parents", number, number + 1 if len(rows) >= 200 else None, rows)
                 if len(rows) < 200:
                     break
                 number += 1
