@@ -65,7 +65,7 @@ def check_report(raw_config, client: CentraClient | None = None) -> Report:
 
 def _unreachable(message: str, config: Config) -> str:
     if "after 1 retries" in message:
-        message = message.split(": ", 1)[1].split(" This is usually temporary")[0]
+        message = message.split(": ", 1)[1].split(" This is usually temporary")[0].rstrip(".")
         return (f"Could not reach Centra at {config.endpoint_url}: {message}. Check the Endpoint URL (shown at the top of "
                 "System → API tokens in the Centra admin) and that this machine can reach it.")
     return message

@@ -75,8 +75,8 @@ def normalise(raw: Mapping[str, Any] | None, stream: str, cursor_field: str | No
         return {"state_version": STATE_VERSION, "partitions": {}}
     if not isinstance(raw, Mapping):
         raise _foreign(stream, raw)
-    version = raw.get("state_version", STATE_VERSION if "partitions" in raw else None)
-    if version is not None and (isinstance(version, bool) or version != STATE_VERSION):
+    version = raw.get("state_version", STATE_VERSION)
+    if "state_version" in raw and (isinstance(version, bool) or version != STATE_VERSION):
         raise ConfigError(
             f"The saved state of stream '{stream}' has state_version {str(version)[:20]!r}; this connector version "
             f"writes and reads state_version {STATE_VERSION}. If a newer connector version wrote it, upgrade the "
