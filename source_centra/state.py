@@ -92,6 +92,8 @@ def normalise(raw: Mapping[str, Any] | None, stream: str, cursor_field: str | No
                     entry["stores"] = sorted(_store_id(store) for store in value["stores"])
                 if value.get("window"):
                     window = value["window"]
+                    if parse_time(window["from"]) > parse_time(window["to"]):
+                        raise ValueError("a window that ends before it starts")
                     entry["window"] = {"from": iso(max(parse_time(window["from"]), EPOCH)),
                                        "to": iso(max(parse_time(window["to"]), EPOCH)),
                                        "resume": _resume(window.get("resume"), stream, key)}
