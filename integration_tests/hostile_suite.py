@@ -76,6 +76,7 @@ class Case:
     plan: Callable[[Env], Plan]
     verify: Callable[[Env, "Outcome"], list[str]] | None = None
     fast: bool = False  # also in the default test run
+    says: str = ""  # words the first error (or check's message) must contain: the problem named in words
 
 
 @dataclass
@@ -172,6 +173,12 @@ def classify(result: cli.Run, command: str) -> str:
     return "ok" if result.exit_code == 0 else f"exit {result.exit_code} without a message"
 
 
+def _first_message(result: cli.Run) -> str:
+    if result.of_type("CONNECTION_STATUS"):
+        return result.connection_status.get("message") or ""
+    return (result.errors[0].get("message") or "") if result.errors else ""
+
+
 def _unclassified(result: cli.Run) -> bool:
     return any("Something went wrong" in (e.get("message") or "") for e in result.errors)
 
@@ -209,6 +216,8 @@ def run_case(env: Env, case: Case) -> Outcome:
     result, peak = execute(env, plan, timeout)
     outcome = Outcome(case, result, classify(result, plan.command), result.seconds, peak_rss_mb=peak)
     outcome.problems = invariants(env, case, plan, result)
+    if case.says and case.says not in _first_message(result):
+        outcome.problems.append(f"the message does not say '{case.says}': {_first_message(result)[:160]!r}")
     if case.verify is not None:  # also for a killed run: what it did until then (e.g. how many requests)
         outcome.problems += case.verify(env, outcome)
     return outcome
@@ -343,85 +352,102 @@ def _cases() -> list[Case]:
              lambda e: Plan("read", _config(e, api_token=f"  {e.fake.token}\n"), cli.catalog(["orders", "stores"]), debug=True),
              _exact(["orders", "stores"])))
     add(Case("token-newline-inside-check", S, "token with a line break inside (check)", "check_failed", 40,
-             lambda e: Plan("check", _at(e, "echo/200", SECRET[:10] + "\n" + SECRET[10:]))))
+             lambda e: Plan("check", _at(e, "echo/200", SECRET[:10] + "\n" + SECRET[10:])),
+             says='API token has a space or line break inside it'))
     add(Case("token-newline-inside-read", S, "token with a line break inside (read)", "config_error", 40,
-             lambda e: Plan("read", _at(e, "echo/200", SECRET[:10] + "\n" + SECRET[10:]), ORDERS)))
-    add(Case("token-euro", S, "token with '€'", "check_failed", 40, lambda e: Plan("check", _at(e, "echo/200", SECRET + "€"))))
+             lambda e: Plan("read", _at(e, "echo/200", SECRET[:10] + "\n" + SECRET[10:]), ORDERS),
+             says='API token has a space or line break inside it'))
+    add(Case("token-euro", S, "token with '€'", "check_failed", 40, lambda e: Plan("check", _at(e, "echo/200", SECRET + "€")),
+         says='not plain ASCII'))
     add(Case("url-credentials-debug", S, "user:password@ in the URL, check --debug", "check_failed", 40,
              lambda e: Plan("check", _config(e, endpoint_url=e.fake.url.replace("http://", f"http://shop:{URL_PASSWORD}@")),
-                            debug=True, secrets=(URL_PASSWORD,))))
+                            debug=True, secrets=(URL_PASSWORD,)), says='contains a user name or password'))
     add(Case("redirect-other-host", S, "307 redirect to another host", "config_error", 60,
-             lambda e: Plan("read", _at(e, "redirect/307"), ORDERS), _nothing_stolen, fast=True))
+             lambda e: Plan("read", _at(e, "redirect/307"), ORDERS), _nothing_stolen, fast=True,
+             says='redirect (HTTP 307)'))
     add(Case("redirect-302-check", S, "302 redirect to another host (check)", "check_failed", 60,
              lambda e: Plan("check", _at(e, "redirect/302")), _nothing_stolen))
 
     # -- nothing lost (issue cases 2, 6, 9)
     add(Case("store-not-visible", L, "store_ids [1, 2], token sees store 1; then a full token", "config_error", 120,
              lambda e: Plan("read", _config(e, api_token=e.restricted, store_ids=[1, 2]), cli.catalog(["order_items"])),
-             _both(_no_state_for("2"), _store_switch)))
+             _both(_no_state_for("2"), _store_switch), says='Store ID 2 is not visible to this API token'))
     add(Case("store-999", L, "store_ids [999]", "config_error", 60,
              lambda e: Plan("read", _config(e, store_ids=[999]), cli.catalog(["order_items", "payment_history"])),
-             _no_state_for("999"), fast=True))
+             _no_state_for("999"), fast=True, says='Store ID 999 is not visible'))
     add(Case("cursor-2099", L, "saved cursor in 2099", "ok", 90,
              lambda e: Plan("read", _config(e, store_ids=[1]), ORDERS,
                             _stream_state("orders", {"state_version": 1, "partitions": {"1": {"cursor": "2099-01-01T00:00:00+00:00"}}})),
              _future_cursor, fast=True))
     add(Case("state-version-99", L, "state_version 99", "config_error", 60,
-             lambda e: Plan("read", _config(e), ORDERS, _stream_state("orders", {"state_version": 99, "partitions": {}}))))
+             lambda e: Plan("read", _config(e), ORDERS, _stream_state("orders", {"state_version": 99, "partitions": {}})),
+             says='state_version'))
     add(Case("state-global", L, "GLOBAL state", "config_error", 60,
              lambda e: Plan("read", _config(e), ORDERS, [{"type": "GLOBAL", "global": {"shared_state": {}, "stream_states": [
-                 {"stream_descriptor": {"name": "orders"}, "stream_state": CORE_STATE}]}}])))
+                 {"stream_descriptor": {"name": "orders"}, "stream_state": CORE_STATE}]}}]), says='GLOBAL state'))
     add(Case("state-bad-resume", L, "garbage resume cursor in state", "config_error", 60,
              lambda e: Plan("read", _config(e, store_ids=[1]), ORDERS, _stream_state("orders", {"state_version": 1, "partitions": {
                  "1": {"cursor": "2024-01-01T00:00:00+00:00", "window": {"from": "2024-01-01T00:00:00+00:00",
-                                                                         "to": "2025-01-01T00:00:00+00:00", "resume": "garbage!!"}}}}))))
+                                                                         "to": "2025-01-01T00:00:00+00:00", "resume": "garbage!!"}}}})),
+                                                                         says='resume point'))
 
     # -- always progress, always end (issue cases 3, 4, 5, 7, 11)
     for label, value in (("0", "0"), ("negative", "-5"), ("past-date", "Wed, 21 Oct 2015 07:28:00 GMT"), ("garbage", "soon")):
         add(Case(f"retry-after-{label}", P, f"429 with Retry-After: {value} (max wait 10 s)", "transient_error", 10 + STARTUP,
                  lambda e, v=value: Plan("read", _at(e, "retry-after/" + quote(v, safe=""), max_rate_limit_wait_seconds=10), ORDERS),
-                 _requests_at_most("retry-after", 6), fast=(label == "0")))
+                 _requests_at_most("retry-after", 6), fast=(label == "0"), says="rate limit stayed exhausted"))
     add(Case("trickle-check", P, "answer trickles 1 byte / 2 s (check, timeout 5 s)", "check_failed", 2 * 5 + 2 + STARTUP,
-             lambda e: Plan("check", _at(e, "trickle/2", request_timeout_seconds=5))))
+             lambda e: Plan("check", _at(e, "trickle/2", request_timeout_seconds=5)), says='request timeout of 5s'))
     add(Case("tarpit-check", P, "no answer at all (check, timeout 5 s)", "check_failed", 2 * 5 + 2 + STARTUP,
-             lambda e: Plan("check", _at(e, "tarpit", request_timeout_seconds=5))))
+             lambda e: Plan("check", _at(e, "tarpit", request_timeout_seconds=5)), says='timed out'))
     add(Case("trickle-read", P, "answer trickles 1 byte / 2 s (read, timeout 5 s, 9 attempts)", "transient_error",
              9 * 7 + 230 + STARTUP, lambda e: Plan("read", _at(e, "trickle/2", request_timeout_seconds=5), cli.catalog(["orders", "returns"]))))
     add(Case("stuck-cursor", P, "endCursor = the request's own after", "system_error", 60,
              lambda e: Plan("read", _at(e, "stuck-cursor", e.fake.token, page_size=10, store_ids=[1]), cli.catalog(["order_items"])),
-             _duplicates_at_most("order_items", ("order_id", "line_id"), 1, 10), fast=True))
+             _duplicates_at_most("order_items", ("order_id", "line_id"), 1, 10), fast=True,
+             says='Stream order_items stopped (store 1'))
     add(Case("null-cursor", P, "hasNextPage with a null endCursor", "system_error", 60,
              lambda e: Plan("read", _at(e, "null-cursor", e.fake.token, page_size=10, store_ids=[1]), ORDERS),
-             _no_cursor_for("1")))
+             _no_cursor_for("1"), says='no cursor to continue from'))
     add(Case("ignore-page", P, "server ignores `page`", "system_error", 60,
              lambda e: Plan("read", _at(e, "ignore-page", e.fake.token, page_size=5, store_ids=[1]), cli.catalog(["returns"])),
-             _duplicates_at_most("returns", ("id",), 3, 5)))
+             _duplicates_at_most("returns", ("id",), 3, 5), says='Stream returns stopped (store 1'))
     add(Case("centra-down", P, "Centra unreachable, 3 streams (one budget per sync)", "transient_error", 230 + STARTUP,
              lambda e: Plan("read", {"endpoint_url": _closed_port_url(), "api_token": SECRET},
                             cli.catalog(["orders", "returns", "stores"])),
-             lambda e, o: [f"{n} streams failed one by one" for n in [len([x for x in o.run.errors if x.get("stream_descriptor")])] if n != 1]))
+             lambda e, o: [f"{n} streams failed one by one" for n in [len([x for x in o.run.errors if x.get("stream_descriptor")])] if n != 1],
+             says='The sync stopped here'))
     add(Case("deep-nesting", P, "an answer nested 100,000 levels deep", "system_error", 60,
-             lambda e: Plan("read", _at(e, "deep/100000"), ORDERS)))
+             lambda e: Plan("read", _at(e, "deep/100000"), ORDERS), says='nested deeper'))
     add(Case("huge-body", P, "a 300 MB answer", "config_error", 90,
-             lambda e: Plan("read", _at(e, "huge/300"), ORDERS), _memory_below(400)))
+             lambda e: Plan("read", _at(e, "huge/300"), ORDERS), _memory_below(400), says='larger than 64 MB'))
 
     # -- every bad input is a config error (issue cases 9, 11)
     for key in ("page_size", "lookback_window_days", "max_rate_limit_wait_seconds"):
         add(Case(f"{key}-Infinity", B, f"{key} = JSON Infinity", "check_failed", 40,
-                 lambda e, k=key: Plan("check", json.dumps(_config(e))[:-1] + f', "{k}": Infinity}}')))
-        add(Case(f"{key}-inf-text", B, f"{key} = \"inf\"", "check_failed", 40, lambda e, k=key: Plan("check", _config(e, **{k: "inf"}))))
+                 lambda e, k=key: Plan("check", json.dumps(_config(e))[:-1] + f', "{k}": Infinity}}'),
+                 says="must be a whole number between"))
+        add(Case(f"{key}-inf-text", B, f"{key} = \"inf\"", "check_failed", 40, lambda e, k=key: Plan("check", _config(e, **{k: "inf"})),
+                 says="must be a whole number between"))
     add(Case("url-trailing-spaces", B, "endpoint URL with trailing spaces", "check_ok", 60,
              lambda e: Plan("check", _config(e, endpoint_url=e.fake.url + "   "))))
-    add(Case("config-missing", B, "config file missing", "config_error", 40, lambda e: Plan("check", missing_config=True)))
-    add(Case("config-not-object", B, "config file holds a list", "config_error", 40, lambda e: Plan("check", "[1, 2]")))
-    add(Case("config-not-json", B, "config file is not JSON", "config_error", 40, lambda e: Plan("read", "{oops", ORDERS)))
-    add(Case("catalog-bad-json", K, "catalog is not JSON", "config_error", 40, lambda e: Plan("read", _config(e), "{not json")))
+    add(Case("config-missing", B, "config file missing", "config_error", 40, lambda e: Plan("check", missing_config=True),
+         says='does not exist'))
+    add(Case("config-not-object", B, "config file holds a list", "config_error", 40, lambda e: Plan("check", "[1, 2]"),
+         says='not a JSON object'))
+    add(Case("config-not-json", B, "config file is not JSON", "config_error", 40, lambda e: Plan("read", "{oops", ORDERS),
+         says='not valid JSON'))
+    add(Case("catalog-bad-json", K, "catalog is not JSON", "config_error", 40, lambda e: Plan("read", _config(e), "{not json"),
+         says='not valid JSON'))
     add(Case("catalog-markets-incremental", K, "markets asked for incremental", "config_error", 40,
-             lambda e: Plan("read", _config(e), _with_mode(cli.catalog(["markets"]), "incremental"))))
+             lambda e: Plan("read", _config(e), _with_mode(cli.catalog(["markets"]), "incremental")),
+             says='cannot sync incrementally'))
     add(Case("catalog-bad-sync-mode", K, "sync mode 'bogus'", "config_error", 40,
-             lambda e: Plan("read", _config(e), _with_mode(cli.catalog(["orders"]), "bogus"))))
+             lambda e: Plan("read", _config(e), _with_mode(cli.catalog(["orders"]), "bogus")),
+             says="sync mode 'bogus'"))
     add(Case("catalog-unknown-stream", K, "a stream this connector does not have", "config_error", 40,
-             lambda e: Plan("read", _config(e), _renamed(cli.catalog(["orders"]), "nosuch"))))
+             lambda e: Plan("read", _config(e), _renamed(cli.catalog(["orders"]), "nosuch")),
+             says="'nosuch', which this connector does not have"))
     return c
 
 

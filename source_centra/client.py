@@ -234,13 +234,13 @@ class CentraClient:
             raise _too_big(int(declared))
         chunks: list[bytes] = []
         size = 0
+        late = _Retry(f"Centra's answer did not arrive in full within the request timeout of {self._timeout:.0f}s", None)
         try:
             while True:
                 remaining = deadline - self._clock()
                 if remaining <= 0:
-                    return _Retry(f"Centra's answer did not arrive in full within the request timeout of {self._timeout:.0f}s "
-                                  f"({size:,} bytes had arrived)", None)
-                _read_timeout(response, remaining)
+                    return late
+                _read_timeout(response, remaining)  # so a socket timeout here means the deadline passed
                 chunk = response.raw.read1(CHUNK_BYTES, decode_content=True)
                 if not chunk:
                     return b"".join(chunks)
@@ -248,9 +248,10 @@ class CentraClient:
                 if size > MAX_BODY_BYTES:
                     raise _too_big(size)
                 chunks.append(chunk)
+        except (TimeoutError, urllib3.exceptions.TimeoutError, requests.exceptions.Timeout):
+            return late
         except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError) as error:
-            reason = "timed out" if isinstance(error, (TimeoutError, urllib3.exceptions.TimeoutError)) else "was cut off"
-            return _Retry(f"Centra's answer {reason} ({type(error).__name__} after {size:,} bytes)", None)
+            return _Retry(f"Centra's answer was cut off ({type(error).__name__} after {size:,} bytes)", None)
 
     def _scrub(self, text: str) -> str:
         """Text quoted from Centra's answer, without the token even if the server echoed it."""
