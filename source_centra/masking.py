@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 from airbyte_cdk.utils import airbyte_secrets_utils as _secrets
 
-MIN_LENGTH = 4  # shorter fragments would mask ordinary words all over the output
+MIN_LENGTH = 6  # shorter fragments would mask ordinary words all over the output (Airbyte still masks the raw value)
 
 
 def forms(raw_config: Mapping[str, Any] | Any) -> list[str]:
