@@ -274,6 +274,30 @@ def expected_from_fake(fake: FakeCentra) -> dict:
             "sold_in_window": sold_in_window}
 
 
+def test_given_staging_accepted_values_then_they_are_the_values_the_connector_knows():
+    """A list in the package = the connector's known values of that record field (StreamSpec.watched), so a
+    value the package would warn about is one the sync's log also warned about, and the two cannot drift."""
+    import yaml
+
+    from source_centra.streams import STREAMS_BY_NAME
+
+    staging = ROOT / "dbt" / "models" / "staging"
+    spec = yaml.safe_load((staging / "_stg_centra.yml").read_text())
+    compared = 0
+    for model in spec["models"]:
+        sql = (staging / f"{model['name']}.sql").read_text()
+        [stream] = re.findall(r"centra_latest\('(\w+)'", sql)
+        source_field = {column: field for field, column in re.findall(r"centra_\w+\('(\w+)'\)\s*}}\s+as\s+(\w+)", sql)}
+        for column in model.get("columns", []):
+            for test in column.get("data_tests", []):
+                if isinstance(test, dict) and "accepted_values" in test:
+                    values = set(test["accepted_values"]["arguments"]["values"])
+                    known = STREAMS_BY_NAME[stream].watched[source_field[column["name"]]].values
+                    assert values == known, (model["name"], column["name"])
+                    compared += 1
+    assert compared >= 10
+
+
 def test_given_synced_fake_when_dbt_build_then_models_and_all_data_tests_pass(built):
     counts = summary(built.output)
     assert counts["ERROR"] == 0 and counts["SKIP"] == 0 and counts["PASS"] > 100, built.output[-3000:]
