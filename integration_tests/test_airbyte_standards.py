@@ -1,11 +1,13 @@
 """Airbyte's standard source tests (spec, config vs spec, check, discover, read, bad catalog) against a fake
 Centra on the port the acceptance-test-config.yml configs point at, at `test_strictness_level: high`;
 plus the config's `incremental` entries, which the CDK's suite does not collect: a read with a future
-state (abnormal_state.json) reads nothing old and keeps the cursors."""
+state (abnormal_state.json) reads nothing old, as Airbyte's acceptance tests expect, and saves the cursors
+at the sync's start, never in the future (issue 18: a future cursor kept would skip every row updated
+until then, for good)."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -73,7 +75,7 @@ def test_future_state_file_covers_every_incremental_stream_in_the_connectors_sta
 
 
 @pytest.mark.parametrize("entry", INCREMENTAL)
-def test_read_with_future_state_emits_no_old_records_and_keeps_the_cursors(entry):
+def test_read_with_future_state_emits_no_old_records_and_clamps_the_cursors_to_the_sync_start(entry):
     config = json.loads((ROOT / entry["config_path"]).read_text())
     catalog = ConfiguredAirbyteCatalogSerializer.load(json.loads((ROOT / entry["configured_catalog_path"]).read_text()))
     future = _future_state(entry)
@@ -88,6 +90,13 @@ def test_read_with_future_state_emits_no_old_records_and_keeps_the_cursors(entry
     last = {}
     for message in output.state_messages:
         last[message.state.stream.stream_descriptor.name] = message.state.stream.stream_state.__dict__
+    now = datetime.now(timezone.utc)
     for given in future:
         name = given["stream"]["stream_descriptor"]["name"]
-        assert last[name]["partitions"] == given["stream"]["stream_state"]["partitions"], name
+        saved = last[name]["partitions"]
+        assert set(saved) == set(given["stream"]["stream_state"]["partitions"]), name
+        for partition, entry in saved.items():
+            cursor = datetime.fromisoformat(entry["cursor"])
+            assert now - timedelta(minutes=10) < cursor <= now, (name, partition, entry)
+    warnings = [m.log.message for m in output.logs if "later than this sync's start" in m.log.message]
+    assert len(warnings) >= len(future), "each clamped cursor is named in a warning"

@@ -125,7 +125,7 @@ def updated_orders(state: dict, partitions: list[str], lookback: timedelta, sync
     out = []
     for partition in partitions:
         entry = state["partitions"].get(partition) or {}
-        if entry.get("cursor"):
+        if entry.get("cursor") and st.parse_time(entry["cursor"]) < sync_start:  # at the sync's start: nothing new
             out.append(UpdatedOrders(partition, st.parse_time(entry["cursor"]) - lookback, sync_start))
     return out
 

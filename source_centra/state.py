@@ -26,7 +26,7 @@ State from elsewhere is checked before use, and every refusal says how to reset 
 point of a shape no paging kind writes. A cursor before 2000 reads as 2000 (nothing in Centra is
 older). A cursor later than the sync's start (a clock that ran ahead, an edited state) is clamped to
 the sync's start with a warning (`clamp_future`), never kept: kept, it would skip every row updated
-until then.
+until then. That sync reads nothing new for it; the next one reads from it, less the lookback.
 """
 from __future__ import annotations
 
@@ -170,7 +170,9 @@ def bad_resume(stream: str, partition: str, error: Exception) -> ConfigError:
 def clamp_future(state: dict, sync_start: datetime) -> tuple[dict, list[str]]:
     """State with every cursor and window end later than ``sync_start`` set to ``sync_start``, and one
     warning per partition that had one (a cursor is a promise that everything up to it was read: one
-    in the future would skip every row updated until then, for good)."""
+    in the future would skip every row updated until then, for good). A cursor at the sync's start
+    reads nothing new in this sync (``plan``), as Airbyte expects of a state with abnormally large
+    values; the next sync reads from it, less the lookback."""
     partitions: dict[str, Any] = {}
     warnings: list[str] = []
     for key, entry in state["partitions"].items():
@@ -236,7 +238,7 @@ def plan(state: dict, partitions: Iterable[str], start: datetime | None, lookbac
             windows.append(Window(partition, parse_time(unfinished["from"]), end, unfinished.get("resume")))
             cursor = end
         begin = max(floor, cursor - lookback) if cursor else floor
-        if begin <= sync_start:
+        if begin <= sync_start and not (cursor and cursor >= sync_start):  # at the sync's start: nothing new yet
             windows.append(Window(partition, begin, sync_start))
     return windows
 

@@ -116,7 +116,11 @@ class CentraStream(Stream, CheckpointMixin):
             # a finished snapshot starts again from the first page; an unfinished one resumes
             self._snapshot = {} if not value or value == FULL_REFRESH_COMPLETE else st.normalise_snapshot(value, self.name)
         elif self.spec.cursor_field:
-            self._state = st.normalise(value, self.spec.name, self.spec.cursor_field)
+            self._state, late = st.clamp_future(st.normalise(value, self.spec.name, self.spec.cursor_field),
+                                                self.context.sync_start)
+            for warning in late:
+                LOGGER.warning(f"Stream {self.name}, {warning}. If the state was edited or copied from another connection, "
+                               "reset the stream to read its history again.")
 
     # ---------------------------------------------------------------- slices
 
@@ -131,10 +135,6 @@ class CentraStream(Stream, CheckpointMixin):
                                         start_date=config.start_date, sync_start=self.context.sync_start,
                                         concurrency=config.concurrency)
         self._state = st.expand_legacy(self._state, partitions)
-        self._state, late = st.clamp_future(self._state, self.context.sync_start)
-        for warning in late:
-            LOGGER.warning(f"Stream {self.name}, {warning}. If the state was edited or copied from another connection, "
-                           "reset the stream to read its history again.")
         days = config.returns_lookback_days if self.spec.lookback == "returns" else config.lookback_window_days
         wanted = (set(config.store_ids) or {int(store["id"]) for store in self.context.stores()}) \
             if self.spec.stores_from_records else None
