@@ -15,8 +15,7 @@ case (``http://127.0.0.1:<port>/<mode>/<arg>/graphql``):
 - ``huge/<megabytes>``: a valid-looking JSON answer of that size, streamed.
 - ``proxy``: forwards to the fake Centra unchanged; ``stuck-cursor`` answers every connection page
   with the request's own ``after`` as ``endCursor``; ``null-cursor`` with ``hasNextPage: true`` and no
-  ``endCursor``; ``ignore-page`` forwards every list request as ``page: 1``;
-  ``echo-record`` puts the request's Authorization header into the first node's ``number``/``name``.
+  ``endCursor``; ``ignore-page`` forwards every list request as ``page: 1``.
 """
 from __future__ import annotations
 
@@ -171,7 +170,7 @@ class Hostile:
                 sent += len(piece)
             handler.wfile.write(b'"}}')
             return None
-        if mode in ("proxy", "stuck-cursor", "null-cursor", "ignore-page", "echo-record"):
+        if mode in ("proxy", "stuck-cursor", "null-cursor", "ignore-page"):
             return self._proxy(handler, mode, body)
         return _send(handler, 404, b"no such mode", "text/plain")
 
@@ -190,14 +189,6 @@ class Hostile:
                     result["pageInfo"]["endCursor"] = variables["after"]
                 if mode == "null-cursor" and result.get("edges"):
                     result["pageInfo"].update(hasNextPage=True, endCursor=None)
-            if mode == "echo-record":
-                nodes = [e.get("node") for e in result.get("edges") or []] if isinstance(result, dict) else (
-                    result if isinstance(result, list) else [])
-                for node in nodes[:1]:
-                    if isinstance(node, dict):
-                        for key in ("number", "name", "comment"):
-                            if key in node and isinstance(node[key], str):
-                                node[key] = handler.headers.get("Authorization", "")
         headers = {k: v for k, v in answer.headers.items() if k.lower() in ("retry-after", "date", "content-type")}
         text = json.dumps(payload).encode() if payload is not None else answer.content
         _send(handler, answer.status_code, text, headers.pop("Content-Type", "application/json"), headers)
