@@ -3,8 +3,9 @@ they can be wrong, instead of the CDK's "Something went wrong" and a Python trac
 
 - config: missing, unreadable, not JSON, not an object (the values themselves: config.py);
 - catalog: not JSON, not ``{"streams": [...]}``, a stream this connector does not have, a sync mode
-  that does not exist or that the stream does not support (``markets`` has no cursor, so incremental
-  would silently be a full refresh), a stream listed twice;
+  that does not exist, a stream listed twice. Incremental asked of a stream without a cursor
+  (``markets``) is a warning, not an error: PyAirbyte asks every stream for incremental, and the stream
+  is then read whole, as it always is, with one log line saying so;
 - state: only per-stream state (``STREAM``); ``GLOBAL`` and legacy shapes were never written by this
   connector. The content of each stream's state is checked by state.py.
 Every message says what to do: fix the file, refresh the schema, or reset the stream.
@@ -55,14 +56,16 @@ def read_config(path: Any) -> dict:
     return content
 
 
-def check_catalog(content: Any, path: Any = "catalog") -> None:
-    """Raise ConfigError naming every problem of a configured catalog's content, in words."""
+def check_catalog(content: Any, path: Any = "catalog") -> list[str]:
+    """Raise ConfigError naming every problem of a configured catalog's content, in words; return the
+    warnings (sync modes a stream does not support, which it is read without)."""
     if not isinstance(content, dict) or not isinstance(content.get("streams"), list):
         raise ConfigError(f"The catalog file '{path}' is not an Airbyte configured catalog ({{\"streams\": [...]}}); it "
                           f"holds {_kind(content)}. Pass the catalog Airbyte writes, or one built from this connector's "
                           "discover output.")
     known = {spec.name: spec for spec in STREAMS}
     problems: list[str] = []
+    warnings: list[str] = []
     seen: set[str] = set()
     for index, entry in enumerate(content["streams"]):
         stream = entry.get("stream") if isinstance(entry, dict) else None
@@ -82,14 +85,16 @@ def check_catalog(content: Any, path: Any = "catalog") -> None:
         if mode not in SYNC_MODES:
             problems.append(f"stream '{name}' has sync mode {_clip(mode)!r}; use full_refresh or incremental")
         elif mode == "incremental" and not known[name].cursor_field:
-            problems.append(f"stream '{name}' cannot sync incrementally (Centra gives it no update time), so it is "
-                            "re-read whole each sync: set its sync mode to Full refresh (Overwrite)")
+            warnings.append(f"The catalog asks stream '{name}' for incremental sync, which it does not support (Centra "
+                            "gives it no update time): it is read whole (full refresh) in every sync. Set its sync mode "
+                            "to Full refresh (Overwrite) to match.")
         destination = entry.get("destination_sync_mode")
         if destination not in DESTINATION_SYNC_MODES:
             problems.append(f"stream '{name}' has destination sync mode {_clip(destination)!r}; use one of "
                             f"{', '.join(DESTINATION_SYNC_MODES)}")
     if problems:
         raise ConfigError("The catalog given to this sync has problems: " + "; ".join(problems) + ".")
+    return warnings
 
 
 def check_state_messages(content: Any) -> None:

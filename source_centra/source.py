@@ -70,7 +70,8 @@ class SourceCentra(AbstractSource):
     @classmethod
     def read_catalog(cls, catalog_path: str) -> ConfiguredAirbyteCatalog:
         """The configured catalog, checked first (unknown streams, sync modes a stream does not support)."""
-        inputs.check_catalog(inputs.read_json(catalog_path, "catalog"), catalog_path)
+        for warning in inputs.check_catalog(inputs.read_json(catalog_path, "catalog"), catalog_path):
+            logging.getLogger("airbyte").warning(warning)
         try:
             return super().read_catalog(catalog_path)
         except Exception as error:  # the CDK's parser: shapes the checks above do not cover

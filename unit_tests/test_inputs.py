@@ -18,20 +18,25 @@ def entry(name="orders", mode="incremental", destination="append_dedup"):
 
 @pytest.mark.parametrize("streams, words", [
     ([entry("nosuch")], "asks for stream 'nosuch', which this connector does not have"),
-    ([entry("markets", "incremental")], "stream 'markets' cannot sync incrementally"),
-    ([entry("stores", "incremental")], "stream 'stores' cannot sync incrementally"),
     ([entry(mode="bogus")], "sync mode 'bogus'"),
     ([entry(mode=None)], "sync mode None"),
     ([entry(destination="merge")], "destination sync mode 'merge'"),
     ([entry(), entry()], "listed twice"),
     ([{"sync_mode": "full_refresh"}], "names no stream"),
     ([entry(name=7)], "names no stream"),
-], ids=["unknown", "markets-incremental", "stores-incremental", "bad-mode", "no-mode", "bad-destination",
+], ids=["unknown", "bad-mode", "no-mode", "bad-destination",
         "twice", "no-stream", "name-not-text"])
 def test_given_bad_catalog_then_config_error_naming_it_in_words(streams, words):
     with pytest.raises(ConfigError) as error:
         inputs.check_catalog({"streams": streams})
     assert words in error.value.message
+
+
+@pytest.mark.parametrize("name", ["markets", "stores", "warehouses"])
+def test_given_incremental_asked_of_a_stream_without_cursor_then_a_warning_naming_it_not_an_error(name):
+    # PyAirbyte asks every stream for incremental; the stream is read whole, as always, and the log says so
+    [warning] = inputs.check_catalog({"streams": [entry(name, "incremental", "overwrite")]})
+    assert f"stream '{name}' for incremental" in warning and "read whole" in warning
 
 
 @pytest.mark.parametrize("content", [[], None, "x", {"streams": {}}, {"stream": []}])
