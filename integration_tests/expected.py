@@ -46,6 +46,15 @@ def keys(fake, stream: str, stores: set[int] | None = None) -> set:
     if stream == "prices":
         store_of = {p["id"]: p["store_id"] for p in data.pricelists()}
         return {row["id"] for row in data.prices() if keep(store_of[row["pricelist_id"]])}
+    if stream == "stock_changes":
+        return {line["id"] for line in data.stock_change_lines()}
+    if stream == "purchase_orders":
+        return {row["id"] for row in data.purchase_orders()}
+    if stream == "purchase_order_deliveries":
+        return {row["id"] for row in data.purchase_order_deliveries()}
+    if stream == "order_item_allocations":
+        store_of = {o["id"]: o["store_id"] for o in data.orders()}
+        return {a["id"] for a in data.allocations() if keep(store_of[a["order_id"]])}
     raise KeyError(stream)
 
 

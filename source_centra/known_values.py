@@ -24,6 +24,11 @@ VOUCHER_METHOD = frozenset({"CODE", "URL", "AUTO"})  # CODE and URL vouchers [C 
 INVOICE_TYPE = frozenset({"INVOICE", "CREDIT_NOTE"})
 INVOICE_STATUS = frozenset({"UNPAID", "PARTIALLY_PAID", "PAID", "CANCELLED"})
 VOUCHER_TYPE = frozenset({"STANDARD", "CREDIT"})
+# centra-streams §8: StockChangeType exists [C], its values are not seen [I]; INSERTED is a delivery status in
+# third-party code [T], the others are inferred [I].
+STOCK_CHANGE_TYPE = frozenset({"DELIVERY", "RETURN", "MANUAL"})
+PURCHASE_ORDER_STATUS = frozenset({"CONFIRMED", "PARTIALLY_DELIVERED", "DELIVERED"})
+DELIVERY_STATUS = frozenset({"INSERTED", "ACCEPTED"})
 
 # stream → {record field: (Centra's name for the kind of value, known values)}
 WATCHED: dict[str, dict[str, tuple[str, frozenset[str]]]] = {
@@ -45,6 +50,9 @@ WATCHED: dict[str, dict[str, tuple[str, frozenset[str]]]] = {
     "pricelists": {"status": ("Status", STATUS)},
     "categories": {"status": ("Status", STATUS)},
     "collections": {"status": ("Status", STATUS)},
+    "stock_changes": {"type": ("StockChangeType", STOCK_CHANGE_TYPE)},
+    "purchase_orders": {"status": ("PurchaseOrderStatus", PURCHASE_ORDER_STATUS)},
+    "purchase_order_deliveries": {"status": ("PurchaseOrderDeliveryStatus", DELIVERY_STATUS)},
 }
 
 

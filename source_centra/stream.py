@@ -29,7 +29,7 @@ from airbyte_cdk.models import (
 from airbyte_cdk.sources.streams import CheckpointMixin, Stream
 from airbyte_cdk.sources.streams.checkpoint.checkpoint_reader import FULL_REFRESH_COMPLETE_STATE
 
-from source_centra import paging, privacy
+from source_centra import child_pages, paging, privacy
 from source_centra import slices as sl
 from source_centra import state as st
 from source_centra.context import SyncContext, load_probe
@@ -178,6 +178,7 @@ class CentraStream(Stream, CheckpointMixin):
             raise CentraError(f"Centra returned no data for stream '{self.name}' (partition {job.partition}).")
         nodes, next_token, total, parent = paging.unpack(made.paging, page, token=token, window=job.window,
                                                          size=self.page_size, nested_field=self.spec.nested_field)
+        nodes = child_pages.complete(nodes, made, self.context, self.spec)  # child lists Centra pages (stock change lines)
         return Page(job, None if first else token, nodes, next_token, total, parent)
 
     def _last_page(self, job: sl.Job, where: dict[str, Any]) -> int:

@@ -131,6 +131,29 @@ STREAMS: tuple[StreamSpec, ...] = (
     # countries(sort: name_ASC), keyed by ISO code; 1,100 per 100
     StreamSpec("countries", ("code",), None, None, "list", False, records.countries,
                permissions=("Country:read",), optional=True),
+    # ---- cost of goods and purchasing (connector-contract.md "Cost and purchasing streams"): optional.
+    # stockChangeConnection(sort: id_ASC), createdAt window (append-only: re-read over lookback_window_days);
+    # instance-wide; 50 lines per stock change in the page, the rest page by page; 352 per stock change
+    StreamSpec(name="stock_changes", primary_key=("id",), cursor_field="created_at", filter_field="createdAt",
+               paging="connection", by_store=False, to_records=records.stock_changes,
+               permissions=("StockChange:read", "Warehouse:read"), optional=True, estimate_factor_field="lines",
+               base_currency=True, max_page_size=70),
+    # purchaseOrders(sort: updatedAt_ASC), updatedAt window; instance-wide; 300 per 100
+    StreamSpec(name="purchase_orders", primary_key=("id",), cursor_field="updated_at", filter_field="updatedAt",
+               paging="list", by_store=False, to_records=records.purchase_orders,
+               permissions=("PurchaseOrder:read", "Warehouse:read"), optional=True),
+    # purchaseOrderDeliveries(sort: id_ASC), createdAt window (no updatedAt: re-read over returns_lookback_days);
+    # instance-wide; lines nested (× 10); 8,500 per 100
+    StreamSpec(name="purchase_order_deliveries", primary_key=("id",), cursor_field="created_at",
+               filter_field="createdAt", paging="list", by_store=False, to_records=records.purchase_order_deliveries,
+               lookback="returns", optional=True, base_currency=True,
+               permissions=("PurchaseOrderDelivery:read", "PurchaseOrder:read", "Warehouse:read", "StockChange:read")),
+    # orderConnection(sort: number_ASC) per store, updatedAt window, as order_items; lines × allocations
+    # (× 10 × 10): 511 per order, so at most 45 orders a page (docs: "Complexity and budget")
+    StreamSpec(name="order_item_allocations", primary_key=("id",), cursor_field="order_updated_at",
+               filter_field="updatedAt", paging="connection", by_store=True, to_records=records.order_item_allocations,
+               permissions=("Order:read", "Allocation:read", "StockChange:read", "Warehouse:read"), optional=True,
+               estimate_factor_field="lines", base_currency=True, max_page_size=45),
 )
 
 STREAMS_BY_NAME = {spec.name: spec for spec in STREAMS}

@@ -42,7 +42,7 @@ from graphql import (
     visit,
 )
 
-from source_centra import queries
+from source_centra import child_pages, queries
 from source_centra.permissions import permission_for
 from source_centra.plan import PARENT, plan, strip_markers
 from source_centra.streams import STREAMS_BY_NAME
@@ -74,6 +74,11 @@ STREAMS = {  # stream → (root field, sort); nested streams: the sort of the ch
     "categories": ("categories", ["id_ASC"]),
     "collections": ("collections", ["id_ASC"]),
     "countries": ("countries", ["name_ASC"]),
+    # cost of goods and purchasing
+    "stock_changes": ("stockChangeConnection", ["id_ASC"]),
+    "purchase_orders": ("purchaseOrders", ["updatedAt_ASC"]),
+    "purchase_order_deliveries": ("purchaseOrderDeliveries", ["id_ASC"]),
+    "order_item_allocations": ("orderConnection", ["number_ASC"]),
 }
 REQUIRED_PERMISSIONS = {  # the contract's token permissions; optional ones are in streams.py
     "Order:read", "Order.shippingAddress:read", "Return:read", "Shipment:read", "Product:read",
@@ -83,6 +88,7 @@ OPTIONAL_PERMISSIONS = {  # the permissions of the streams beyond Supermetrics, 
     "Customer:read", "Customer.billingAddress:read", "Account:read", "Invoice:read", "Voucher:read", "Campaign:read",
     "Warehouse:read", "Warehouse.stock:read", "Pricelist:read", "Price:read", "Brand:read", "Category:read",
     "Collection:read", "Country:read",
+    "StockChange:read", "PurchaseOrder:read", "PurchaseOrderDelivery:read", "Allocation:read",
 }
 PAGE_SIZE = 100
 COMPLEXITY_BUDGET = 25_000  # one page stays under 10 % of the Growth plan's 250k per 10 s
@@ -194,11 +200,21 @@ def test_given_document_then_root_is_the_streams_field_aliased_result_with_fixed
     assert isinstance(sort_value, ListValueNode) and [v.value for v in sort_value.values] == sort
 
 
+def child_variables(name: str) -> dict[str, int]:
+    """The variables of the child lists a document pages (child_pages.py): page and limit, with the limit."""
+    out = {}
+    for _key, page, limit_variable, limit in child_pages.paged_children(queries.load(name)):
+        out[page], out[limit_variable] = 1, limit
+    return out
+
+
 @pytest.mark.parametrize("name", sorted(STREAMS))
 def test_given_document_then_paging_variables_follow_the_connection_or_list_convention(name: str) -> None:
     doc = document(name)
     field = root(doc)
     declared = {v.variable.name.value: print_ast(v.type) for v in operation(doc).variable_definitions}
+    for variable, size in child_variables(name).items():  # a child list Centra pages (child_pages.py)
+        assert declared.pop(variable) == "Int" and size >= 1
     passed = {k: v.name.value for k, v in arguments(field).items() if isinstance(v, VariableNode)}
     where_type = print_ast(operation(doc).variable_definitions[0].type).rstrip("!")
     if is_connection(doc):
@@ -388,11 +404,16 @@ def complexity(name: str, page_size: int = PAGE_SIZE, exclude=()) -> int:
             condition = SCHEMA.get_type(fragment.type_condition.name.value) if fragment.type_condition else parent
             yield from typed_fields(fragment.selection_set, condition)
 
+    defaults = {v.variable.name.value: int(v.default_value.value) for v in operation(doc).variable_definitions
+                if v.default_value is not None}  # a child list's own page size (child_pages.py)
+
     def size(field: FieldNode) -> int:
         value = arguments(field).get("limit") or arguments(field).get("first")
         if value is None:
             return 10
-        return page_size if isinstance(value, VariableNode) else int(value.value)
+        if isinstance(value, VariableNode):
+            return defaults.get(value.name.value, page_size)
+        return int(value.value)
 
     def cost(selection_set: SelectionSetNode, parent: GraphQLNamedType, connection_size: int | None = None) -> int:
         total = 0

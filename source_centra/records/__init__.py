@@ -33,6 +33,9 @@ Personal fields are emitted as Centra has them; ``privacy.apply`` hashes or drop
 from source_centra.records.catalog import (
     brands, categories, collections, pricelists, prices, products, stock, warehouses,
 )
+from source_centra.records.costs import (
+    order_item_allocations, purchase_order_deliveries, purchase_orders, stock_changes,
+)
 from source_centra.records.customers import accounts, customers
 from source_centra.records.logistics import payment_history, shipments
 from source_centra.records.promotions import campaigns, vouchers
@@ -46,4 +49,5 @@ __all__ = [
     "markets", "stores",
     "customers", "accounts", "invoices", "vouchers", "campaigns", "warehouses", "stock", "pricelists",
     "prices", "brands", "categories", "collections", "countries",
+    "stock_changes", "purchase_orders", "purchase_order_deliveries", "order_item_allocations",
 ]
