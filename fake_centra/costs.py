@@ -508,6 +508,10 @@ class CostData:
             ledger.book_return(at, return_id, lines, undo=kind == "unreturn")
         elif kind == "receive":  # ("receive", delivery id, at)
             ledger.receive(event[1], event[2])
+        elif kind == "stock_take":  # ("stock_take", at, warehouse id, [size ids]): one unit found per size
+            _, at, warehouse_id, size_ids = event
+            ledger.add_stock_change(at, "MANUAL", "Stock take", warehouse_id,
+                                    [{"size_id": size_id, "delivered_quantity": 1} for size_id in size_ids])
         else:
             raise AssertionError(kind)
 
@@ -525,6 +529,73 @@ class CostData:
             self.cost_event("receive", int(delivery_id), at)
             self._bump("costs", "stock")  # type: ignore[attr-defined]
             return self.purchase_order_delivery(int(delivery_id))
+
+    def update_purchase_order(self, po_id: int, at: Any = None) -> None:
+        """Touch a purchase order (its ``updated_at`` moves to ``at``)."""
+        from .store import _epoch
+        with self.lock:
+            po = self.ledger().purchase_orders.get(int(po_id))
+            if po is None:
+                raise KeyError(f"unknown purchase order {po_id}")
+            po["updated_at"] = _epoch(at)
+            self._bump("costs")  # type: ignore[attr-defined]
+
+    def announce_delivery(self, po_id: int, at: Any = None) -> int:
+        """A new delivery (INSERTED, arriving 30 days after ``at``) of one unit of each size the purchase
+        order's first delivery had; the purchase order's ``updated_at`` moves. Returns the delivery id."""
+        from .store import _epoch
+        with self.lock:
+            at = _epoch(at)
+            ledger = self.ledger()
+            po = ledger.purchase_orders.get(int(po_id))
+            if po is None:
+                raise KeyError(f"unknown purchase order {po_id}")
+            first = ledger.deliveries[po["delivery_ids"][0]]
+            delivery_id = max(ledger.deliveries) + 1
+            ledger.deliveries[delivery_id] = {
+                **{k: v for k, v in first.items() if k not in ("lines", "id", "number")}, "id": delivery_id,
+                "number": f"{po['number']}-{len(po['delivery_ids']) + 1}", "status": "INSERTED", "created_at": at,
+                "eta": at + 30 * _DAY, "stock_change_id": None,
+                "lines": [{**line, "quantity": 1} for line in first["lines"]]}
+            po["delivery_ids"].append(delivery_id)
+            po["updated_at"] = at
+            ledger._po_status(po)
+            self._bump("costs", "stock")  # type: ignore[attr-defined]
+            return delivery_id
+
+    def stock_take(self, warehouse_id: int, sizes: int, at: Any = None) -> int:
+        """A stock count that finds one more unit of each of the first ``sizes`` product sizes: one MANUAL
+        stock change with ``sizes`` lines and no unit cost (a large stock change). Returns its id."""
+        from .store import _epoch
+        with self.lock:
+            size_ids = [int(s) for s in self.catalog_arrays()["size"][: int(sizes)]]  # type: ignore[attr-defined]
+            self.cost_event("stock_take", _epoch(at), int(warehouse_id), size_ids)
+            self._bump("costs", "stock")  # type: ignore[attr-defined]
+            return max(self.ledger().stock_changes)
+
+    # Changes a second incremental sync must bring, for the integration tests (integration_tests/
+    # test_new_streams.py): each returns {stream: primary keys changed}, side effects on other streams included.
+    def touch_stock_changes(self) -> dict[str, set]:
+        delivery = next(d for d in self.purchase_order_deliveries() if d["status"] == "INSERTED")
+        received = self.receive_delivery(delivery["id"])
+        change = self.stock_change(received["stock_change_id"])
+        return {"stock_changes": {line["id"] for line in change["lines"]},
+                "purchase_orders": {delivery["purchase_order_id"]}}
+
+    def touch_purchase_order_deliveries(self) -> dict[str, set]:
+        po = self.purchase_orders()[0]
+        return {"purchase_order_deliveries": {self.announce_delivery(po["id"])}, "purchase_orders": {po["id"]}}
+
+    def touch_order_item_allocations(self) -> dict[str, set]:
+        """Confirm up to three PENDING orders with stock to allocate: their allocations are new."""
+        changed: set = set()
+        for order in self.orders():  # type: ignore[attr-defined]
+            if len(changed) >= 3:
+                break
+            if order["status"] == "PENDING":
+                self.update_order(order["id"], status="CONFIRMED")  # type: ignore[attr-defined]
+                changed |= {a["id"] for ln in order["lines"] for a in self.allocations_of_line(ln["id"])}
+        return {"order_item_allocations": changed}
 
     # ---------------------------------------------------------------- views (fake.data)
     def suppliers(self) -> list[dict]:
