@@ -88,9 +88,9 @@ def quarter_of(epoch: int) -> tuple[int, int]:
 
 
 def unit_cost_sek(product: dict, quarter: tuple[int, int], supplier_id: int) -> float:
-    """What a unit of ``product`` costs in SEK in a season: 28-40 % of its retail price, ±6 % per
+    """What a unit of ``product`` costs in SEK in a season: 22-34 % of its retail price, ±6 % per
     season and supplier."""
-    ratio = 0.28 + (product["id"] % 5) * 0.03
+    ratio = 0.22 + (product["id"] % 5) * 0.03
     wobble = (_hash("season", quarter, supplier_id) % 1000) / 1000.0 - 0.5
     return product["_price_sek"] * ratio * (1 + 0.12 * wobble)
 
