@@ -197,7 +197,7 @@ def main() -> None:
     gap = next((i for i in range(1, len(rows)) if (rows[i][0] - rows[i - 1][0]).days > 60), len(rows))
     chart(rows[:gap], base_currency, Path(args.png), margins)
     note = f" (to {rows[gap - 1][0]}; {len(rows) - gap} later day(s) after a gap of over 60 days left out)" if gap < len(rows) else ""
-    print(f"\nChart of daily net revenue and return rate{note}: {args.png}")
+    print(f"\nChart of daily net revenue, return rate and gross margin{note}: {args.png}")
 
 
 if __name__ == "__main__":

@@ -112,6 +112,8 @@ class Ledger:
         self.order_lines: dict[int, dict] = {}  # order line id -> allocation state
         self.allocations: dict[int, dict] = {}
         self._next = {"change": 1, "line": 1, "allocation": 1}
+        self._changes = 0  # counts changes to the ledger (the cached totals are of one count)
+        self._sums: tuple | None = None  # cached totals (balance)
 
     # ---------------------------------------------------------------- building blocks
     def _size(self, size_id: int) -> tuple[dict, dict, dict]:
@@ -122,6 +124,7 @@ class Ledger:
     def add_stock_change(self, at: int, kind: str, comment: str, warehouse_id: int, lines: list[dict]) -> dict:
         """A stock change with its lines (``{size_id, delivered_quantity, unit_cost, currency,
         currency_base_rate, created_from_shipment_line_id}``); positive lines become FIFO lots."""
+        self._changes += 1
         change = {"id": self._next["change"], "created_at": int(at), "type": kind, "comment": comment,
                   "warehouse_id": warehouse_id, "line_ids": []}
         self._next["change"] += 1
@@ -143,6 +146,7 @@ class Ledger:
 
     def register_line(self, line_id: int, order_row: int, warehouse_id: int, size_id: int | None,
                       quantity: int) -> dict:
+        self._changes += 1
         state = {"line_id": line_id, "order_row": order_row, "warehouse_id": warehouse_id, "size_id": size_id,
                  "quantity": int(quantity), "allocations": [], "shipped": 0}
         self.order_lines[line_id] = state
@@ -153,6 +157,7 @@ class Ledger:
 
     def allocate(self, state: dict) -> None:
         """Allocate the line's unallocated units, oldest lot first (as far as stock allows)."""
+        self._changes += 1
         if state["size_id"] is None:
             return
         wanted = state["quantity"] - self.allocated(state)
@@ -181,6 +186,7 @@ class Ledger:
 
     def deallocate(self, state: dict, units: int) -> None:
         """Give back up to ``units`` unshipped allocated units, newest allocation first."""
+        self._changes += 1
         for alloc_id in reversed(list(state["allocations"])):
             if units <= 0:
                 break
@@ -200,6 +206,7 @@ class Ledger:
 
     def ship(self, state: dict, units: int) -> None:
         """Ship ``units`` of the line: allocate first where needed (Centra ships allocated units)."""
+        self._changes += 1
         if self.allocated(state) - state["shipped"] < units:
             self.allocate(state)
         state["shipped"] += units
@@ -212,6 +219,7 @@ class Ledger:
                 break
 
     def set_quantity(self, state: dict, quantity: int, allocating: bool) -> None:
+        self._changes += 1
         state["quantity"] = int(quantity)
         surplus = self.allocated(state) - state["quantity"]
         if surplus > 0:
@@ -223,6 +231,7 @@ class Ledger:
         """A completed return (``lines``: order line id, shipment line id, units) books its units back
         into the order's warehouse at the cost of the allocations they came from; ``undo`` (the return
         uncompleted) takes them out again with a MANUAL stock change of negative lines."""
+        self._changes += 1
         by_warehouse: dict[int, list[dict]] = defaultdict(list)
         for order_line_id, shipment_line_id, units in lines:
             state = self.order_lines.get(order_line_id)
@@ -367,6 +376,7 @@ class Ledger:
             self._po_status(po)
 
     def _receive(self, delivery: dict, at: int) -> None:
+        self._changes += 1
         change = self.add_stock_change(at, "DELIVERY", f"Delivery {delivery['number']}", delivery["warehouse_id"], [
             {"size_id": line["size_id"], "delivered_quantity": line["quantity"], "unit_cost": line["unit_cost"],
              "currency": delivery["currency"], "currency_base_rate": delivery["currency_base_rate"]}
@@ -392,31 +402,40 @@ class Ledger:
 
     # ---------------------------------------------------------------- the stock balance
     def balance(self, warehouse_id: int, size_ids: np.ndarray) -> dict[str, np.ndarray]:
-        """Physical, allocated and incoming units per size of one warehouse (arrays in ``size_ids`` order)."""
-        index = {int(s): i for i, s in enumerate(size_ids)}
-        physical = np.zeros(len(size_ids), np.int64)
-        allocated = np.zeros(len(size_ids), np.int64)
-        incoming = np.zeros(len(size_ids), np.int64)
-        demand = np.zeros(len(size_ids), np.int64)
+        """Physical, allocated, incoming and demanded units per size of one warehouse (arrays in ``size_ids``
+        order), from totals over the whole ledger computed once per change of it."""
+        totals = self._totals()
+        out = {name: np.zeros(len(size_ids), np.int64) for name in ("physical", "allocated", "incoming", "demand")}
+        for i, size_id in enumerate(size_ids.tolist()):
+            row = totals.get((warehouse_id, size_id))
+            if row is not None:
+                for k, name in enumerate(("physical", "allocated", "incoming", "demand")):
+                    out[name][i] = row[k]
+        out["demand"] = np.maximum(out["demand"], out["allocated"])
+        return out
+
+    def _totals(self) -> dict[tuple[int, int], list[int]]:
+        """(warehouse, size) → [physical, allocated, incoming, demand] (cached until the ledger changes)."""
+        key = self._changes
+        if self._sums is not None and self._sums[0] == key:
+            return self._sums[1]
+        totals: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
         for line in self.lines.values():
-            if line["warehouse_id"] == warehouse_id and line["size_id"] in index:
-                physical[index[line["size_id"]]] += line["delivered_quantity"]
+            totals[(line["warehouse_id"], line["size_id"])][0] += line["delivered_quantity"]
         for alloc in self.allocations.values():
             lot = self.lines[alloc["stock_change_line_id"]]
-            if lot["warehouse_id"] == warehouse_id and lot["size_id"] in index:
-                i = index[lot["size_id"]]
-                physical[i] -= alloc["shipped"]
-                allocated[i] += alloc["quantity"] - alloc["shipped"]
+            row = totals[(lot["warehouse_id"], lot["size_id"])]
+            row[0] -= alloc["shipped"]
+            row[1] += alloc["quantity"] - alloc["shipped"]
         for state in self.order_lines.values():
-            if state["warehouse_id"] == warehouse_id and state["size_id"] in index:
-                demand[index[state["size_id"]]] += max(0, state["quantity"] - state["shipped"])
+            if state["size_id"] is not None:
+                totals[(state["warehouse_id"], state["size_id"])][3] += max(0, state["quantity"] - state["shipped"])
         for delivery in self.deliveries.values():
-            if delivery["warehouse_id"] == warehouse_id and delivery["status"] != "ACCEPTED":
+            if delivery["status"] != "ACCEPTED":
                 for line in delivery["lines"]:
-                    if line["size_id"] in index:
-                        incoming[index[line["size_id"]]] += line["quantity"]
-        return {"physical": physical, "allocated": allocated, "incoming": incoming,
-                "demand": np.maximum(demand, allocated)}
+                    totals[(delivery["warehouse_id"], line["size_id"])][2] += line["quantity"]
+        self._sums = (key, dict(totals))
+        return self._sums[1]
 
 
 class CostData:
@@ -560,6 +579,7 @@ class CostData:
             po["delivery_ids"].append(delivery_id)
             po["updated_at"] = at
             ledger._po_status(po)
+            ledger._changes += 1
             self._bump("costs", "stock")  # type: ignore[attr-defined]
             return delivery_id
 
