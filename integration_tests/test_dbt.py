@@ -488,7 +488,7 @@ def test_given_duplicates_then_staging_dedups_and_given_tampered_line_then_recon
 
 def test_given_fake_ledger_then_daily_margin_matches_per_store_and_day(built):
     from integration_tests.margin_expected import order_line_margins
-    fake, db, _, _ = built
+    fake, query = built.fake, built.query
     served = fake.schema_profile == "full"
     lines = order_line_margins(fake.data, served)
     expected = defaultdict(lambda: [Decimal(0), Decimal(0), Decimal(0), 0])  # revenue, cogs, margin, units with cogs
@@ -499,7 +499,7 @@ def test_given_fake_ledger_then_daily_margin_matches_per_store_and_day(built):
             row[1] += line.cogs
             row[2] += line.margin
             row[3] += line.units_sold
-    rows = query(db, "select date_day, store_id, sum(revenue_ex_tax_base), sum(cogs_base), sum(gross_margin_base), "
+    rows = query("select date_day, store_id, sum(revenue_ex_tax_base), sum(cogs_base), sum(gross_margin_base), "
                      "sum(units_with_cogs) from analytics.centra__daily_margin group by 1, 2")
     got = {(day, store): (Decimal(str(r)), Decimal(str(c)), Decimal(str(m)), u) for day, store, r, c, m, u in rows}
     assert set(got) >= {k for k, v in expected.items() if v[0]} and len(got) > 50
@@ -512,15 +512,15 @@ def test_given_fake_ledger_then_daily_margin_matches_per_store_and_day(built):
         assert sum(v[1] for v in expected.values()) > 0
     else:  # no cost streams on this instance: revenue only, every cost unknown
         assert sum(v[1] for v in expected.values()) == 0
-        assert {s for (s,) in query(db, "select distinct cogs_source from analytics.centra__order_line_margin")} <= {"unavailable", "none"}
+        assert {s for (s,) in query("select distinct cogs_source from analytics.centra__order_line_margin")} <= {"unavailable", "none"}
 
 
 def test_given_fake_ledger_then_line_cogs_source_and_product_return_adjusted_margin_match(built):
     from integration_tests.margin_expected import order_line_margins
-    fake, db, _, _ = built
+    fake, query = built.fake, built.query
     lines = order_line_margins(fake.data, fake.schema_profile == "full")
     got = {(o, l): (s, None if c is None else Decimal(str(c))) for o, l, s, c in query(
-        db, "select order_id, line_id, cogs_source, cogs_base from analytics.centra__order_line_margin")}
+        "select order_id, line_id, cogs_source, cogs_base from analytics.centra__order_line_margin")}
     assert len(got) == len(lines)
     for line in lines:
         source, cogs = got[(line.order_id, line.line_id)]
@@ -534,8 +534,8 @@ def test_given_fake_ledger_then_line_cogs_source_and_product_return_adjusted_mar
         if line.cogs is not None and line.sku:
             per_sku[line.sku][0] += line.return_adjusted_margin
             per_sku[line.sku][1] += line.revenue * (1 - line.returned_share)
-    rows = dict(query(db, "select sku, return_adjusted_margin_base from analytics.centra__product_margin "
-                          "where sku is not null and return_adjusted_margin_base is not null"))
+    rows = dict(query("select sku, sum(return_adjusted_margin_base) from analytics.centra__product_margin "
+                      "where sku is not null and return_adjusted_margin_base is not null group by sku"))
     assert set(rows) == set(per_sku)
     for sku, (margin, _revenue) in per_sku.items():
         if sku in rows:
@@ -544,17 +544,17 @@ def test_given_fake_ledger_then_line_cogs_source_and_product_return_adjusted_mar
 
 def test_given_fake_ledger_then_inventory_value_and_open_purchases_match(built):
     from integration_tests.margin_expected import inventory_value, open_purchases
-    fake, db, _, _ = built
+    fake, query = built.fake, built.query
     served = fake.schema_profile == "full"
     expected = inventory_value(fake.data, served)
-    rows = query(db, "select warehouse_id, sum(physical_quantity), coalesce(sum(inventory_value_base), 0) "
+    rows = query("select warehouse_id, sum(physical_quantity), coalesce(sum(inventory_value_base), 0) "
                      "from analytics.centra__inventory_value group by 1")
     got = {w: (units, Decimal(str(value))) for w, units, value in rows}
     assert set(got) == set(expected)
     for warehouse, (units, value) in expected.items():
         assert got[warehouse][0] == units and abs(got[warehouse][1] - value) < Decimal("0.01"), warehouse
     assert (sum(v for _u, v in expected.values()) > 0) == served
-    opened = dict(query(db, "select purchase_order_id, units_open from analytics.centra__purchasing"))
+    opened = dict(query("select purchase_order_id, units_open from analytics.centra__purchasing"))
     assert opened == open_purchases(fake.data, served)
     assert not served or any(opened.values())
 
@@ -564,13 +564,12 @@ MARGIN_TESTS = ("assert_order_line_cogs_reconcile_with_allocations", "assert_ord
 
 
 def test_given_margin_reconciliation_tests_then_they_ran_and_a_tampered_ledger_fails_them(built, tmp_path):
-    fake, db, _, output = built
     for test in MARGIN_TESTS:
-        assert re.search(rf"PASS {test}\b", output), test
-    if fake.schema_profile != "full":
-        return
-    copy = tmp_path / db.name  # the same file name: DuckDB names the catalog after it
-    shutil.copy(db, copy)
+        assert re.search(rf"PASS {test}\b", built.output), test
+    if built.name != "full":
+        return  # one build is enough for the negative case
+    copy = tmp_path / built.db.name  # the same file name: DuckDB names the catalog after it
+    shutil.copy(built.db, copy)
     with duckdb.connect(str(copy)) as connection:
         # one allocation with more units than its order line sold, and a stock-change line whose cost no
         # longer matches the allocations that took units from it
@@ -578,6 +577,6 @@ def test_given_margin_reconciliation_tests_then_they_ran_and_a_tampered_ledger_f
                            "where id = (select min(id) from main.order_item_allocations)")
         connection.execute("update main.stock_changes set unit_cost_base = unit_cost_base + 10 "
                            "where id = (select max(stock_change_line_id) from main.order_item_allocations)")
-    done = dbt(copy, tmp_path, "build", "--select", "stg_centra__order_item_allocations+", "stg_centra__stock_changes+")
+    done = dbt(tmp_path, "build", "--select", "stg_centra__order_item_allocations+", "stg_centra__stock_changes+", db=copy)
     assert done.returncode != 0
     assert "FAIL 2 assert_order_line_cogs_reconcile_with_allocations" in done.stdout, done.stdout[-3000:]
