@@ -24,7 +24,8 @@ The story, all deterministic from the seed (centra-streams §8 for the names; gu
 - **Allocations**: an order's lines are allocated when the order is created, if its status is one that
   Centra allocates (CONFIRMED, PROCESSING, SHIPPED, ARCHIVED), from the warehouse of its market
   (``MARKET_WAREHOUSE``), oldest stock-change line first. PENDING orders (and AWAITING_REVIEW) have no
-  allocation: their cost of goods can only be estimated. Cancelled units are deallocated.
+  allocation: their cost of goods can only be estimated. Cancelled units are deallocated (newest
+  allocation first); an allocation left with no unit keeps quantity 0 (Centra's behaviour is unknown).
 - **Stock** per warehouse × size: physical = Σ delivered − Σ shipped allocated units; allocated =
   allocated units not shipped; free to allocate = physical − allocated (= Σ the lots' free units);
   incoming = units on deliveries not yet accepted.
@@ -200,9 +201,8 @@ class Ledger:
             lot["free"] += take
             key = (lot["warehouse_id"], lot["size_id"])
             self._cursor[key] = min(self._cursor[key], self.lots[key].index(lot["id"]))
-            if alloc["quantity"] == 0:
-                del self.allocations[alloc_id]
-                state["allocations"].remove(alloc_id)
+            # an allocation emptied this way stays, with quantity 0 [I]: whether Centra deletes it is not
+            # documented; the dbt marts read only the allocations of an order line's latest version either way
 
     def ship(self, state: dict, units: int) -> None:
         """Ship ``units`` of the line: allocate first where needed (Centra ships allocated units)."""
