@@ -18,6 +18,7 @@ from graphql import FieldNode, IntValueNode, OperationDefinitionNode, VariableNo
 
 from source_centra.errors import CentraError
 from source_centra.plan import node_prefix
+from source_centra.progress import Progress
 
 Run = Callable[[dict[str, Any]], Mapping[str, Any]]  # variables → the response's data
 
@@ -87,6 +88,7 @@ def _rest(node: Mapping[str, Any], key: str, variable: str, limit: int, paging: 
     one = {"first": 1, "after": None} if paging == "connection" else {"limit": 1, "page": 1}
     rest: list = []
     number = 2
+    guard = Progress(stream)  # a server ignoring the child page variable would repeat the same page forever
     while True:
         data = run({"where": {"id": [node["id"]]}, **one, variable: number})
         result = data.get("result")
@@ -96,6 +98,7 @@ def _rest(node: Mapping[str, Any], key: str, variable: str, limit: int, paging: 
             raise CentraError(f"Centra returned no {stream} {node['id']} when asked for page {number} of its {key}; "
                               "it may have been deleted mid-sync. The next sync reads it again.")
         page = found[0].get(key) or []
+        guard.page(f"{key} of {stream} {node['id']}", number, number + 1 if len(page) >= limit else None, page)
         rest += page
         if len(page) < limit:
             return rest

@@ -92,3 +92,19 @@ def test_given_every_page_full_then_last_page_search_ends_with_an_error():
     with pytest.raises(CentraError, match="ignore which page"):
         paging.last_page(rows_on, 100)
     assert len(asked) <= 32
+
+
+def test_given_child_pages_ignoring_their_page_variable_then_stalled_not_endless():
+    from source_centra.child_pages import complete_with
+
+    document = """query Q($where: StockChangeFilter, $limit: Int, $page: Int, $linesLimit: Int = 2, $linesPage: Int = 1) {
+      result: stockChanges(where: $where, limit: $limit, page: $page) { id lines(limit: $linesLimit, page: $linesPage) { id } } }"""
+    asked = []
+
+    def run(variables):
+        asked.append(variables["linesPage"])
+        return {"result": [{"id": 7, "lines": [{"id": 1}, {"id": 2}]}]}  # always the first child page
+
+    with pytest.raises(StalledError, match="stock_changes"):
+        complete_with([{"id": 7, "lines": [{"id": 1}, {"id": 2}]}], document, "list", run, "stock_changes")
+    assert len(asked) <= REPEATS + 1
