@@ -59,7 +59,9 @@ class FakeCentraProcess:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "fake_centra", "serve", "--port", "0", "--orders", str(orders), "--seed", str(seed),
              # a quota like Centra's "Enhanced" plan keeps the demo short; the connector paces to half of it
-             "--quota-requests", "150", "--quota-complexity", "900000"],
+             "--quota-requests", "150", "--quota-complexity", "900000",
+             # the history ends yesterday, so the orders created below continue it
+             "--history-end", "today"],
             stdout=subprocess.PIPE, text=True, cwd=ROOT)
         fields = {}
         while len(fields) < 3:
