@@ -1,9 +1,12 @@
 """Stores are read concurrently (config `concurrency`): faster at real-world latency, the same
 records, and state that stays a valid resume point although stores finish out of order."""
+import pytest
+
 from integration_tests import cli
 from integration_tests.expected import keys, record_keys
 
 
+@pytest.mark.serial  # compares two wall-clock times: run alone, not beside the parallel workers
 def test_given_latency_when_stores_read_concurrently_then_faster_and_same_records(fake_centra_factory):
     # latency well above CPU cost, so the comparison holds on a busy 2-core machine too
     fake = fake_centra_factory(orders=240, seed=41, latency_ms=400, quota_requests=1000, quota_complexity=10_000_000)
