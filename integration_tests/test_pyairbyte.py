@@ -11,6 +11,7 @@ from source_centra.streams import STREAMS
 from unit_tests.test_docs_page import PAGE, example_statements, sql_statements
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow  # two PyAirbyte syncs into DuckDB: started first on the parallel workers
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@
 # package (dbt/) built on a PyAirbyte sync of the fake (integration_tests/test_dbt.py). Offline.
 #
 # The tests mostly wait (on subprocesses, fake-server latency, Retry-After), so they run on parallel
-# workers (pytest-xdist; conftest.py groups each file's tests by module-fixture parameter, so a module fixture is built once); the few that
+# workers (pytest-xdist, one test file per worker, so a module fixture is built once; files marked slow first); the few that
 # assert wall-clock times (pytest marker `serial`) then run alone. At the end: the 10 slowest tests.
 #   scripts/test.sh [pytest args]        e.g. -q, -x, -k name; TEST_WORKERS=N sets the workers (default: cores + 1)
 #   scripts/test.sh --heavy [pytest args] the long suites instead (pytest marker `heavy`), one at a time;
@@ -43,7 +43,7 @@ if [ "${1:-}" = "--heavy" ]; then
   run heavy -m "heavy and not image_tests" "$@" || rc=$?
 else
   workers="${TEST_WORKERS:-$(( $(nproc) + 1 ))}"
-  run parallel -m "not image_tests and not heavy and not serial" -n "$workers" --dist loadgroup "$@" || rc=$?
+  run parallel -m "not image_tests and not heavy and not serial" -n "$workers" --dist loadfile "$@" || rc=$?
   if [ "$rc" -eq 0 ] || [[ " $* " != *" -x "* ]]; then
     run serial -m "serial and not image_tests and not heavy" "$@" || rc=$?
   fi
