@@ -112,6 +112,17 @@ PROFILES: dict[str, tuple[str, ...]] = {
         # are inferred (reachable as productSize { productVariant { id product { id } } })
         "Stock.product",
         "Stock.productVariant",
+        # streams §8: the cost of goods (stock changes, purchasing, allocations) is a module an instance may
+        # not have, and several names are inferred; every type goes, with the roots and fields using them
+        "StockChange",
+        "StockChangeLine",
+        "StockChangeConnection",
+        "StockChangeEdge",
+        "Allocation",
+        "Supplier",
+        "PurchaseOrder",
+        "PurchaseOrderDelivery",
+        "PurchaseOrderDeliveryLine",
     ),
 }
 

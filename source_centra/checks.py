@@ -14,7 +14,7 @@ from typing import Iterable
 
 from source_centra.client import CentraClient
 from source_centra.config import Config
-from source_centra.context import load_probe, read_live_schema
+from source_centra.context import load_probe, read_live_schema, stream_gap
 from source_centra.errors import CentraError, category
 from source_centra.permissions import permission_for, permission_label
 from source_centra.plan import Plan, plan, response_path
@@ -70,12 +70,25 @@ def _unreachable(message: str, config: Config) -> str:
     return message
 
 
+def schema_gaps(schema) -> dict[str, str]:
+    """The optional streams this instance's API cannot serve (a root or required element is missing, e.g.
+    an instance without Centra's purchasing module), each with what it lacks: left out, never a failure."""
+    gaps = {spec.name: stream_gap(spec, schema) for spec in STREAMS if spec.optional}
+    return {name: lacks for name, lacks in gaps.items() if lacks}
+
+
 def _schema_report(schema, report: Report) -> None:
     """Plan every stream's query against the live schema: what is missing, grouped by coordinate,
-    with the streams and record fields it feeds — a failure when required, else a warning."""
+    with the streams and record fields it feeds — a failure when required, else a warning. An optional
+    stream the instance cannot serve at all is left out with one warning."""
     grouped: dict[tuple[bool, str, str], dict[str, list[str]]] = {}
     details: dict[tuple[bool, str, str], str] = {}
+    gaps = schema_gaps(schema)
+    for stream, lacks in gaps.items():
+        report.warnings.append(f"Stream {stream} is left out: this Centra instance's API lacks {lacks}.")
     for spec in STREAMS:
+        if spec.name in gaps:
+            continue
         made = plan(spec.name, load(spec.query), schema, **{k: v for k, v in spec.plan_args().items() if k != "stream"})
         for item in made.dropped:
             key = (item.required, item.kind, item.coordinate)

@@ -29,6 +29,15 @@ from source_centra.plan import Plan, plan, response_path
 from source_centra.queries import load
 
 LOGGER = logging.getLogger("airbyte")
+
+
+def stream_gap(spec: Any, schema: GraphQLSchema) -> str | None:
+    """What the instance lacks that the stream cannot do without (a root or a required element, e.g. an
+    instance without Centra's purchasing module), in words; None when it can serve the stream."""
+    made = plan(spec.name, load(spec.query), schema, **{k: v for k, v in spec.plan_args().items() if k != "stream"})
+    if not made.missing_required:
+        return None
+    return ", ".join(f"the {item.kind} {item.coordinate}" for item in made.missing_required[:3])
 RATE_LIMIT_REFRESH_SECONDS = 10.0
 INTROSPECTION = get_introspection_query(descriptions=False)
 PROBES_THAT_WARN = {"base_currency"}  # probes whose callers word their own warnings
@@ -136,6 +145,13 @@ class SyncContext:
             with self._lock:
                 self._schema = schema
                 return schema
+
+    def unavailable(self, spec: Any) -> bool:
+        """True (after one log line) when this instance's API cannot serve the optional stream at all."""
+        lacks = stream_gap(spec, self.live_schema())
+        if lacks:
+            LOGGER.warning(f"Stream {spec.name} is left out: this Centra instance's API lacks {lacks}.")
+        return lacks is not None
 
     def plan(self, key: str, *, stream: str | None = None, document: str | None = None,
              where_fields: tuple[str, ...] = (), time_field: str | None = None) -> Plan:

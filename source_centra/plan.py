@@ -157,7 +157,7 @@ def plan(stream: str, document: str, schema: GraphQLSchema, *, exclude: Iterable
             root = root_node.name.value
     selections = editor.selection_set(operation.selection_set, query_type, "")
     operation = _with(operation, selection_set=SelectionSetNode(selections=tuple(selections)))
-    if paging == "list" and time_field:
+    if paging == "list" and time_field and selections:  # (no root on this instance: nothing to page)
         # a list read inside an updatedAt window (customers, invoices, …): rows leave it while it is read,
         # so by time where the sort survived, else backwards by page number
         paging = _time_or_page_numbers(operation, time_field, editor)

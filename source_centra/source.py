@@ -9,7 +9,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from airbyte_cdk.sources import AbstractSource
 from airbyte_cdk.sources.streams import Stream
 
-from source_centra.checks import check_report, optional_stream_access
+from source_centra.checks import check_report, optional_stream_access, schema_gaps
 from source_centra.client import CentraClient
 from source_centra.context import read_live_schema
 from source_centra.config import Config
@@ -42,9 +42,13 @@ class SourceCentra(AbstractSource):
         if any(stream.spec.optional for stream in streams):
             parsed = Config.from_mapping(config)
             client = CentraClient(parsed, max_retries=2, backoff_base=0.5)
-            access = optional_stream_access(client, read_live_schema(client))
+            schema = read_live_schema(client)
+            access, gaps = optional_stream_access(client, schema), schema_gaps(schema)
             kept = []
             for stream in streams:
+                if stream.name in gaps:
+                    logger.info(f"Stream {stream.name} is left out: this Centra instance's API lacks {gaps[stream.name]}.")
+                    continue
                 missing = access.get(stream.name) if stream.spec.optional else None
                 if missing:
                     logger.info(f"Stream {stream.name} is left out: the API token lacks {missing}. Tick it for the token "
