@@ -6,7 +6,8 @@
 #
 # Steps (each timed):
 #   setup    install docker.io (+ debootstrap when needed) with apt-get if missing
-#   daemon   start dockerd if no daemon answers (left running for later runs)
+#   daemon   start dockerd if no daemon answers; a daemon this script started is stopped when it ends
+#            (KEEP_DOCKERD=1 leaves it running for the next run)
 #   base     local/debian-python:bookworm: reuse the image, else import the cached rootfs tarball
 #            ($CACHE_DIR/debian-python-bookworm.tar), else debootstrap it (~65 s) and cache it
 #   build    docker build --build-arg BASE_IMAGE=local/debian-python:bookworm -t $IMAGE .
@@ -24,7 +25,7 @@
 # Environment: IMAGE (default airbyte/source-centra:dev), CACHE_DIR (default
 # /var/cache/source-centra), REBUILD_BASE=1 (ignore cached base image and tarball),
 # DEBIAN_MIRROR (default http://deb.debian.org/debian), ALLOW_EMPTY_STREAMS="a,b" (streams allowed
-# to emit no records), DOCKER (docker CLI to use).
+# to emit no records), DOCKER (docker CLI to use), KEEP_DOCKERD=1 (leave a dockerd it started running).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -50,10 +51,17 @@ PY="$(command -v python3)" || { echo "FAIL [setup]: python3 not found on the hos
 
 WORK="$(mktemp -d /tmp/source-centra-docker-test.XXXXXX)"
 FAKE_PID=""
+DOCKERD_PID=""  # set only when this script started the daemon
 cleanup() {
   if [ -n "$FAKE_PID" ] && kill -0 "$FAKE_PID" 2>/dev/null; then
     kill "$FAKE_PID" 2>/dev/null || true
     wait "$FAKE_PID" 2>/dev/null || true
+  fi
+  if [ -n "$DOCKERD_PID" ] && [ "${KEEP_DOCKERD:-0}" != 1 ] && kill -0 "$DOCKERD_PID" 2>/dev/null; then
+    kill "$DOCKERD_PID" 2>/dev/null || true   # SIGTERM: dockerd stops its containers and containerd
+    for _ in $(seq 1 30); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 1; done
+    if kill -0 "$DOCKERD_PID" 2>/dev/null; then kill -9 "$DOCKERD_PID" 2>/dev/null || true; fi
+    echo "[docker-test] stopped the dockerd it started (pid $DOCKERD_PID)"
   fi
   rm -rf "$WORK"
 }
@@ -119,13 +127,18 @@ if ! "$DOCKER" info >/dev/null 2>&1; then
   is_root || unavailable "Docker daemon not reachable and not root to start dockerd ($("$DOCKER" version 2>&1 | grep -iE 'denied|cannot connect|error' | tail -n 1 | cut -c1-160))"
   command -v dockerd >/dev/null 2>&1 || unavailable "dockerd binary not found"
   DOCKERD_LOG=/tmp/source-centra-dockerd.log
-  # setsid: the daemon outlives this script (reused by the next run) and ignores its signals.
-  setsid dockerd >"$DOCKERD_LOG" 2>&1 < /dev/null &
-  daemon_note="started dockerd pid $! (log $DOCKERD_LOG; left running)"
+  # setsid: the daemon does not get this script's terminal signals; cleanup stops it (KEEP_DOCKERD=1: kept).
+  # (its own pid file: setsid may fork, so $! need not be the daemon's pid)
+  DOCKERD_PIDFILE=/var/run/source-centra-dockerd.pid
+  rm -f "$DOCKERD_PIDFILE"
+  setsid dockerd --pidfile "$DOCKERD_PIDFILE" >"$DOCKERD_LOG" 2>&1 < /dev/null &
   for _ in $(seq 1 60); do
+    [ -z "$DOCKERD_PID" ] && [ -s "$DOCKERD_PIDFILE" ] && DOCKERD_PID="$(cat "$DOCKERD_PIDFILE")"
     "$DOCKER" info >/dev/null 2>&1 && break
     sleep 1
   done
+  [ -z "$DOCKERD_PID" ] && [ -s "$DOCKERD_PIDFILE" ] && DOCKERD_PID="$(cat "$DOCKERD_PIDFILE")"
+  daemon_note="started dockerd pid ${DOCKERD_PID:-?} (log $DOCKERD_LOG; stopped at the end unless KEEP_DOCKERD=1)"
   "$DOCKER" info >/dev/null 2>&1 \
     || unavailable "dockerd did not come up within 60 s: $(tail -n 1 "$DOCKERD_LOG" 2>/dev/null)"
 fi

@@ -62,7 +62,9 @@ class FakeCentraProcess:
              "--quota-requests", "150", "--quota-complexity", "900000",
              # and its hourly quotas (centra-api §4.1): with Growth's 30M an hour the cost streams' first sync
              # (about 2.5M complexity for 2,000 orders) waits minutes for the hourly share
-             "--quota-requests-hour", "20000", "--quota-complexity-hour", "90000000"],
+             "--quota-requests-hour", "20000", "--quota-complexity-hour", "90000000",
+             # the history ends yesterday, so the orders created below continue it
+             "--history-end", "today"],
             stdout=subprocess.PIPE, text=True, cwd=ROOT)
         fields = {}
         while len(fields) < 3:

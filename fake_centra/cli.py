@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 
+from . import clock
 from .fake import FakeCentra
 from .profiles import PROFILES, sdl
 
@@ -46,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="OrderStatus/PaymentHistoryEntryType gain values the connector has never seen")
     s.add_argument("--bundle-lines", action="store_true",
                    help="some orders get a BundleOrderLine followed by its BundleItemOrderLines")
+    s.add_argument("--history-end", default="generated", metavar="today|YYYY-MM-DD|generated",
+                   help="move the history the API shows by whole days so it ends on this day (today: the end "
+                        "of yesterday, so orders created now continue it); default: as generated, to 2025-12-31")
     d = sub.add_parser("sdl", help="print the SDL of a schema profile (comments are not kept)")
     _schema_options(d)
     d.add_argument("--unknown-enum", action="store_true")
@@ -81,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(str(exc))
         return 0
     try:
+        clock.set_history_end(clock.parse_history_end(args.history_end))
         fake = _fake(args)
     except ValueError as exc:
         parser.error(str(exc))

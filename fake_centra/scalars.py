@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo
 
 from graphql import GraphQLSchema, StringValueNode, ValueNode
 
+from . import clock
+
 SHOP_TZ = ZoneInfo("Europe/Stockholm")
 UTC = timezone.utc
 DEFAULT_FORMAT = "Y-m-d\\TH:i:sP"
@@ -50,7 +52,7 @@ def parse_datetime_input(text: str) -> datetime:
         digits = off[1:].replace(":", "")
         hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
         local = naive.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes)))
-    return local.astimezone(UTC)
+    return clock.from_api(local.astimezone(UTC))
 
 
 def to_local(value: Any) -> datetime:
@@ -129,7 +131,7 @@ def format_datetime(value: Any, fmt: str | None = None) -> str | None:
     """Render a UTC datetime/epoch in the shop's zone; default ``Y-m-d\\TH:i:sP``."""
     if value is None:
         return None
-    local = to_local(value)
+    local = to_local(clock.to_api(value))
     if fmt is None or fmt == DEFAULT_FORMAT:
         return local.isoformat(timespec="seconds")
     return php_format(local, fmt)
@@ -154,9 +156,9 @@ def _parse_datetime_literal(node: ValueNode, _variables: Any = None) -> datetime
 
 def _serialize_date(value: Any) -> str:
     if isinstance(value, datetime):
-        return to_local(value).date().isoformat()
+        return to_local(clock.to_api(value)).date().isoformat()
     if isinstance(value, date):
-        return value.isoformat()
+        return clock.to_api(value).isoformat()
     if isinstance(value, str):
         return value
     raise TypeError(f"Date cannot represent {value!r}")
@@ -165,7 +167,7 @@ def _serialize_date(value: Any) -> str:
 def _parse_date(value: Any) -> date:
     if not isinstance(value, str):
         raise TypeError("Date must be a string")
-    return date.fromisoformat(value.strip()[:10])
+    return clock.from_api(date.fromisoformat(value.strip()[:10]))
 
 
 def _parse_date_literal(node: ValueNode, _variables: Any = None) -> date:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import random
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Collection, Iterator
 from datetime import datetime
@@ -19,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from . import refdata
+from . import clock, refdata
 from .details import DetailBuilder, money_line, order_index, order_totals, utc
 from .costs import ALLOCATING, CostData, stocked_size
 from .entities import EntityData
@@ -54,7 +53,7 @@ def _public(value: Any) -> Any:
 
 def _epoch(at: Any) -> int:
     if at is None:
-        return int(time.time())
+        return clock.now()
     if isinstance(at, datetime):
         return int(at.timestamp())
     return int(at)

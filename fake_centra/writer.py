@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import random
 import threading
-import time
 
+from . import clock
 from .store import FakeData
 
 ACTIONS = ("create_order", "update_order", "cancel_line", "create_shipment", "create_return",
@@ -59,7 +59,7 @@ class Writer:
         if rng.random() < ENTITY_SHARE:
             return self.entity_step()
         action = rng.choice(ACTIONS)
-        at = int(time.time())
+        at = clock.now()
         if action == "create_order":
             return {"action": action, "order_id": data.create_order(at=at), "at": at}
         order_id = self._random_order()
@@ -91,7 +91,7 @@ class Writer:
         """One change to a customer, account, invoice, voucher or campaign, stamped now."""
         data, rng = self.data, self.rng
         action = rng.choice(ENTITY_ACTIONS)
-        at = int(time.time())
+        at = clock.now()
         if action == "create_customer":
             return {"action": action, "customer_id": data.create_customer(rng.choice([1, 2]), at=at), "at": at}
         if action == "update_customer":

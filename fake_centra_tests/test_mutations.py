@@ -104,7 +104,10 @@ def test_given_background_writer_when_running_then_changes_are_visible(big: Clie
     fake = big.fake
     before = fake.data.version
     fake.start_writer(interval_s=0.01, seed=3)
-    time.sleep(0.6)
+    deadline = time.monotonic() + 15  # ~0.6 s alone; a busy machine (parallel test workers) slows the writer
+    while time.monotonic() < deadline and not (
+            len(fake._writer.events) >= 10 and {"create_order", "update_order"} <= {e["action"] for e in fake._writer.events}):
+        time.sleep(0.1)
     events = fake.stop_writer()
     assert len(events) >= 10 and fake.data.version > before
     assert {e["action"] for e in events} >= {"create_order", "update_order"}

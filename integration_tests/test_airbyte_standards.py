@@ -7,6 +7,7 @@ until then, for good)."""
 from __future__ import annotations
 
 import json
+import socket
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -21,14 +22,32 @@ from source_centra import SourceCentra
 from source_centra.state import normalise, parse_time
 from source_centra.streams import STREAMS_BY_NAME
 
-PORT, TOKEN = 18741, "standard-suite-token"
+TOKEN = "standard-suite-token"
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = yaml.safe_load((ROOT / "acceptance-test-config.yml").read_text())
 FAKE_STORES = {"1", "2", "3"}
+WRITTEN_ENDPOINT = "http://127.0.0.1:18741/graphql"  # what the config files say; the fake's port replaces it
+
+
+def _free_port() -> int:
+    """A port free now, picked when this module is imported (the scenarios are collected before any
+    fixture runs), so parallel workers and other checkouts on the machine do not collide on one port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+PORT = _free_port()
+
+
+def on_this_port(config: dict) -> dict:
+    if config.get("endpoint_url") == WRITTEN_ENDPOINT:
+        return {**config, "endpoint_url": f"http://127.0.0.1:{PORT}/graphql"}
+    return config
 
 
 @pytest.fixture(scope="module", autouse=True)
-def fake_centra_on_fixed_port():
+def fake_centra_on_the_configs_port():
     # quotas high enough that pacing does not stretch the many small pages of small_pages_config
     fake = FakeCentra(orders=120, seed=21, port=PORT, token=TOKEN, quota_requests=1000, quota_complexity=10_000_000)
     fake.start()
@@ -38,6 +57,13 @@ def fake_centra_on_fixed_port():
 
 class TestAirbyteStandards(SourceTestSuiteBase):
     connector = SourceCentra
+
+    @classmethod
+    def get_scenarios(cls):
+        """The suite's scenarios, each config pointed at this module's fake."""
+        return [scenario.model_copy(update={"config_dict": on_this_port(
+            scenario.get_config_dict(connector_root=ROOT, empty_if_missing=True))}) if scenario.config_path else scenario
+            for scenario in super().get_scenarios()]
 
 
 def test_config_is_at_the_suites_highest_strictness_with_every_section():
@@ -76,7 +102,7 @@ def test_future_state_file_covers_every_incremental_stream_in_the_connectors_sta
 
 @pytest.mark.parametrize("entry", INCREMENTAL)
 def test_read_with_future_state_emits_no_old_records_and_clamps_the_cursors_to_the_sync_start(entry):
-    config = json.loads((ROOT / entry["config_path"]).read_text())
+    config = on_this_port(json.loads((ROOT / entry["config_path"]).read_text()))
     catalog = ConfiguredAirbyteCatalogSerializer.load(json.loads((ROOT / entry["configured_catalog_path"]).read_text()))
     future = _future_state(entry)
 

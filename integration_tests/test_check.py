@@ -19,6 +19,7 @@ def check(config):
     return result
 
 
+@pytest.mark.serial  # a wall-clock bound: run alone, not beside the parallel workers
 def test_given_valid_config_then_check_succeeds_in_well_under_10s(fake_centra):
     result = check(cli.config_for(fake_centra))
     assert result.connection_status["status"] == "SUCCEEDED"

@@ -35,6 +35,7 @@ import pytest
 os.environ.setdefault("AIRBYTE_OFFLINE_MODE", "1")  # read when airbyte is imported: the connector is local
 ab = pytest.importorskip("airbyte", reason="PyAirbyte (the demo extra) is not installed on this Python")
 duckdb = pytest.importorskip("duckdb")
+pytestmark = pytest.mark.slow  # three syncs and dbt builds: started first on the parallel workers
 from airbyte.caches import DuckDBCache  # noqa: E402
 
 from fake_centra import FakeCentra  # noqa: E402

@@ -24,7 +24,7 @@ import pytest
 from integration_tests import cli
 from integration_tests.expected import keys, record_keys
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.heavy]  # real-time pacing against quota windows: minutes of waits
 
 QUOTA = 60  # requests per 10 s, Centra's default
 SHARE = 0.5

@@ -6,7 +6,16 @@
 # Options go to the sync (examples/pyairbyte_duckdb.py: --orders N --seed N --db PATH).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+say() { echo "[demo] $*"; }
+started=$SECONDS
+if compgen -G ".venv/.installed-*" >/dev/null; then
+  say "Checking the connector's Python environment (.venv) ..."
+else
+  say "Setting up the connector's Python environment (.venv: the connector, PyAirbyte, DuckDB);"
+  say "the first run installs packages and takes a minute or two ..."
+fi
 scripts/bootstrap.sh
+say "Environment ready ($((SECONDS - started)) s). Starting a fake Centra and syncing every stream into DuckDB ..."
 db=".demo/centra.duckdb"
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do
@@ -16,6 +25,12 @@ for ((i = 0; i < ${#args[@]}; i++)); do
   esac
 done
 .venv/bin/python examples/pyairbyte_duckdb.py "$@"
+echo
+if [ -x dbt/.venv/bin/dbt ]; then
+  say "Checking dbt's Python environment (dbt/.venv) ..."
+else
+  say "Setting up dbt's Python environment (dbt/.venv: dbt-core, dbt-duckdb); the first run takes a minute or two ..."
+fi
 scripts/dbt.sh --setup-only
 echo
 echo "dbt build (dbt/: staging, marts and their tests) on $db:"
