@@ -22,6 +22,7 @@ from typing import Any, Mapping
 from graphql import GraphQLSchema, build_client_schema, get_introspection_query
 
 from source_centra.client import CentraClient, GraphQLResult
+from source_centra.complexity import complexity
 from source_centra.config import Config
 from source_centra.errors import Action, CentraError, ConfigError, category, classify_graphql_errors, raise_for
 from source_centra.permissions import permission_for, permission_label
@@ -29,7 +30,12 @@ from source_centra.plan import Plan, plan, response_path
 from source_centra.queries import load
 
 LOGGER = logging.getLogger("airbyte")
-RATE_LIMIT_REFRESH_SECONDS = 10.0
+# rateLimits is read to resynchronise with what others use: at the start, then at most this often, and
+# after a 429; between reads the pacer books each answer's extensions.complexity (pacing.py).
+RATE_LIMIT_REFRESH_SECONDS = 60.0
+# ... and while the quota is used up by others (the pacer waits in steps, pacing.RESYNC_SECONDS), at most
+# this often: others' use may have fallen since.
+RATE_LIMIT_RECHECK_SECONDS = 10.0
 INTROSPECTION = get_introspection_query(descriptions=False)
 PROBES_THAT_WARN = {"base_currency"}  # probes whose callers word their own warnings
 
@@ -61,11 +67,19 @@ class SyncContext:
         self._lock = threading.Lock()
         self._limits_read_at: float | None = None
         self._limits_known = threading.Event()  # set once the first rateLimits answer configured the pacer
+        self._throttled_seen = 0  # client.stats.throttled at the last rateLimits read: a 429 since → read again
+        self.limit_reads = 0
+        pacer = getattr(self.client, "pacer", None)  # (tests pass stand-in clients)
+        if pacer is not None:
+            pacer.max_wait = float(config.max_rate_limit_wait_seconds)
+            pacer.resync = self._resync
+            pacer.exempt.add(hash(load_probe("rate_limits")))  # the reading itself must get through
         self._base_currency: tuple[str | None] | None = None  # (code,) once read
         self._warned: set[tuple] = set()
         self._schema: GraphQLSchema | None = None
         self._schema_lock = threading.Lock()  # held while introspecting: parallel workers wait for the one answer
         self._plans: dict[str, Plan] = {}
+        self._estimated: set[int] = set()  # documents whose static complexity the pacer was given
         self._excluded: dict[str, dict[str, str]] = {}  # plan key → {document path: permission}
 
     @property
@@ -77,18 +91,36 @@ class SyncContext:
             return self._sync_start
 
     def pace(self) -> None:
-        """Read Centra's live quotas at the start and every 10 s while busy; shrinks our budget if others use more."""
+        """Read Centra's live quotas (`rateLimits`) to resynchronise the pacer: before the first page,
+        then at most once a minute, and after a 429. Between readings the pacer accounts from each
+        answer's reported complexity (and re-reads while others use the quota up, ``_resync``)."""
         now = time.monotonic()
         with self._lock:
-            due = self._limits_read_at is None or now - self._limits_read_at >= RATE_LIMIT_REFRESH_SECONDS
+            throttled = self.client.stats.throttled
+            due = (self._limits_read_at is None or now - self._limits_read_at >= RATE_LIMIT_REFRESH_SECONDS
+                   or throttled > self._throttled_seen)
             if due:
-                self._limits_read_at = now
+                self._limits_read_at, self._throttled_seen = now, throttled
         if not due:
             # concurrent workers wait for the first budget instead of bursting before it is known
             self._limits_known.wait(timeout=60)
             return
+        self._read_limits()
+
+    def _resync(self) -> None:
+        """A fresh reading for a pacer waiting on a used-up quota, unless one is under 10 s old."""
+        now = time.monotonic()
+        with self._lock:
+            if self._limits_read_at is not None and now - self._limits_read_at < RATE_LIMIT_RECHECK_SECONDS:
+                return
+            self._limits_read_at = now
+        self._read_limits()
+
+    def _read_limits(self) -> None:
         try:
             result = self.client.execute(load_probe("rate_limits"))
+            with self._lock:
+                self.limit_reads += 1
             self.client.pacer.configure(result.data.get("rateLimits") or [])
         finally:
             self._limits_known.set()
@@ -193,6 +225,7 @@ class SyncContext:
         """
         for looks in range(6):
             made = self.plan(key, **plan_args)
+            self.estimate(made.document, variables)
             result = self.client.execute(made.document, variables, raise_errors=False)
             if not result.errors:
                 return result
@@ -213,6 +246,19 @@ class SyncContext:
                 if looks == 5:
                     raise
         raise CentraError(f"Centra kept refusing parts of the {key} query.")
+
+    def estimate(self, document: str, variables: Mapping[str, Any] | None = None) -> None:
+        """Give the pacer a document's static complexity (complexity.py) before Centra first answers it,
+        so the first requests of a sync are booked near their cost rather than at a blind guess."""
+        key = hash(document)
+        with self._lock:
+            if key in self._estimated:
+                return
+            self._estimated.add(key)
+        try:
+            self.client.pacer.estimate(key, complexity(document, self.live_schema(), variables))
+        except Exception:  # an estimate only: the pacer keeps its default guess
+            LOGGER.debug("no complexity estimate for a document", exc_info=True)
 
     def _exclude(self, key: str, made: Plan, denied: list[dict]) -> None:
         schema = self.live_schema()
