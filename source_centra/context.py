@@ -28,6 +28,7 @@ from source_centra.errors import Action, CentraError, ConfigError, category, cla
 from source_centra.permissions import permission_for, permission_label
 from source_centra.plan import Plan, plan, response_path
 from source_centra.queries import load
+from source_centra.union import union
 
 LOGGER = logging.getLogger("airbyte")
 # rateLimits is read to resynchronise with what others use: at the start, then at most this often, and
@@ -80,6 +81,7 @@ class SyncContext:
         self._schema_lock = threading.Lock()  # held while introspecting: parallel workers wait for the one answer
         self._plans: dict[str, Plan] = {}
         self._estimated: set[int] = set()  # documents whose static complexity the pacer was given
+        self._unions: dict[tuple[str, ...], Plan] = {}  # shared passes: member documents → their union
         self._excluded: dict[str, dict[str, str]] = {}  # plan key → {document path: permission}
 
     @property
@@ -246,6 +248,68 @@ class SyncContext:
                 if looks == 5:
                     raise
         raise CentraError(f"Centra kept refusing parts of the {key} query.")
+
+    def shared_plan(self, members: list[tuple[str, dict]]) -> Plan:
+        """The union (union.py) of the plans of several streams read in one shared pass, made once per
+        combination of their plans (a plan changes when the token turns out not to read a field)."""
+        plans = [self.plan(key, **plan_args) for key, plan_args in members]
+        documents = tuple(made.document for made in plans)
+        with self._lock:
+            cached = self._unions.get(documents)
+        if cached is None:
+            cached = union(plans)
+            with self._lock:
+                self._unions[documents] = cached
+        return cached
+
+    def run_shared(self, members: list[tuple[str, dict]], variables: Mapping[str, Any]
+                   ) -> tuple[GraphQLResult | None, dict[str, BaseException]]:
+        """One request of several streams' union plan (a shared pass): like ``run`` for one stream.
+
+        A field the token may not read is resolved through each member's own plan: dropped from the
+        plans where it is optional, and a member that needs it fails with its own ConfigError
+        (returned per query key) while the others go on with a narrower union. The result is None
+        when every member failed."""
+        failed: dict[str, BaseException] = {}
+        for looks in range(6):
+            alive = [(key, args) for key, args in members if key not in failed]
+            if not alive:
+                return None, failed
+            made = self.shared_plan(alive)
+            self.estimate(made.document, variables)
+            result = self.client.execute(made.document, variables, raise_errors=False)
+            if not result.errors:
+                return result, failed
+            denied = [error for error in result.errors if category(error) == "authorization"]
+            others = [error for error in result.errors if category(error) != "authorization"]
+            resolution = classify_graphql_errors(others) if others else None
+            if resolution is not None and resolution.action is Action.FAIL:
+                raise_for(resolution)
+            if denied:
+                plans = {key: self.plan(key, **args) for key, args in alive}
+
+                def placed(error: dict) -> list[str]:
+                    return [key for key, own in plans.items() if own.selection_at(response_path(error.get("path")))]
+
+                for key, own in plans.items():
+                    # a denial no member's plan can place is every member's problem (``_exclude`` says so)
+                    mine = [error for error in denied if key in placed(error) or not placed(error)]
+                    if mine:
+                        try:
+                            self._exclude(key, own, mine)
+                        except ConfigError as error:
+                            failed[key] = error
+                if not others:
+                    continue
+            alive = [(key, args) for key, args in members if key not in failed]
+            if not alive:
+                return None, failed
+            try:
+                return self.client.execute(self.shared_plan(alive).document, variables), failed
+            except ConfigError:
+                if looks == 5:
+                    raise
+        raise CentraError(f"Centra kept refusing parts of the shared query of {', '.join(key for key, _ in members)}.")
 
     def estimate(self, document: str, variables: Mapping[str, Any] | None = None) -> None:
         """Give the pacer a document's static complexity (complexity.py) before Centra first answers it,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from datetime import timedelta
-from typing import Any, Iterable, Iterator, Mapping, MutableMapping
+from typing import Any, Callable, Iterable, Iterator, Mapping, MutableMapping
 
 from airbyte_cdk.models import (
     AirbyteEstimateTraceMessage,
@@ -32,10 +32,11 @@ from airbyte_cdk.sources.streams.checkpoint.checkpoint_reader import FULL_REFRES
 from source_centra import paging, privacy
 from source_centra import slices as sl
 from source_centra import state as st
+from source_centra.client import GraphQLResult
 from source_centra.context import SyncContext, load_probe
 from source_centra.errors import CentraError, ConfigError
 from source_centra.known_values import unknown_values
-from source_centra.plan import id_list_document, parents_document
+from source_centra.plan import Plan, id_list_document, parents_document
 from source_centra.rate_limit_status import RateLimitStatus
 from source_centra.reader import Page, read_pages
 from source_centra.schemas import load_schema
@@ -58,6 +59,7 @@ class CentraStream(Stream, CheckpointMixin):
         self._parents: list[str] | None = None
         self._nodes = 0
         self._records = 0
+        self.shared: Any = None  # the shared pass reading this stream with others of its parent (shared.py), if any
 
     # ---------------------------------------------------------------- Airbyte stream facts
 
@@ -150,6 +152,9 @@ class CentraStream(Stream, CheckpointMixin):
         yield from self._read(jobs)
 
     def _read(self, jobs: list[sl.Job]) -> Iterable[Any]:
+        if self.shared is not None:  # a shared pass (shared.py) fetches the pages of several streams at once
+            yield from self.shared.hand_over(self, jobs)
+            return
         status = RateLimitStatus(self.name, self.context.client.waits)  # the workers' rate-limit waits
         for page in read_pages(jobs, self._fetch, self.context.config.concurrency, self.name, idle=status.messages):
             if not isinstance(page, Page):  # a status message from `idle`
@@ -162,6 +167,12 @@ class CentraStream(Stream, CheckpointMixin):
         """One page of one job: pace, plan (once per stream per sync), run, unpack."""
         self.context.pace()
         made = self.context.plan(self.spec.query, **self.spec.plan_args())
+        return self.page_of(job, token, made, lambda variables: self.context.run(self.spec.query, variables,
+                                                                                  **self.spec.plan_args()))
+
+    def page_of(self, job: sl.Job, token: Any, made: Plan, run: Callable[[dict], GraphQLResult]) -> Page:
+        """The page of ``job`` after ``token``, asked with ``made``'s paging and sent by ``run`` (the
+        stream's own plan, or a shared pass's union of several streams' plans)."""
         where: dict[str, Any] = {}
         if self.spec.by_store and job.partition != "all":
             where["storeId"] = [int(job.partition)]
@@ -169,27 +180,25 @@ class CentraStream(Stream, CheckpointMixin):
             where.update(job.extra_where)
         first = token is None
         if made.paging == "backwards" and token is None:
-            token = self._last_page(job, where)
+            token = self._last_page(job, where, made)
         variables = paging.variables(made.paging, where=where, window=job.window, filter_field=self.spec.filter_field,
                                      token=token, size=self.page_size)
-        result = self.context.run(self.spec.query, variables, **self.spec.plan_args())
-        page = result.data.get("result")
+        page = run(variables).data.get("result")
         if page is None:
             raise CentraError(f"Centra returned no data for stream '{self.name}' (partition {job.partition}).")
         nodes, next_token, total, parent = paging.unpack(made.paging, page, token=token, window=job.window,
                                                          size=self.page_size, nested_field=self.spec.nested_field)
         return Page(job, None if first else token, nodes, next_token, total, parent)
 
-    def _last_page(self, job: sl.Job, where: dict[str, Any]) -> int:
+    def _last_page(self, job: sl.Job, where: dict[str, Any], made: Plan) -> int:
         """Where a backwards read of this job's window starts (paging.py), from id-only pages."""
-        made = self.context.plan(self.spec.query, **self.spec.plan_args())
         probe = {"stream": self.name, "document": id_list_document(made.document)}
 
         def rows_on(number: int) -> int:
             self.context.pace()
             variables = paging.variables("list", where=where, window=job.window, filter_field=self.spec.filter_field,
                                          token=number, size=self.page_size)
-            return len(self.context.run(f"ids:{self.name}", variables, **probe).data.get("result") or [])
+            return len(self.context.run(f"ids:{made.stream}", variables, **probe).data.get("result") or [])
 
         return paging.last_page(rows_on, self.page_size)
 
@@ -251,9 +260,14 @@ class CentraStream(Stream, CheckpointMixin):
             return
         after = None
         while True:
-            self.context.pace()
-            page = self.context.run("probe:updated_order_ids", {"where": where, "first": 200, "after": after},
-                                    **probe).data.get("result") or {}
+            variables = {"where": where, "first": 200, "after": after}
+
+            def ids_page() -> dict:
+                self.context.pace()
+                return self.context.run("probe:updated_order_ids", variables, **probe).data.get("result") or {}
+
+            # streams read together (returns, return_items) ask for the same ids: a shared pass asks once
+            page = self.shared.memo(("updated_order_ids", variables), ids_page) if self.shared else ids_page()
             ids = [edge["node"]["id"] for edge in page.get("edges") or []]
             for start in range(0, len(ids), 100):
                 yield from self._read([sl.Job(item.partition, extra_where={"orderId": ids[start:start + 100]})])
