@@ -34,11 +34,12 @@ from airbyte_cdk.models import AirbyteLogMessage, AirbyteMessage, Level, Type
 from source_centra.plan import _root as root_field  # noqa: F401  (the unplanned root names a stream's parent)
 from source_centra.queries import load
 from source_centra.rate_limit_status import RateLimitStatus
-from source_centra.reader import Page, read_pages
+from source_centra.reader import Page, read_partitions
 from source_centra.slices import Job
 
 if TYPE_CHECKING:
     from source_centra.stream import CentraStream
+    from source_centra.streams import StreamSpec
 
 # What a member's read_records yields while it waits for pages; never leaves the shared pass.
 PAUSE = AirbyteMessage(type=Type.LOG, log=AirbyteLogMessage(level=Level.DEBUG, message="centra: shared pass"))
@@ -46,24 +47,24 @@ _END = object()  # a member's jobs are all read
 MEMO_SIZE = 8  # probe answers kept for the other members (the ids of updated orders)
 
 
-def parent_of(stream: "CentraStream") -> tuple | None:
-    """What a stream pages, as far as the query file says (the root field, the paging, the filter and
-    partitions); None for a stream that is never shared (snapshots). Equal for streams that may share."""
-    spec = stream.spec
+def parent_of(spec: "StreamSpec", page_size: int | None = None) -> tuple | None:
+    """What a stream pages, as far as its query file says (the root field, the paging, the filter and
+    partitions, the page size); None for a stream that is never shared (snapshots). Streams with equal
+    parents are read in one shared pass when selected together."""
     if spec.snapshot or spec.paging == "nested":
         return None
     from graphql import OperationDefinitionNode, parse
 
     operation = next(d for d in parse(load(spec.query)).definitions if isinstance(d, OperationDefinitionNode))
     return (root_field(operation).name.value, spec.paging, spec.filter_field, spec.by_store, spec.stores_from_records,
-            stream.page_size)
+            page_size)
 
 
 def groups(streams: list["CentraStream"]) -> list[list["CentraStream"]]:
     """The selected streams that page the same parent, two or more each, in catalog order."""
     by_parent: dict[tuple, list] = {}
     for stream in streams:
-        parent = parent_of(stream)
+        parent = parent_of(stream.spec, stream.page_size)
         if parent is not None:
             by_parent.setdefault(parent, []).append(stream)
     return [members for members in by_parent.values() if len(members) > 1]
@@ -78,7 +79,7 @@ class _Ticket:
 
 @dataclass(eq=False)
 class _Served:
-    """One distinct job read in a round, for the members in ``sharers``; what read_pages sees as a job."""
+    """One distinct job read in a round, for the members in ``sharers``."""
     job: Job
     signature: tuple
     sharers: list = field(default_factory=list)
@@ -89,16 +90,24 @@ class _Served:
         return self.job.partition
 
     @property
-    def resume(self) -> Any:
-        return self.job.resume
+    def window_key(self) -> tuple:
+        """Jobs that page the same set (their resume points may differ): they can converge."""
+        job = self.job
+        return (self.signature, job.partition, job.window, _text(job.extra_where), job.only_stores)
 
 
 @dataclass(frozen=True)
-class _Failed:
-    """A job whose pages could not be fetched: ``errors`` per member (one for all under None)."""
-    job: _Served
-    errors: dict
-    next_token: Any = None
+class _Delivery:
+    """One fetched page (or the failure to fetch it) and the served jobs it belongs to: its own and
+    those that converged into it (``receivers``)."""
+    page: Page | None
+    receivers: tuple
+    token: Any = None  # what the page was asked with
+    errors: dict | None = None  # member name → error (None: for every member)
+
+    @property
+    def done(self) -> bool:
+        return self.page is None or self.page.next_token is None
 
 
 class SharedPass:
@@ -111,6 +120,7 @@ class SharedPass:
         self.requests = 0  # pages fetched for more than one member (the benchmark's "shared pages")
         self._tickets: dict[str, _Ticket] = {}
         self._memo: OrderedDict = OrderedDict()
+        self._asked: dict[str, set] = {}  # member → jobs it asked for so far (as text)
 
     # ---------------------------------------------------------------- the member's side
 
@@ -120,6 +130,7 @@ class SharedPass:
             return
         ticket = _Ticket(list(jobs))
         self._tickets[member.name] = ticket
+        self._asked.setdefault(member.name, set()).update(_text(job) for job in jobs)
         try:
             while True:
                 if not ticket.inbox:
@@ -201,7 +212,7 @@ class SharedPass:
         """Read the jobs the waiting members asked for, each distinct job once, handing pages over."""
         order: list[_Served] = []
         owed: dict[str, int] = {}
-        for member in waiting:
+        for member in _in_step(waiting, self._tickets, self._asked):
             ticket = self._tickets[member.name]
             try:
                 signature = self._signature(member)
@@ -218,43 +229,75 @@ class SharedPass:
             return
         names = [m.name for entry in order for m in entry.sharers]
         status = RateLimitStatus(list(dict.fromkeys(names)), self.context.client.waits)
-        for item in read_pages(order, self._fetch, self.context.config.concurrency, "shared", idle=status.messages):
-            if not isinstance(item, (Page, _Failed)):
+        for item in read_partitions(order, self._work, self.context.config.concurrency, "shared", idle=status.messages):
+            if not isinstance(item, _Delivery):
                 yield item  # a rate-limit status message
                 continue
-            entry: _Served = item.job
-            for member in [m for m in entry.sharers if m.name in entry.refused and m in active]:
-                self._tickets[member.name].inbox.append(entry.refused[member.name])
-                yield from self._advance(member, generators, active, complete)
-            sharers = [member for member in entry.sharers if member in active]
-            if isinstance(item, Page):
+            if item.page is not None:
                 yield from status.messages(page_arrived=True)
-                page = Page(entry.job, item.token, item.nodes, item.next_token, item.total, item.parent)
-                for member in sharers:
-                    self._tickets[member.name].inbox.append(page)
-                if len(sharers) > 1:
-                    self.requests += 1
-            else:
-                for member in sharers:
-                    self._tickets[member.name].inbox.append(item.errors.get(member.name) or item.errors[None])
-            if item.next_token is None:
-                for member in sharers:
-                    owed[member.name] -= 1
-                    if owed[member.name] == 0:
-                        self._tickets[member.name].inbox.append(_END)
-            for member in sharers:
+            receivers = [(entry, member) for entry in item.receivers for member in entry.sharers if member in active]
+            for entry, member in receivers:
+                inbox = self._tickets[member.name].inbox
+                if member.name in entry.refused:
+                    inbox.append(entry.refused[member.name])
+                elif item.page is None:
+                    inbox.append((item.errors or {}).get(member.name) or (item.errors or {})[None])
+                else:
+                    page = item.page
+                    inbox.append(Page(entry.job, item.token, page.nodes, page.next_token, page.total, page.parent))
+                    if item.done:
+                        owed[member.name] -= 1
+                        if owed[member.name] == 0:
+                            inbox.append(_END)
+            if item.page is not None and len({member.name for _, member in receivers}) > 1:
+                self.requests += 1
+            for member in dict.fromkeys(member for _, member in receivers):
                 yield from self._advance(member, generators, active, complete)
 
     def _signature(self, member: "CentraStream") -> tuple:
         made = self.context.plan(member.spec.query, **member.spec.plan_args())
         return (made.root, made.paging, made.prefix, member.spec.filter_field, member.spec.by_store, member.page_size)
 
-    def _fetch(self, entry: _Served, token: Any) -> Page | _Failed:
-        """One page of a served job for its live sharers, with the union of their plans."""
-        alive = [member for member in entry.sharers if member.name not in self.failures and member.name not in entry.refused]
+    def _work(self, entries: list[_Served], put: Callable[[Any], None], stopped: Callable[[], bool]) -> None:
+        """One partition's served jobs, in order. Jobs over the same window with different resume points
+        (members whose last checkpoints fell on different pages, e.g. after a crash) converge: they
+        are read in turn, the one found behind first, until one's next page is where another stands;
+        from there that page and the rest are fetched once for both."""
+        pending = list(entries)
+        while pending and not stopped():
+            cohort = [pending[0]]
+            for entry in pending[1:]:  # adjacent jobs over the same window
+                if entry.window_key != cohort[0].window_key:
+                    break
+                cohort.append(entry)
+            del pending[:len(cohort)]
+            tokens = {id(entry): entry.job.resume for entry in cohort}
+            visited: dict[int, set] = {id(entry): set() for entry in cohort}
+            followers: dict[int, list] = {id(entry): [entry] for entry in cohort}  # who receives its pages
+            live = list(cohort)
+            while live and not stopped():
+                behind = [e for e in live if any(_text(tokens[id(e)]) in visited[id(o)] for o in live if o is not e)]
+                entry = behind[0] if behind else min(live, key=lambda e: len(visited[id(e)]))
+                token = tokens[id(entry)]
+                visited[id(entry)].add(_text(token))
+                receivers = tuple(followers[id(entry)])
+                delivery = self._fetch(entry, token, receivers)
+                put(delivery)
+                if delivery.done:
+                    live.remove(entry)
+                    continue
+                tokens[id(entry)] = delivery.page.next_token
+                for other in [o for o in live if o is not entry and _text(tokens[id(o)]) == _text(tokens[id(entry)])]:
+                    followers[id(entry)] += followers.pop(id(other))  # from here on, one read for both
+                    live.remove(other)
+
+    def _fetch(self, entry: _Served, token: Any, receivers: tuple) -> _Delivery:
+        """One page of a served job for the live members of ``receivers``, with the union of their plans."""
+        alive = list(dict.fromkeys(member for receiver in receivers for member in receiver.sharers
+                                   if member.name not in self.failures and member.name not in receiver.refused))
         if not alive:
-            return Page(entry, token, [], None, None)
-        keys = [(member.spec.query, member.spec.plan_args()) for member in alive]
+            return _Delivery(Page(entry.job, token, [], None, None), receivers, token)
+        keys = list({member.spec.query: (member.spec.query, member.spec.plan_args()) for member in alive}.values())
         by_key = {member.spec.query: member.name for member in alive}
         refused: dict[str, BaseException] = {}
 
@@ -270,15 +313,40 @@ class SharedPass:
             made = self.context.shared_plan(keys)
             page = alive[0].page_of(entry.job, token, made, run)
         except _AllRefused:
-            return _Failed(entry, refused)
+            return _Delivery(None, receivers, token, refused)
         except Exception as error:
-            return _Failed(entry, {**refused, None: error})
-        entry.refused.update(refused)  # members that need what the token may not read fail; the others go on
-        return Page(entry, page.token, page.nodes, page.next_token, page.total, page.parent)
+            return _Delivery(None, receivers, token, {**refused, None: error})
+        for receiver in receivers:  # members that need what the token may not read fail; the others go on
+            receiver.refused.update({name: error for name, error in refused.items()
+                                     if any(m.name == name for m in receiver.sharers)})
+        return _Delivery(page, receivers, page.token)
 
 
 class _AllRefused(Exception):
     """Every member of a shared request failed (each with its own error)."""
+
+
+def _text(value: Any) -> str:
+    """A token, filter or window as comparable text (tokens of time paging are dicts)."""
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _in_step(waiting: list, tickets: dict, asked: dict) -> list:
+    """The waiting members to serve this round. A member whose jobs nobody else asks for now, but which
+    another member will ask for in a later slice, waits for it (members whose slices are out of step,
+    e.g. one finished a store's window before a crash and the other did not, line up again); when every
+    member would wait, all are served."""
+    def jobs_of(item) -> list:
+        return [item] if isinstance(item, Job) else list(getattr(item, "jobs", ()) or ())
+
+    now = {m.name: {_text(job) for job in tickets[m.name].jobs} for m in waiting}
+    later = {m.name: {_text(job) for item in m.planned_slices for job in jobs_of(item)} - asked.get(m.name, set())
+             for m in waiting}
+    held = [m for m in waiting
+            if not any(now[m.name] & now[o.name] for o in waiting if o is not m)
+            and any(now[m.name] & later[o.name] for o in waiting if o is not m)]
+    served = [m for m in waiting if m not in held]
+    return served or waiting
 
 
 def _place(order: list[_Served], jobs: list[Job], signature: tuple) -> list[_Served] | None:

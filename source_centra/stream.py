@@ -60,6 +60,7 @@ class CentraStream(Stream, CheckpointMixin):
         self._nodes = 0
         self._records = 0
         self.shared: Any = None  # the shared pass reading this stream with others of its parent (shared.py), if any
+        self.planned_slices: list = []  # this read's slices, as planned (stream_slices)
 
     # ---------------------------------------------------------------- Airbyte stream facts
 
@@ -120,6 +121,11 @@ class CentraStream(Stream, CheckpointMixin):
     # ---------------------------------------------------------------- slices
 
     def stream_slices(self, *, sync_mode: SyncMode, cursor_field=None, stream_state=None) -> Iterable[Mapping[str, Any] | None]:
+        # kept for a shared pass (shared.py), which lines up members whose slices are out of step
+        self.planned_slices = list(self._plan_slices(sync_mode))
+        return self.planned_slices
+
+    def _plan_slices(self, sync_mode: SyncMode) -> Iterable[Mapping[str, Any] | None]:
         config = self.context.config
         if self.spec.snapshot:
             return [sl.Snapshot(dict(self._snapshot))]
