@@ -110,14 +110,14 @@ STREAMS: tuple[StreamSpec, ...] = (
     StreamSpec("warehouses", ("id",), None, None, "list", False, records.warehouses,
                permissions=("Warehouse:read",), optional=True),
     # warehouses(where: {id}) { stock(sort: productId_ASC, productVariantId_ASC, productSizeSort_ASC) } per
-    # warehouse, a snapshot; 8,010 per 100 rows (the root counts × 10)
+    # warehouse, a snapshot; 801 per 100 rows (the root says limit: 1)
     StreamSpec("stock", ("warehouse_id", "size_id"), None, None, "nested", False, records.stock,
                permissions=("Warehouse.stock:read", "Warehouse:read"), optional=True, nested_field="stock", snapshot=True),
     # pricelists(sort: id_ASC) per store; 300 per 100
     StreamSpec("pricelists", ("id",), None, None, "list", True, records.pricelists,
                permissions=("Pricelist:read",), optional=True),
     # pricelists(where: {id}) { prices(sort: productId_ASC, productVariantId_ASC) } per pricelist, a snapshot;
-    # records carry the pricelist's store (kept by store_id); 5,030 per 100 prices (the root counts × 10)
+    # records carry the pricelist's store (kept by store_id); 503 per 100 prices (the root says limit: 1)
     StreamSpec("prices", ("id",), None, None, "nested", False, records.prices,
                permissions=("Price:read", "Pricelist:read"), optional=True, nested_field="prices", snapshot=True),
     # brands(sort: id_ASC), instance-wide (shared by stores); 100 per 100
