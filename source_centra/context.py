@@ -17,7 +17,7 @@ import time
 from datetime import datetime, timezone
 from functools import cache
 from importlib.resources import files
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from graphql import GraphQLSchema, build_client_schema, get_introspection_query
 
@@ -216,7 +216,8 @@ class SyncContext:
             self._warned.add(key)
         LOGGER.warning(message)
 
-    def run(self, key: str, variables: Mapping[str, Any] | None = None, **plan_args: Any) -> GraphQLResult:
+    def run(self, key: str, variables: Mapping[str, Any] | None = None, shape: Callable[[Plan], Plan] | None = None,
+            **plan_args: Any) -> GraphQLResult:
         """One request of query ``key`` through its plan.
 
         Authorization errors are resolved through the plan (error ``path`` → selection → schema
@@ -225,10 +226,12 @@ class SyncContext:
         Other errors go through the error table; transient ones re-run the request through the
         client's own retry loop (looked at tolerantly again if that retry meets a denial).
         """
+        shape = shape or (lambda made: made)  # what is sent, from the plan (sparse.py: lists asked for presence)
         for looks in range(6):
             made = self.plan(key, **plan_args)
-            self.estimate(made.document, variables)
-            result = self.client.execute(made.document, variables, raise_errors=False)
+            sent = shape(made).document
+            self.estimate(sent, variables)
+            result = self.client.execute(sent, variables, raise_errors=False)
             if not result.errors:
                 return result
             denied = [error for error in result.errors if category(error) == "authorization"]
@@ -243,11 +246,30 @@ class SyncContext:
                 if not others:
                     continue
             try:
-                return self.client.execute(self.plan(key, **plan_args).document, variables)
+                return self.client.execute(shape(self.plan(key, **plan_args)).document, variables)
             except ConfigError:
                 if looks == 5:
                     raise
         raise CentraError(f"Centra kept refusing parts of the {key} query.")
+
+    def node_paths(self, stream: str) -> set[str]:
+        """The node fields (top level, by response key) stream ``stream``'s current plan selects."""
+        from source_centra.streams import STREAMS_BY_NAME
+
+        spec = STREAMS_BY_NAME.get(stream)
+        if spec is None:
+            return set()
+        made = self.plan(spec.query, **spec.plan_args())
+        prefix = made.prefix + "."
+        relative = [".".join(p for p in path[len(prefix):].split(".") if not p.startswith("on:"))
+                    for path, _coordinate, _required in made.selections if path.startswith(prefix)]
+        return {path for path in relative if path and "." not in path}
+
+    def id_filter(self, document: str) -> str | None:
+        """The type of the document's ``$where`` ``id`` filter on this instance (sparse.py), if any."""
+        from source_centra.sparse import id_type
+
+        return id_type(self.live_schema(), document)
 
     def shared_plan(self, members: list[tuple[str, dict]]) -> Plan:
         """The union (union.py) of the plans of several streams read in one shared pass, made once per
@@ -262,8 +284,8 @@ class SyncContext:
                 self._unions[documents] = cached
         return cached
 
-    def run_shared(self, members: list[tuple[str, dict]], variables: Mapping[str, Any]
-                   ) -> tuple[GraphQLResult | None, dict[str, BaseException]]:
+    def run_shared(self, members: list[tuple[str, dict]], variables: Mapping[str, Any],
+                   shape: Callable[[Plan], Plan] | None = None) -> tuple[GraphQLResult | None, dict[str, BaseException]]:
         """One request of several streams' union plan (a shared pass): like ``run`` for one stream.
 
         A field the token may not read is resolved through each member's own plan: dropped from the
@@ -271,13 +293,14 @@ class SyncContext:
         (returned per query key) while the others go on with a narrower union. The result is None
         when every member failed."""
         failed: dict[str, BaseException] = {}
+        shape = shape or (lambda made: made)
         for looks in range(6):
             alive = [(key, args) for key, args in members if key not in failed]
             if not alive:
                 return None, failed
-            made = self.shared_plan(alive)
-            self.estimate(made.document, variables)
-            result = self.client.execute(made.document, variables, raise_errors=False)
+            sent = shape(self.shared_plan(alive)).document
+            self.estimate(sent, variables)
+            result = self.client.execute(sent, variables, raise_errors=False)
             if not result.errors:
                 return result, failed
             denied = [error for error in result.errors if category(error) == "authorization"]
@@ -305,7 +328,7 @@ class SyncContext:
             if not alive:
                 return None, failed
             try:
-                return self.client.execute(self.shared_plan(alive).document, variables), failed
+                return self.client.execute(shape(self.shared_plan(alive)).document, variables), failed
             except ConfigError:
                 if looks == 5:
                     raise

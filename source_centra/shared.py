@@ -301,8 +301,8 @@ class SharedPass:
         by_key = {member.spec.query: member.name for member in alive}
         refused: dict[str, BaseException] = {}
 
-        def run(variables: dict):
-            result, failed = self.context.run_shared(keys, variables)
+        def run(variables: dict, shape):
+            result, failed = self.context.run_shared(keys, variables, shape)
             refused.update({by_key[key]: error for key, error in failed.items()})
             if result is None:
                 raise _AllRefused()
@@ -311,7 +311,7 @@ class SharedPass:
         try:
             self.context.pace()
             made = self.context.shared_plan(keys)
-            page = alive[0].page_of(entry.job, token, made, run)
+            page = alive[0].page_of(entry.job, token, made, run, [member.name for member in alive])
         except _AllRefused:
             return _Delivery(None, receivers, token, refused)
         except Exception as error:

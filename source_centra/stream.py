@@ -29,7 +29,7 @@ from airbyte_cdk.models import (
 from airbyte_cdk.sources.streams import CheckpointMixin, Stream
 from airbyte_cdk.sources.streams.checkpoint.checkpoint_reader import FULL_REFRESH_COMPLETE_STATE
 
-from source_centra import paging, privacy
+from source_centra import paging, privacy, sparse
 from source_centra import slices as sl
 from source_centra import state as st
 from source_centra.client import GraphQLResult
@@ -173,12 +173,14 @@ class CentraStream(Stream, CheckpointMixin):
         """One page of one job: pace, plan (once per stream per sync), run, unpack."""
         self.context.pace()
         made = self.context.plan(self.spec.query, **self.spec.plan_args())
-        return self.page_of(job, token, made, lambda variables: self.context.run(self.spec.query, variables,
-                                                                                  **self.spec.plan_args()))
+        return self.page_of(job, token, made, lambda variables, shape: self.context.run(
+            self.spec.query, variables, shape=shape, **self.spec.plan_args()), [self.name])
 
-    def page_of(self, job: sl.Job, token: Any, made: Plan, run: Callable[[dict], GraphQLResult]) -> Page:
-        """The page of ``job`` after ``token``, asked with ``made``'s paging and sent by ``run`` (the
-        stream's own plan, or a shared pass's union of several streams' plans)."""
+    def page_of(self, job: sl.Job, token: Any, made: Plan, run: Callable[[dict, Callable], GraphQLResult],
+                streams: list[str]) -> Page:
+        """The page of ``job`` after ``token``, asked with ``made``'s paging and sent by ``run(variables,
+        shape)`` (the stream's own plan, or a shared pass's union of the plans of ``streams``); sparse
+        lists (sparse.py) asked for presence, then completed."""
         where: dict[str, Any] = {}
         if self.spec.by_store and job.partition != "all":
             where["storeId"] = [int(job.partition)]
@@ -189,12 +191,31 @@ class CentraStream(Stream, CheckpointMixin):
             token = self._last_page(job, where, made)
         variables = paging.variables(made.paging, where=where, window=job.window, filter_field=self.spec.filter_field,
                                      token=token, size=self.page_size)
-        page = run(variables).data.get("result")
+        paths = sparse.paths_for(streams, {name: self.context.node_paths(name) for name in streams})
+        splits: dict[str, Any] = {}
+
+        def shape(plan_now: Plan) -> Plan:  # the plan as it stands when sent (a denied field may have left it)
+            found = sparse.split(plan_now, paths) if paths else None
+            if found is not None and self.context.id_filter(plan_now.document) is None:
+                found = None
+            splits["sent"] = found
+            return found.page if found is not None else plan_now
+
+        page = run(variables, shape).data.get("result")
         if page is None:
             raise CentraError(f"Centra returned no data for stream '{self.name}' (partition {job.partition}).")
         nodes, next_token, total, parent = paging.unpack(made.paging, page, token=token, window=job.window,
                                                          size=self.page_size, nested_field=self.spec.nested_field)
+        if splits.get("sent") is not None:
+            nodes = sparse.complete(splits["sent"], nodes, self._follow_up,
+                                    self.context.id_filter(splits["sent"].full.document))
         return Page(job, None if first else token, nodes, next_token, total, parent)
+
+    def _follow_up(self, kind: str, document: str, variables: dict) -> Any:
+        """A sparse list's follow-up request (sparse.py): the root's answer."""
+        self.context.pace()
+        return self.context.run(f"{kind}:{hash(document)}", variables, stream=f"{self.name} ({kind})",
+                                document=document).data.get("result")
 
     def _last_page(self, job: sl.Job, where: dict[str, Any], made: Plan) -> int:
         """Where a backwards read of this job's window starts (paging.py), from id-only pages."""
