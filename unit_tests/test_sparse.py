@@ -8,7 +8,8 @@ import json
 import pytest
 from graphql import build_schema, parse, validate
 
-from source_centra import records, sparse
+from source_centra import sparse
+from source_centra.records import sales
 from source_centra.complexity import complexity
 from source_centra.plan import plan
 from source_centra.queries import load
@@ -111,7 +112,7 @@ def test_given_an_order_deleted_before_the_follow_up_then_its_attributes_are_unk
     done = sparse.complete(split, page, Centra([]), "String")
     assert done[0]["attributes"] is None
     node = dict(next(iter(json.loads((NODES / "orders.json").read_text()).values())), attributes=None)
-    record = next(records.orders(node, extras_for("orders", node)))
+    record = next(sales.orders(node, extras_for("orders", node)))
     assert record["attributes"] is None
 
 
