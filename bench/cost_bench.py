@@ -74,6 +74,11 @@ def read(fake: Fake, workdir: Path, streams: list[str] | None, page_size: int, c
         raise SystemExit(f"the connector failed ({streams or 'full catalog'})")
     stats = fake.admin("stats")
     records, _digest, per_stream = count_records(out)
+    return {"stats": stats, "records": per_stream, "seconds": seconds, "nodes": node_counts(out)}
+
+
+def node_counts(out: Path) -> dict[str, int]:
+    """Per stream of NODE_KEYS, the distinct nodes (or parents) its records came from."""
     nodes: dict[str, set] = {}
     with open(out, "rb") as handle:
         for line in handle:
@@ -82,8 +87,7 @@ def read(fake: Fake, workdir: Path, streams: list[str] | None, page_size: int, c
                 key = NODE_KEYS.get(record["stream"])
                 if key:
                     nodes.setdefault(record["stream"], set()).add(record["data"].get(key))
-    return {"stats": stats, "records": per_stream, "seconds": seconds,
-            "nodes": {stream: len(ids) for stream, ids in nodes.items()}}
+    return {stream: len(ids) for stream, ids in nodes.items()}
 
 
 def floor(fake: Fake, full_run: dict, page_size: int) -> tuple[int, dict]:

@@ -191,11 +191,11 @@ class CentraStream(Stream, CheckpointMixin):
             token = self._last_page(job, where, made)
         variables = paging.variables(made.paging, where=where, window=job.window, filter_field=self.spec.filter_field,
                                      token=token, size=self.page_size)
-        paths = sparse.paths_for(streams, {name: self.context.node_paths(name) for name in streams})
+        parts = sparse.parts_for(streams, {name: self.context.node_paths(name) for name in streams})
         splits: dict[str, Any] = {}
 
         def shape(plan_now: Plan) -> Plan:  # the plan as it stands when sent (a denied field may have left it)
-            found = sparse.split(plan_now, paths) if paths else None
+            found = sparse.split(plan_now, parts) if parts else None
             if found is not None and self.context.id_filter(plan_now.document) is None:
                 found = None
             splits["sent"] = found
