@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from cost_bench import floor, node_counts  # noqa: E402
+from cost_bench import floor, followed, node_counts  # noqa: E402
 from run_bench import PY, Fake, count_records  # noqa: E402
 from sim_clock import START, SimClock  # noqa: E402
 
@@ -90,7 +90,9 @@ def run_size(orders: int, seed: int, share: float, page_size: int, workdir: Path
             raise SystemExit(f"the connector failed at {orders:,} orders")
         stats = fake.admin("stats")
         records, _digest, per_stream = count_records(out)
-        floor_points = floor(fake, {"records": per_stream, "nodes": node_counts(out)}, page_size)[0]
+        floor_points, floor_rows = floor(fake, {"records": per_stream, "nodes": node_counts(out),
+                                                "followed": followed(out)}, page_size)
+        sparse_floor = sum(row["sparse points"] for row in floor_rows.values())
         shared = [json.loads(line)["log"]["message"] for line in out.read_text().splitlines()
                   if line.startswith('{"type":"LOG"') and "Shared pass" in line]
         usage_line = next((json.loads(line)["log"]["message"] for line in out.read_text().splitlines()
@@ -104,7 +106,7 @@ def run_size(orders: int, seed: int, share: float, page_size: int, workdir: Path
             "roots": stats["by_root_field"], "root_points": stats["complexity_by_root_field"],
             "throttled": stats["throttled_429"], "predicted_hours": predicted, "simulated_hours": simulated / 3600,
             "real_seconds": real, "rss_mb": usage.ru_maxrss / 1024, "shared": shared, "usage": usage_line,
-            "order_count": per_stream.get("orders", orders), "floor": floor_points}
+            "order_count": per_stream.get("orders", orders), "floor": floor_points, "sparse_floor": sparse_floor}
 
 
 def predicted_hours(points: float, requests: float, share: float, burst: float = 0.1) -> float:
@@ -124,12 +126,14 @@ def predicted_hours(points: float, requests: float, share: float, burst: float =
 
 def report(results: list[dict], share: float, page_size: int) -> str:
     lines = [f"Growth plan quotas, share {share}, page_size {page_size}, full default catalog, no state, simulated clock", "",
-             "| orders | records | complexity | per order | floor per order | ÷ floor | requests | predicted h (share allows) "
-             "| achieved h (simulated) | achieved ÷ predicted | 429s | peak RSS MB | real s |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| orders | records | complexity | per order | floor per order | ÷ floor | sparse floor per order | ÷ sparse floor "
+             "| requests | predicted h (share allows) | achieved h (simulated) | achieved ÷ predicted | 429s | peak RSS MB "
+             "| real s |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         lines.append(f"| {r['orders']:,} | {r['records']:,} | {r['points']:,} | {r['points'] / r['order_count']:,.1f} "
-                     f"| {r['floor'] / r['order_count']:,.1f} | {r['points'] / r['floor']:.3f} | {r['requests']:,} | {r['predicted_hours']:.2f} | {r['simulated_hours']:.2f} "
+                     f"| {r['floor'] / r['order_count']:,.1f} | {r['points'] / r['floor']:.3f} "
+                     f"| {r['sparse_floor'] / r['order_count']:,.1f} | {r['points'] / r['sparse_floor']:.3f} | {r['requests']:,} | {r['predicted_hours']:.2f} | {r['simulated_hours']:.2f} "
                      f"| {r['simulated_hours'] / r['predicted_hours']:.3f} | {r['throttled']} | {r['rss_mb']:.0f} "
                      f"| {r['real_seconds']:.0f} |")
     lines += ["", "Requests (and complexity) by root field:", ""]

@@ -32,4 +32,6 @@ def test_given_a_first_sync_of_10000_orders_then_pages_are_shared_and_the_share_
     assert result["throttled"] == 0
     assert result["simulated_hours"] <= 1.10 * result["predicted_hours"], result
     assert result["points"] <= 1.15 * result["floor"], (result["points"], result["floor"])
+    # and within 1.15 of the floor of its own cut documents (presence pages + the follow-ups needed)
+    assert result["points"] <= 1.15 * result["sparse_floor"], (result["points"], result["sparse_floor"])
     assert result["records"] > 0 and result["per_stream"]["order_items"] > ORDERS
