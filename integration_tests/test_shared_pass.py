@@ -207,3 +207,18 @@ def test_given_a_shared_pass_then_each_stream_reports_started_running_complete_o
                        and m["trace"]["type"] == "STREAM_STATUS" and m["trace"]["stream_status"]["status"] == "STARTED"
                        and m["trace"]["stream_status"]["stream_descriptor"]["name"] == stream)
         assert started < positions[0]
+
+
+@pytest.mark.heavy
+def test_given_a_token_without_order_attributes_then_the_sparse_list_is_dropped_and_reads_equal_separate_ones(fake):
+    # orders ask attributes for presence only (source_centra/sparse.py); a token that may not read them gets
+    # them null, with one warning, in the shared pass as alone
+    token = fake.create_token(permissions=scenarios.ALL_READ + ["Currency:read"])
+    run = pinned(fake, ["orders", "order_items"], concurrency=1, api_token=token)
+    assert run.exit_code == 0, run.stderr[-2000:]
+    assert all(record.get("attributes") is None for record in run.records["orders"])
+    warnings = [m["log"]["message"] for m in run.of_type("LOG") if "Order.attributes" in m["log"]["message"]]
+    assert len(warnings) == 1, warnings
+    for stream in ("orders", "order_items"):
+        separate = pinned(fake, [stream], concurrency=1, api_token=token)
+        assert digest(run, stream) == digest(separate, stream), stream
