@@ -175,6 +175,10 @@ class SharedPass:
                 waiting = [member for member in active if member.name in self._tickets]
                 if waiting:
                     yield from self._serve(waiting, generators, active, complete)
+        except Exception as error:  # the pass itself failed: every member still reading failed with it
+            for member in active:
+                self.failures.setdefault(member.name, error)
+            raise
         finally:
             for member in self.members:
                 member.shared = None

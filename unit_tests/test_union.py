@@ -131,3 +131,31 @@ def test_groups_take_selected_streams_with_one_parent_in_catalog_order():
             self.spec, self.name, self.page_size = STREAMS_BY_NAME[name], name, 100
     selected = [Stream(n) for n in ("order_items", "shipments", "orders", "stock", "returns")]
     assert [[s.name for s in g] for g in groups(selected)] == [["order_items", "orders"]]
+
+
+def test_given_the_pass_itself_fails_then_every_member_still_reading_fails_with_it():
+    from source_centra.shared import SharedPass
+
+    class Member:
+        def __init__(self, name):
+            self.name, self.context, self.shared = name, None, None
+
+    leader, follower = Member("a"), Member("b")
+    shared = SharedPass([leader, follower])
+
+    def pipeline(member):
+        yield from ()
+        if member is leader:
+            raise RuntimeError("boom")
+
+    def broken(*_args):
+        raise RuntimeError("the reader broke")
+        yield
+
+    shared._advance = lambda member, generators, active, complete: iter(())  # both stay "reading"
+    shared._tickets = {"a": _Ticket([job("1")]), "b": _Ticket([job("1")])}
+    shared._serve = broken
+    with pytest.raises(RuntimeError, match="the reader broke"):
+        list(shared.run(pipeline, started=lambda m: "STARTED", complete=lambda m: "COMPLETE"))
+    with pytest.raises(RuntimeError, match="the reader broke"):
+        shared.finish(follower)
