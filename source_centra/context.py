@@ -82,6 +82,7 @@ class SyncContext:
         self._plans: dict[str, Plan] = {}
         self._estimated: set[int] = set()  # documents whose static complexity the pacer was given
         self._unions: dict[tuple[str, ...], Plan] = {}  # shared passes: member documents → their union
+        self._id_filters: dict[str, str | None] = {}  # document → its id filter's type (sparse.py)
         self._excluded: dict[str, dict[str, str]] = {}  # plan key → {document path: permission}
 
     @property
@@ -269,7 +270,13 @@ class SyncContext:
         """The type of the document's ``$where`` ``id`` filter on this instance (sparse.py), if any."""
         from source_centra.sparse import id_type
 
-        return id_type(self.live_schema(), document)
+        with self._lock:
+            if document in self._id_filters:
+                return self._id_filters[document]
+        found = id_type(self.live_schema(), document)
+        with self._lock:
+            self._id_filters[document] = found
+        return found
 
     def shared_plan(self, members: list[tuple[str, dict]]) -> Plan:
         """The union (union.py) of the plans of several streams read in one shared pass, made once per
