@@ -94,19 +94,21 @@ def test_given_the_parent_streams_together_then_each_equals_its_separate_read_wi
     shared = pinned(fake, SHARED, concurrency=1)
     shared_roots = fake.stats()["by_root_field"]
     assert shared.exit_code == 0, shared.stderr[-2000:]
-    separate_roots: dict[str, int] = {}
+    separate_roots: dict[str, list[int]] = {}
     print("\nstream | records | records sha | states | states sha (shared pass = separate read)")
     for stream in SHARED:
         run, roots = alone(fake, stream, concurrency=1)
         for root in ("orderConnection", "returns"):
-            separate_roots[root] = separate_roots.get(root, 0) + roots.get(root, 0)
+            if roots.get(root):
+                separate_roots.setdefault(root, []).append(roots[root])
         got, want = digest(shared, stream), digest(run, stream)
         print(f"{stream} | {got['records']} | {got['records_sha']} | {got['states']} | {got['states_sha']}")
         assert got == want, stream
         assert got["records"] > 0 and got["states"] > 1
-    # each page once: half the order and return pages of two separate reads
-    assert shared_roots["orderConnection"] * 2 == separate_roots["orderConnection"]
-    assert shared_roots["returns"] * 2 == separate_roots["returns"]
+    # each page once: the pass sends what the dearer of the two separate reads sends (orders alone: its
+    # pages and the follow-ups of sparse attributes, source_centra/sparse.py); the other's pages are saved
+    for root in ("orderConnection", "returns"):
+        assert len(separate_roots[root]) == 2 and shared_roots[root] == max(separate_roots[root]), separate_roots
 
 
 @pytest.mark.heavy
