@@ -6,6 +6,8 @@ miss on every page, putting the fake's GraphQL execution into the connector's wa
 wrapper pins ``SyncContext``'s sync start to ``CENTRA_BENCH_SYNC_START`` (ISO 8601, default
 2026-01-01T00:00:00+00:00, after all fake data) and then runs the unchanged entry point
 ``source_centra.run:run`` (the ``source-centra`` console script), arguments as for ``source-centra``.
+With ``CENTRA_BENCH_SIM_CLOCK`` set, the pacer and every wait run on that simulated clock
+(bench/sim_clock.py, bench/scale_bench.py).
 """
 from __future__ import annotations
 
@@ -29,6 +31,11 @@ def _pin() -> None:
 
 if __name__ == "__main__":
     _pin()
+    import sim_clock  # bench/: with CENTRA_BENCH_SIM_CLOCK set, pacing runs on the simulated clock
+
+    clock = sim_clock.from_environment()
+    if clock is not None:
+        sim_clock.install_in_connector(clock)
     from source_centra.run import run
 
     run()

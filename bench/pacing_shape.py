@@ -181,6 +181,9 @@ class Shape:
     times: list[float]  # send times, seconds from the start
     refused: int
     finished: float  # seconds from the start until the last page's answer
+    pages: list[float] = field(default_factory=list)  # send times of the data pages (times less the rateLimits reads)
+    cost: int = 0  # complexity per page
+    kinds: list[int] = field(default_factory=list)  # PAGE or PROBE, per entry of `times`
 
     def per_bucket(self, minutes: int, bucket_minutes: int = 5) -> list[int]:
         counts = [0] * (minutes // bucket_minutes)
@@ -197,18 +200,26 @@ class Shape:
 
 def simulate(make_pacer: Callable[[Clock], object], *, pages: int | None = None, minutes: float = 60,
              cost: int = 6000, latency: float = 0.0, quotas: Mapping = GROWTH, others: Mapping | None = None,
-             limits_every: float = 10.0, name: str = "") -> Shape:
+             limits_every: float = 60.0, name: str = "") -> Shape:
     """One stream worker reading `pages` pages (None: until `minutes` have passed) as the connector does."""
     clock = Clock()
     start = clock()
     pacer = make_pacer(clock)
+    if hasattr(pacer, "estimate"):  # SyncContext.estimate: the documents' static complexity before the first answer
+        pacer.estimate(PAGE, cost)
+        pacer.estimate(PROBE, PROBE_COST)
     centra = SimCentra(clock, quotas, others)
     times: list[float] = []
+    page_times: list[float] = []
+    kinds: list[int] = []
     limits_read_at: float | None = None
 
     def request(key: int, complexity: int) -> None:
         row = pacer.acquire(key)
         times.append(clock() - start)
+        kinds.append(key)
+        if key == PAGE:
+            page_times.append(clock() - start)
         centra.receive(complexity)
         clock.sleep(latency)
         pacer.record(row, key, complexity)
@@ -221,7 +232,7 @@ def simulate(make_pacer: Callable[[Clock], object], *, pages: int | None = None,
             pacer.configure(centra.rate_limits())
         request(PAGE, cost)
         done += 1
-    return Shape(name, times, centra.refused, clock() - start)
+    return Shape(name, times, centra.refused, clock() - start, page_times, cost, kinds)
 
 
 def old_pacer(share: float = 0.5) -> Callable[[Clock], object]:
@@ -234,7 +245,45 @@ def new_pacer(share: float = 0.5) -> Callable[[Clock], object]:
 
 # ------------------------------------------------------------------------------- report
 
-def report(minutes: int = 60, cost: int = 6000, share: float = 0.5, latency: float = 0.0, limits_every: float = 10.0) -> str:
+def quota_use(shape: Shape, share: float, quotas: Mapping = GROWTH, hours: float = 1.0, skip_hours: float = 0.0) -> dict:
+    """How much of the quota a backfill spent on data over ``hours`` (after ``skip_hours``): the data
+    pages' complexity and requests as a fraction of the quota, and the shape of the hour: the longest
+    gap between requests and the furthest the sync ran ahead of an even pace at its share (the burst),
+    as a fraction of the hourly share."""
+    start, end = skip_hours * 3600, (skip_hours + hours) * 3600
+    pages = [t for t in shape.pages if start <= t < end]
+    sent = [t for t in shape.times if start <= t < end]
+    complexity_quota = quotas[("QUERY_COMPLEXITY", "ONE_HOUR")] * hours
+    request_quota = quotas[("REQUEST_COUNT", "ONE_HOUR")] * hours
+    # the burst: how far the sync ran ahead of an even pace at its share (requests and complexity, each
+    # against its own hourly share; the rateLimits reads count as requests costing PROBE_COST)
+    kinds = iter(shape.kinds[i] for i, t in enumerate(shape.times) if start <= t < end)
+    req_rate = share * quotas[("REQUEST_COUNT", "ONE_HOUR")] / 3600
+    cx_rate = share * quotas[("QUERY_COMPLEXITY", "ONE_HOUR")] / 3600
+    ahead, spent = 0.0, 0.0
+    for i, t in enumerate(sent):
+        spent += shape.cost if next(kinds) == PAGE else PROBE_COST
+        ahead = max(ahead, (i + 1 - (t - start) * req_rate) / (req_rate * 3600),
+                    (spent - (t - start) * cx_rate) / (cx_rate * 3600))
+    return {"data_complexity": len(pages) * shape.cost / complexity_quota, "requests": len(sent) / request_quota,
+            "data_requests": len(pages) / request_quota, "refused": shape.refused, "max_gap": shape.max_gap,
+            "burst": ahead}
+
+
+def share_report(share: float = 1.0, hours: int = 3, cost: int = 6000, latency: float = 0.0, limits_every: float = 60.0) -> str:
+    """The quota a backfill spends on data at ``share``, per simulated hour."""
+    shape = simulate(new_pacer(share), minutes=hours * 60, cost=cost, latency=latency, limits_every=limits_every)
+    lines = [f"Backfill at share {share}, {cost:,} complexity per page, rateLimits read every {limits_every:g} s: "
+             f"0 × 429 expected (would-be 429s: {shape.refused}), longest gap {shape.max_gap:.1f} s", "",
+             "| hour | data complexity / quota | data pages / request quota | all requests / request quota | ahead of an even pace (of the hour's share) |",
+             "|---|---|---|---|---|"]
+    for hour in range(hours):
+        use = quota_use(shape, share, hours=1, skip_hours=hour)
+        lines.append(f"| {hour + 1} | {use['data_complexity']:.1%} | {use['data_requests']:.1%} | {use['requests']:.1%} | {use['burst']:.1%} |")
+    return "\n".join(lines)
+
+
+def report(minutes: int = 60, cost: int = 6000, share: float = 0.5, latency: float = 0.0, limits_every: float = 60.0) -> str:
     lines = [f"Backfill, {minutes} simulated minutes: Growth plan (60 req/10 s, 5k req/h, 250k/10 s, 30M/h complexity), "
              f"{cost:,} complexity per page, share {share}, latency {latency}s, rateLimits read every {limits_every:g} s", ""]
     shapes = [simulate(make(share), minutes=minutes, cost=cost, latency=latency, limits_every=limits_every, name=label)
@@ -261,9 +310,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cost", type=int, default=6000, help="complexity per page")
     ap.add_argument("--share", type=float, default=0.5)
     ap.add_argument("--latency", type=float, default=0.0, help="seconds per page answer")
-    ap.add_argument("--limits-every", type=float, default=10.0,
+    ap.add_argument("--limits-every", type=float, default=60.0,
                     help="seconds between rateLimits reads (context.RATE_LIMIT_REFRESH_SECONDS)")
+    ap.add_argument("--quota-use", action="store_true",
+                    help="print the share of the quota a backfill spends on data per hour instead (with --share, --minutes)")
     args = ap.parse_args(argv)
+    if args.quota_use:
+        print(share_report(args.share, max(1, args.minutes // 60), args.cost, args.latency, args.limits_every))
+        return 0
     print(report(args.minutes, args.cost, args.share, args.latency, args.limits_every))
     return 0
 

@@ -17,14 +17,16 @@ import urllib.request
 
 
 def documents(url: str, token: str, streams: list[str]) -> dict[str, str]:
-    """The exact document the connector sends for each stream: ``queries/<stream>.graphql`` planned
-    against the fake's schema as ``SyncContext.plan(spec.query, **spec.plan_args())`` does after its
-    introspection (``@required`` markers removed, fragments inlined); for nested streams also the
+    """The exact document the connector sends for each stream's pages: ``queries/<stream>.graphql``
+    planned against the fake's schema as ``SyncContext.plan(spec.query, **spec.plan_args())`` does after
+    its introspection (``@required`` markers removed, fragments inlined), sparse selections left out as
+    ``CentraStream.page_of`` leaves them out; for nested streams also the
     parents list (``plan.parents_document``). The fake's response cache is keyed by the query text,
     so the floor must send these (not the file) for its warm pass to serve the connector."""
     from graphql import build_client_schema
 
     from source_centra.context import INTROSPECTION
+    from source_centra import sparse
     from source_centra.plan import parents_document, plan
     from source_centra.queries import load
     from source_centra.streams import STREAMS
@@ -36,7 +38,11 @@ def documents(url: str, token: str, streams: list[str]) -> dict[str, str]:
     out = {}
     for spec in (s for s in STREAMS if s.name in streams):
         args = spec.plan_args()
-        out[spec.name] = plan(args.pop("stream"), load(spec.query), schema, **args).document
+        made = plan(args.pop("stream"), load(spec.query), schema, **args)
+        # the page the connector sends: sparse selections left out (sparse.py; the fake's data without
+        # --bundle-lines needs no follow-up for order_items, so the floor reads the same pages and records)
+        split = sparse.split(made, sparse.SPARSE.get(spec.name, ()))
+        out[spec.name] = split.page.document if split is not None else made.document
         if spec.paging == "nested":
             out[f"parents:{spec.name}"] = parents_document(out[spec.name])
     missing = set(streams) - set(out)

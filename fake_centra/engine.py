@@ -69,6 +69,7 @@ class Stats:
             self.complexity_total = 0
             self.faults = {k: 0 for k in FAULT_KINDS}
             self.by_root_field: dict[str, int] = {}
+            self.complexity_by_root_field: dict[str, int] = {}  # the first root field of each request
 
     def add(self, **counts: int) -> None:
         with self._lock:
@@ -79,17 +80,21 @@ class Stats:
         with self._lock:
             self.faults[kind] += 1
 
-    def roots(self, names: list[str]) -> None:
+    def roots(self, names: list[str], complexity: int = 0) -> None:
         with self._lock:
             for name in names:
                 self.by_root_field[name] = self.by_root_field.get(name, 0) + 1
+            if names:
+                key = names[0]
+                self.complexity_by_root_field[key] = self.complexity_by_root_field.get(key, 0) + complexity
 
     def snapshot(self) -> dict:
         with self._lock:
             return {"requests": self.requests, "graphql_requests": self.graphql_requests,
                     "throttled_429": self.throttled_429, "unauthorized_401": self.unauthorized_401,
                     "faults": dict(self.faults), "complexity_total": self.complexity_total,
-                    "by_root_field": dict(self.by_root_field)}
+                    "by_root_field": dict(self.by_root_field),
+                    "complexity_by_root_field": dict(self.complexity_by_root_field)}
 
 
 class Engine:
@@ -177,7 +182,7 @@ class Engine:
             if fault == "slow":
                 time.sleep(self.faults.slow_seconds)
         self.stats.add(graphql_requests=1)
-        self.stats.roots(analysis.root_fields)
+        self.stats.roots(analysis.root_fields, analysis.complexity)
         body = produce()
         if fault == "truncated":
             body = body[: len(body) // 2]

@@ -17,17 +17,19 @@ import time
 from datetime import datetime, timezone
 from functools import cache
 from importlib.resources import files
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from graphql import GraphQLSchema, build_client_schema, get_introspection_query
 
 from source_centra.client import CentraClient, GraphQLResult
+from source_centra.complexity import complexity
 from source_centra.config import Config
 from source_centra.errors import (Action, CentraError, ConfigError, category, classify_graphql_errors,
                                   invisible_stores_message, raise_for)
 from source_centra.permissions import permission_for, permission_label
 from source_centra.plan import Plan, plan, response_path
 from source_centra.queries import load
+from source_centra.union import union
 
 LOGGER = logging.getLogger("airbyte")
 
@@ -39,7 +41,14 @@ def stream_gap(spec: Any, schema: GraphQLSchema) -> str | None:
     if not made.missing_required:
         return None
     return ", ".join(f"the {item.kind} {item.coordinate}" for item in made.missing_required[:3])
-RATE_LIMIT_REFRESH_SECONDS = 10.0
+
+
+# rateLimits is read to resynchronise with what others use: at the start, then at most this often, and
+# after a 429; between reads the pacer books each answer's extensions.complexity (pacing.py).
+RATE_LIMIT_REFRESH_SECONDS = 60.0
+# ... and while the quota is used up by others (the pacer waits in steps, pacing.RESYNC_SECONDS), at most
+# this often: others' use may have fallen since.
+RATE_LIMIT_RECHECK_SECONDS = 10.0
 INTROSPECTION = get_introspection_query(descriptions=False)
 PROBES_THAT_WARN = {"base_currency"}  # probes whose callers word their own warnings
 
@@ -73,11 +82,21 @@ class SyncContext:
         self._lock = threading.Lock()
         self._limits_read_at: float | None = None
         self._limits_known = threading.Event()  # set once the first rateLimits answer configured the pacer
+        self._throttled_seen = 0  # client.stats.throttled at the last rateLimits read: a 429 since → read again
+        self.limit_reads = 0
+        pacer = getattr(self.client, "pacer", None)  # (tests pass stand-in clients)
+        if pacer is not None:
+            pacer.max_wait = float(config.max_rate_limit_wait_seconds)
+            pacer.resync = self._resync
+            pacer.exempt.add(hash(load_probe("rate_limits")))  # the reading itself must get through
         self._base_currency: tuple[str | None] | None = None  # (code,) once read
         self._warned: set[tuple] = set()
         self._schema: GraphQLSchema | None = None
         self._schema_lock = threading.Lock()  # held while introspecting: parallel workers wait for the one answer
         self._plans: dict[str, Plan] = {}
+        self._estimated: set[int] = set()  # documents whose static complexity the pacer was given
+        self._unions: dict[tuple[str, ...], Plan] = {}  # shared passes: member documents → their union
+        self._id_filters: dict[str, str | None] = {}  # document → its id filter's type (sparse.py)
         self._excluded: dict[str, dict[str, str]] = {}  # plan key → {document path: permission}
 
     @property
@@ -89,18 +108,36 @@ class SyncContext:
             return self._sync_start
 
     def pace(self) -> None:
-        """Read Centra's live quotas at the start and every 10 s while busy; shrinks our budget if others use more."""
+        """Read Centra's live quotas (`rateLimits`) to resynchronise the pacer: before the first page,
+        then at most once a minute, and after a 429. Between readings the pacer accounts from each
+        answer's reported complexity (and re-reads while others use the quota up, ``_resync``)."""
         now = time.monotonic()
         with self._lock:
-            due = self._limits_read_at is None or now - self._limits_read_at >= RATE_LIMIT_REFRESH_SECONDS
+            throttled = self.client.stats.throttled
+            due = (self._limits_read_at is None or now - self._limits_read_at >= RATE_LIMIT_REFRESH_SECONDS
+                   or throttled > self._throttled_seen)
             if due:
-                self._limits_read_at = now
+                self._limits_read_at, self._throttled_seen = now, throttled
         if not due:
             # concurrent workers wait for the first budget instead of bursting before it is known
             self._limits_known.wait(timeout=60)
             return
+        self._read_limits()
+
+    def _resync(self) -> None:
+        """A fresh reading for a pacer waiting on a used-up quota, unless one is under 10 s old."""
+        now = time.monotonic()
+        with self._lock:
+            if self._limits_read_at is not None and now - self._limits_read_at < RATE_LIMIT_RECHECK_SECONDS:
+                return
+            self._limits_read_at = now
+        self._read_limits()
+
+    def _read_limits(self) -> None:
         try:
             result = self.client.execute(load_probe("rate_limits"))
+            with self._lock:
+                self.limit_reads += 1
             self.client.pacer.configure(result.data.get("rateLimits") or [])
         finally:
             self._limits_known.set()
@@ -232,7 +269,8 @@ class SyncContext:
             self._warned.add(key)
         LOGGER.warning(message)
 
-    def run(self, key: str, variables: Mapping[str, Any] | None = None, **plan_args: Any) -> GraphQLResult:
+    def run(self, key: str, variables: Mapping[str, Any] | None = None, shape: Callable[[Plan], Plan] | None = None,
+            **plan_args: Any) -> GraphQLResult:
         """One request of query ``key`` through its plan.
 
         Authorization errors are resolved through the plan (error ``path`` → selection → schema
@@ -241,9 +279,12 @@ class SyncContext:
         Other errors go through the error table; transient ones re-run the request through the
         client's own retry loop (looked at tolerantly again if that retry meets a denial).
         """
+        shape = shape or (lambda made: made)  # what is sent, from the plan (sparse.py: lists asked for presence)
         for looks in range(6):
             made = self.plan(key, **plan_args)
-            result = self.client.execute(made.document, variables, raise_errors=False)
+            sent = shape(made).document
+            self.estimate(sent, variables)
+            result = self.client.execute(sent, variables, raise_errors=False)
             if not result.errors:
                 return result
             denied = [error for error in result.errors if category(error) == "authorization"]
@@ -258,11 +299,112 @@ class SyncContext:
                 if not others:
                     continue
             try:
-                return self.client.execute(self.plan(key, **plan_args).document, variables)
+                return self.client.execute(shape(self.plan(key, **plan_args)).document, variables)
             except ConfigError:
                 if looks == 5:
                     raise
         raise CentraError(f"Centra kept refusing parts of the {key} query.")
+
+    def node_paths(self, stream: str) -> set[str]:
+        """The node fields (top level, by response key) stream ``stream``'s current plan selects."""
+        from source_centra.streams import STREAMS_BY_NAME
+
+        spec = STREAMS_BY_NAME.get(stream)
+        if spec is None:
+            return set()
+        made = self.plan(spec.query, **spec.plan_args())
+        prefix = made.prefix + "."
+        relative = [".".join(p for p in path[len(prefix):].split(".") if not p.startswith("on:"))
+                    for path, _coordinate, _required in made.selections if path.startswith(prefix)]
+        return {path for path in relative if path and "." not in path}
+
+    def id_filter(self, document: str) -> str | None:
+        """The type of the document's ``$where`` ``id`` filter on this instance (sparse.py), if any."""
+        from source_centra.sparse import id_type
+
+        with self._lock:
+            if document in self._id_filters:
+                return self._id_filters[document]
+        found = id_type(self.live_schema(), document)
+        with self._lock:
+            self._id_filters[document] = found
+        return found
+
+    def shared_plan(self, members: list[tuple[str, dict]]) -> Plan:
+        """The union (union.py) of the plans of several streams read in one shared pass, made once per
+        combination of their plans (a plan changes when the token turns out not to read a field)."""
+        plans = [self.plan(key, **plan_args) for key, plan_args in members]
+        documents = tuple(made.document for made in plans)
+        with self._lock:
+            cached = self._unions.get(documents)
+        if cached is None:
+            cached = union(plans)
+            with self._lock:
+                self._unions[documents] = cached
+        return cached
+
+    def run_shared(self, members: list[tuple[str, dict]], variables: Mapping[str, Any],
+                   shape: Callable[[Plan], Plan] | None = None) -> tuple[GraphQLResult | None, dict[str, BaseException]]:
+        """One request of several streams' union plan (a shared pass): like ``run`` for one stream.
+
+        A field the token may not read is resolved through each member's own plan: dropped from the
+        plans where it is optional, and a member that needs it fails with its own ConfigError
+        (returned per query key) while the others go on with a narrower union. The result is None
+        when every member failed."""
+        failed: dict[str, BaseException] = {}
+        shape = shape or (lambda made: made)
+        for looks in range(6):
+            alive = [(key, args) for key, args in members if key not in failed]
+            if not alive:
+                return None, failed
+            sent = shape(self.shared_plan(alive)).document
+            self.estimate(sent, variables)
+            result = self.client.execute(sent, variables, raise_errors=False)
+            if not result.errors:
+                return result, failed
+            denied = [error for error in result.errors if category(error) == "authorization"]
+            others = [error for error in result.errors if category(error) != "authorization"]
+            resolution = classify_graphql_errors(others) if others else None
+            if resolution is not None and resolution.action is Action.FAIL:
+                raise_for(resolution)
+            if denied:
+                plans = {key: self.plan(key, **args) for key, args in alive}
+
+                def placed(error: dict) -> list[str]:
+                    return [key for key, own in plans.items() if own.selection_at(response_path(error.get("path")))]
+
+                for key, own in plans.items():
+                    # a denial no member's plan can place is every member's problem (``_exclude`` says so)
+                    mine = [error for error in denied if key in placed(error) or not placed(error)]
+                    if mine:
+                        try:
+                            self._exclude(key, own, mine)
+                        except ConfigError as error:
+                            failed[key] = error
+                if not others:
+                    continue
+            alive = [(key, args) for key, args in members if key not in failed]
+            if not alive:
+                return None, failed
+            try:
+                return self.client.execute(shape(self.shared_plan(alive)).document, variables), failed
+            except ConfigError:
+                if looks == 5:
+                    raise
+        raise CentraError(f"Centra kept refusing parts of the shared query of {', '.join(key for key, _ in members)}.")
+
+    def estimate(self, document: str, variables: Mapping[str, Any] | None = None) -> None:
+        """Give the pacer a document's static complexity (complexity.py) before Centra first answers it,
+        so the first requests of a sync are booked near their cost rather than at a blind guess."""
+        key = hash(document)
+        with self._lock:
+            if key in self._estimated:
+                return
+            self._estimated.add(key)
+        try:
+            self.client.pacer.estimate(key, complexity(document, self.live_schema(), variables))
+        except Exception:  # an estimate only: the pacer keeps its default guess
+            LOGGER.debug("no complexity estimate for a document", exc_info=True)
 
     def _exclude(self, key: str, made: Plan, denied: list[dict]) -> None:
         schema = self.live_schema()

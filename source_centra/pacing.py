@@ -17,7 +17,17 @@ A request goes out when two rules allow it:
   During a sync's first hour it refills at (budget - burst) / hour: the initial burst is paid for,
   so no hour holds more than the budget and the sliding window never has to stop a long backfill.
 
+Spending is booked from each answer's `extensions.complexity` (the first request of a query at its
+estimate: the caller's static one, ``complexity.py``, else `DEFAULT_COMPLEXITY_GUESS`); `rateLimits`
+is only read to resynchronise with what others use (context.py: at the start, at most once a minute,
+and after a 429).
+
 Waits of `NOTICE_SECONDS` or more are recorded in `waits` for the stream to report (stream.py).
+A wait longer than this connector's own pace (one 10-second window, or the hour's smoothing of one
+request at the full share) means the quota is used up by others: the pacer then sleeps in steps of
+at most `RESYNC_SECONDS`, calling `resync` (a fresh `rateLimits` reading, context.py) after each, and
+gives up with a `QuotaExhausted` when waiting on would pass `max_wait` (the user's
+``max_rate_limit_wait_seconds``), saying when the quota frees up.
 """
 from __future__ import annotations
 
@@ -26,6 +36,8 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
+
+from source_centra.errors import TransientError
 
 WINDOWS = {"TEN_SECONDS": 10.0, "ONE_HOUR": 3600.0}
 WINDOW_NAMES = {"TEN_SECONDS": "10-second", "ONE_HOUR": "hourly"}
@@ -39,6 +51,14 @@ STEADY_FROM_SECONDS = 60.0
 BURST_FRACTION = 0.1
 # Waits at least this long are worth telling the user about (a RATE_LIMITED stream status).
 NOTICE_SECONDS = 5.0
+# A wait up to one 10-second window (plus safety) is the pace itself: never counted against `max_wait`.
+ALWAYS_WAIT_SECONDS = 10.0 + 2 * _SAFETY_SECONDS
+# Longer waits (the quota used up by others) are slept in steps of this, with a fresh reading after each.
+RESYNC_SECONDS = 60.0
+
+
+class QuotaExhausted(TransientError):
+    """One request would wait longer than max_rate_limit_wait_seconds for this connector's share."""
 
 
 @dataclass
@@ -46,6 +66,14 @@ class Budget:
     seconds: float
     requests: float = float("inf")
     complexity: float = float("inf")
+    share_requests: float = float("inf")  # share × quota: the budget when nobody else uses the quota
+    share_complexity: float = float("inf")
+    free_requests: float = float("inf")  # quota − others' use (− 1 request), unclamped: < what a request needs
+    free_complexity: float = float("inf")  # means the quota is used up by others
+    others_requests: float = 0.0  # others' use and the quota, at the last reading (for messages)
+    others_complexity: float = 0.0
+    quota_requests: float = float("inf")
+    quota_complexity: float = float("inf")
 
 
 @dataclass(frozen=True)
@@ -100,11 +128,15 @@ class Pacer:
     waited_seconds: float = 0.0
     burst: float = BURST_FRACTION
     waits: Waits = field(default_factory=Waits)
+    max_wait: float = float("inf")  # seconds one request may wait beyond the pace (max_rate_limit_wait_seconds)
+    resync: Callable[[], None] | None = None  # reads rateLimits and calls configure (context.py)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self._sent: deque[list] = deque()  # [send_time, complexity]
         self._complexity_by_query: dict[int, int] = {}
+        self._estimates: dict[int, int] = {}  # static estimates (complexity.py) for queries not yet answered
+        self.exempt: set[int] = set()  # queries paced by the short windows only (the rateLimits reading itself)
         self._buckets: dict[tuple[str, str], _Bucket] = {}  # (interval, "requests"|"complexity")
 
     # ---------------------------------------------------------------- configuration
@@ -126,10 +158,13 @@ class Pacer:
                 others = max(0.0, used - ours)
                 allowed = max(1.0, min(self.share * quota, quota - others - (1 if kind == "REQUEST_COUNT" else 0)))
                 budget = budgets.setdefault(interval, Budget(seconds))
+                free = quota - others - (1 if kind == "REQUEST_COUNT" else 0)
                 if kind == "REQUEST_COUNT":
-                    budget.requests = allowed
+                    budget.requests, budget.share_requests, budget.free_requests = allowed, max(1.0, self.share * quota), free
+                    budget.others_requests, budget.quota_requests = others, quota
                 else:
-                    budget.complexity = allowed
+                    budget.complexity, budget.share_complexity, budget.free_complexity = allowed, max(1.0, self.share * quota), free
+                    budget.others_complexity, budget.quota_complexity = others, quota
             if budgets:
                 self._refill(now)  # at the old budgets' rates up to now
                 self.budgets = budgets
@@ -149,21 +184,52 @@ class Pacer:
 
     # ---------------------------------------------------------------- per request
 
+    def estimate(self, query_key: int, complexity: int) -> None:
+        """What a query is expected to cost before Centra first answers it (a static estimate)."""
+        with self._lock:
+            self._estimates[query_key] = int(complexity)
+
+    def cost_of(self, query_key: int) -> int:
+        """What the next request of this query is booked at: Centra's last answer, else the estimate."""
+        with self._lock:
+            return self._cost(query_key)
+
+    def _cost(self, query_key: int) -> int:
+        known = self._complexity_by_query.get(query_key)
+        return known if known is not None else self._estimates.get(query_key, DEFAULT_COMPLEXITY_GUESS)
+
     def acquire(self, query_key: int) -> list:
-        """Block until one more request of this query fits every budget; returns its ledger row."""
+        """Block until one more request of this query fits every budget; returns its ledger row.
+        Raises QuotaExhausted rather than wait past `max_wait` beyond the pace (module docstring)."""
+        stalled = 0.0  # seconds waited beyond this connector's own pace, for this request
         while True:
             with self._lock:
                 now = self.clock()
                 self._forget(now)
                 self._refill(now)
-                cost = self._complexity_by_query.get(query_key, DEFAULT_COMPLEXITY_GUESS)
-                delay, reason = self._delay(now, cost)
+                cost = self._cost(query_key)
+                delay, reason = self._delay(now, cost, short_only=query_key in self.exempt)
+                used_up = query_key not in self.exempt and self._used_up(cost)
+                if used_up:
+                    delay, reason = max(delay, RESYNC_SECONDS), used_up
                 if delay <= 0:
                     row = [now, cost]
                     self._sent.append(row)
                     for (_, kind), bucket in self._buckets.items():
                         bucket.level -= 1 if kind == "requests" else cost
                     return row
+            if used_up or delay > max(ALWAYS_WAIT_SECONDS, 1.01 * self._own_pace(cost) + 1.0):  # the quota is used up (by others)
+                step = min(delay, RESYNC_SECONDS)
+                if stalled + step > self.max_wait:
+                    raise QuotaExhausted(_exhausted_message(delay, stalled, reason, self.max_wait, self.waits.now(),
+                                                            bool(used_up), self.others_use()))
+                self.waits.add(step, reason)
+                self.waited_seconds += step
+                self.sleep(step)
+                stalled += step
+                if self.resync is not None:
+                    self.resync()
+                continue
             self.waits.add(delay, reason)
             self.waited_seconds += delay
             self.sleep(delay)
@@ -180,15 +246,53 @@ class Pacer:
                 if kind == "complexity":
                     bucket.level -= extra
 
+    def _used_up(self, cost: float) -> str:
+        """Why others' use (at the last reading) leaves a long window no room for this request ("" if
+        it does not): then nothing of ours leaving the window helps, only a fresh reading can."""
+        for interval, budget in self.budgets.items():
+            if budget.seconds < STEADY_FROM_SECONDS:
+                continue  # a short window frees itself within seconds (or Centra's 429 says how long)
+            for label, free, need in (("request", budget.free_requests, 1.0), ("query-complexity", budget.free_complexity, cost)):
+                if free < need:
+                    return (f"Centra's {WINDOW_NAMES[interval]} {label} quota, which other integrations have used up "
+                            f"(this request needs {need:,.0f})")
+        return ""
+
+    def others_use(self) -> str:
+        """What other integrations used of the long windows' quotas at the last reading, in words."""
+        parts = []
+        for interval, budget in self.budgets.items():
+            if budget.seconds >= STEADY_FROM_SECONDS:
+                for label, others, quota in (("requests", budget.others_requests, budget.quota_requests),
+                                             ("complexity points", budget.others_complexity, budget.quota_complexity)):
+                    if others > 0 and quota != float("inf"):
+                        parts.append(f"{others:,.0f} of the {WINDOW_NAMES[interval]} {quota:,.0f} {label}")
+        return f"Other integrations used {' and '.join(parts)} at the last reading. " if parts else ""
+
+    def _own_pace(self, cost: float) -> float:
+        """The longest wait the hourly smoothing alone imposes on a request of `cost` at the full share
+        (when nobody else uses the quota): waits up to this are this connector's own pace."""
+        pace = 0.0
+        for budget in self.budgets.values():
+            if budget.seconds < STEADY_FROM_SECONDS:
+                continue
+            for amount, allowed in ((1.0, budget.share_requests), (float(cost), budget.share_complexity)):
+                if allowed != float("inf"):
+                    pace = max(pace, min(amount, self.burst * allowed) / self._rates(allowed, budget.seconds + _SAFETY_SECONDS)[0])
+        return pace
+
     def _forget(self, now: float) -> None:
         longest = max((b.seconds for b in self.budgets.values()), default=10.0) + _SAFETY_SECONDS
         while self._sent and self._sent[0][0] < now - longest:
             self._sent.popleft()
 
-    def _delay(self, now: float, cost: int) -> tuple[float, str]:
-        """Seconds until a request costing `cost` fits every rule, and the rule that binds."""
+    def _delay(self, now: float, cost: int, short_only: bool = False) -> tuple[float, str]:
+        """Seconds until a request costing `cost` fits every rule, and the rule that binds
+        (``short_only``: the short windows' rules only)."""
         delay, reason = 0.0, ""
         for interval, budget in self.budgets.items():
+            if short_only and budget.seconds >= STEADY_FROM_SECONDS:
+                continue
             horizon = now - budget.seconds - _SAFETY_SECONDS
             window = [row for row in self._sent if row[0] >= horizon]
             if len(window) + 1 > budget.requests and window:
@@ -208,7 +312,7 @@ class Pacer:
                         break
                 if wait > delay:
                     delay, reason = wait, f"this connector's share of Centra's {WINDOW_NAMES[interval]} query-complexity budget"
-        for interval, kind, allowed, seconds in self._bucketed():
+        for interval, kind, allowed, seconds in ([] if short_only else self._bucketed()):
             wait = self._bucket_wait(self._buckets[(interval, kind)], allowed, seconds, now, 1 if kind == "requests" else cost)
             if wait > delay:
                 label = "request" if kind == "requests" else "query-complexity"
@@ -253,3 +357,32 @@ class Pacer:
         if missing <= first * slow_left:
             return missing / first + 0.001
         return slow_left + (missing - first * slow_left) / later + 0.001
+
+
+def _exhausted_message(delay: float, stalled: float, reason: str, max_wait: float, wall_now: float,
+                       used_up: bool, others: str) -> str:
+    from datetime import datetime, timezone
+
+    waited = f"The sync waited {_duration(stalled)} for it, reading the quota every minute; w" if stalled else "W"
+    if used_up:
+        when = "when the other integrations' use leaves Centra's window (within the hour)"
+        what = f"{waited}aiting longer would pass"
+    else:
+        resumes = datetime.fromtimestamp(wall_now + delay, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        when = f"after {resumes}"
+        what = f"{waited}aiting the {_duration(delay)} it needs would pass"
+    return (f"Centra's API quota has no room for this sync now: {reason}. {what} the configured 'Maximum wait for the "
+            f"rate limit' of {max_wait:.0f}s. {others or 'Other integrations share the quota. '}Run the sync again {when} (it resumes "
+            "where it stopped), lower 'Share of the API rate limit' to leave others room, or raise 'Maximum wait for the "
+            "rate limit' to let the sync wait.")
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes}m {seconds:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h {minutes:02d}m"

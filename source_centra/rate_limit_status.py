@@ -33,10 +33,11 @@ LOG_FROM_SECONDS = 30.0
 
 
 class RateLimitStatus:
-    """One stream read's rate-limit status; used from the emitting thread only."""
+    """One stream read's rate-limit status (or that of several streams read in one shared pass, each
+    told the same); used from the emitting thread only."""
 
-    def __init__(self, stream: str, waits: Waits):
-        self._stream = StreamDescriptor(name=stream)
+    def __init__(self, stream: str | list[str], waits: Waits):
+        self._streams = [StreamDescriptor(name=name) for name in ([stream] if isinstance(stream, str) else stream)]
         self._waits = waits
         # Made as a read starts, when no worker waits: what is pending ended already (a wait in the
         # emitting thread itself, or another stream's) and is not this read's to report.
@@ -54,19 +55,21 @@ class RateLimitStatus:
                 reason = AirbyteStreamStatusReason(
                     type=AirbyteStreamStatusReasonType.RATE_LIMITED,
                     rate_limited=AirbyteStreamStatusRateLimitedReason(quota_reset=int(wait.until * 1000)))
-                out.append(as_airbyte_message(self._stream, AirbyteStreamStatus.RUNNING, [reason]))
+                out += [as_airbyte_message(stream, AirbyteStreamStatus.RUNNING, [reason]) for stream in self._streams]
                 self._until, self._logged = wait.until, False
             else:
                 self._until = max(self._until, wait.until)
             if not self._logged and wait.seconds > LOG_FROM_SECONDS:
                 resumes = datetime.fromtimestamp(wait.until, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
-                LOGGER.info(f"Stream {self._stream.name} is waiting {_duration(wait.seconds)} for {wait.reason}; "
-                            f"it resumes at {resumes} UTC.")
+                names = ", ".join(stream.name for stream in self._streams)
+                who = f"Stream {names} is" if len(self._streams) == 1 else f"Streams {names} are"
+                LOGGER.info(f"{who} waiting {_duration(wait.seconds)} for {wait.reason}; "
+                            f"{'it resumes' if len(self._streams) == 1 else 'they resume'} at {resumes} UTC.")
                 self._logged = True
             return out
         if page_arrived and self._until is not None and now >= self._until:
             self._until = None
-            return [as_airbyte_message(self._stream, AirbyteStreamStatus.RUNNING)]
+            return [as_airbyte_message(stream, AirbyteStreamStatus.RUNNING) for stream in self._streams]
         return []
 
 

@@ -3,6 +3,10 @@ its partition's pages in order into a small bounded queue, requesting page N+1 w
 emitted by the caller, in arrival order. Partitions finish out of order; the caller advances each
 partition's state only over its own emitted pages, so any checkpoint is a valid resume point.
 Memory: a few pages per worker.
+
+``read_partitions`` is the machinery (workers, queue, idle polling, errors handed to the caller);
+``read_pages`` reads each job from its resume point to its last page; shared.py reads jobs of
+several streams with its own per-partition order.
 """
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import queue
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 from source_centra.slices import Job
 
@@ -26,37 +30,50 @@ class Page:
 
 
 Fetch = Callable[[Job, Any], Page]
+# work(partition's items, put, stopped): fetch them in order, ``put`` each result for the caller
+Work = Callable[[list, Callable[[Any], None], Callable[[], bool]], None]
 
 
 def read_pages(jobs: list[Job], fetch: Fetch, concurrency: int, name: str = "centra",
                idle: Callable[[], Iterator[Any]] | None = None) -> Iterator[Page | Any]:
     """Pages of every job, partition-concurrently. ``idle()`` is polled about once a second while no
     page is ready and may yield messages to pass through (e.g. a rate-limit status)."""
-    groups: dict[str, list[Job]] = {}
-    for job in jobs:
-        groups.setdefault(job.partition, []).append(job)
+
+    def work(partition_jobs: list[Job], put: Callable[[Any], None], stopped: Callable[[], bool]) -> None:
+        for job in partition_jobs:
+            token = job.resume
+            while not stopped():
+                page = fetch(job, token)
+                put(page)
+                if page.next_token is None:
+                    break
+                token = page.next_token
+
+    yield from read_partitions(jobs, work, concurrency, name, idle)
+
+
+def read_partitions(items: Sequence[Any], work: Work, concurrency: int, name: str = "centra",
+                    idle: Callable[[], Iterator[Any]] | None = None) -> Iterator[Any]:
+    """What ``work`` puts for each partition's items (``item.partition``), one worker per partition,
+    in arrival order; a worker's exception is raised here."""
+    groups: dict[str, list] = {}
+    for item in items:
+        groups.setdefault(item.partition, []).append(item)
     workers = max(1, min(concurrency, len(groups)))
-    pages: queue.Queue = queue.Queue(maxsize=2 * workers)
+    results: queue.Queue = queue.Queue(maxsize=2 * workers)
     stop = threading.Event()
 
-    def put(item) -> None:
+    def put(result) -> None:
         while not stop.is_set():
             try:
-                pages.put(item, timeout=0.2)
+                results.put(result, timeout=0.2)
                 return
             except queue.Full:
                 continue
 
-    def fetch_partition(partition_jobs: list[Job]) -> None:
+    def run(partition_items: list) -> None:
         try:
-            for job in partition_jobs:
-                token = job.resume
-                while not stop.is_set():
-                    page = fetch(job, token)
-                    put(page)
-                    if page.next_token is None:
-                        break
-                    token = page.next_token
+            work(partition_items, put, stop.is_set)
         except BaseException as error:  # handed to the emitting thread, which raises it
             put(error)
         finally:
@@ -64,22 +81,22 @@ def read_pages(jobs: list[Job], fetch: Fetch, concurrency: int, name: str = "cen
 
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"centra-{name}")
     try:
-        for partition_jobs in groups.values():
-            pool.submit(fetch_partition, partition_jobs)
+        for partition_items in groups.values():
+            pool.submit(run, partition_items)
         running = len(groups)
         while running:
             try:
-                item = pages.get(timeout=1.0)
+                result = results.get(timeout=1.0)
             except queue.Empty:
                 if idle is not None:
                     yield from idle()
                 continue
-            if item is None:
+            if result is None:
                 running -= 1
-            elif isinstance(item, BaseException):
-                raise item
+            elif isinstance(result, BaseException):
+                raise result
             else:
-                yield item
+                yield result
     finally:
         stop.set()
         pool.shutdown(wait=True, cancel_futures=True)

@@ -4,7 +4,18 @@ from __future__ import annotations
 import logging
 from typing import Any, Iterator, List, Mapping, MutableMapping, Tuple
 
-from airbyte_cdk.models import AirbyteCatalog, AirbyteConnectionStatus, AirbyteMessage, ConfiguredAirbyteCatalog, FailureType, Status, Type
+from airbyte_cdk.models import (
+    AirbyteCatalog,
+    AirbyteConnectionStatus,
+    AirbyteMessage,
+    AirbyteStreamStatus,
+    ConfiguredAirbyteCatalog,
+    FailureType,
+    Status,
+    TraceType,
+    Type,
+)
+from airbyte_cdk.utils.stream_status_utils import as_airbyte_message as stream_status_message
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from airbyte_cdk.sources import AbstractSource
 from airbyte_cdk.sources.streams import Stream
@@ -16,6 +27,7 @@ from source_centra.config import Config
 from source_centra.context import SyncContext
 from source_centra import inputs
 from source_centra.errors import ConfigError
+from source_centra.shared import SharedPass, groups
 from source_centra.stream import CentraStream
 from source_centra.streams import STREAMS
 
@@ -112,9 +124,14 @@ class SourceCentra(AbstractSource):
     def read(self, logger: logging.Logger, config: Mapping[str, Any], catalog: ConfiguredAirbyteCatalog,
              state: Any = None) -> Iterator[AirbyteMessage]:
         self._context = None
+        self._catalog = catalog
+        self._passes: dict[str, SharedPass] | None = None  # stream name → its shared pass (shared.py)
+        self._statuses_sent: set = set()  # (follower, status) already sent by its shared pass
         stream_failures: set = set()
         try:
             for message in super().read(logger, config, catalog, state):
+                if self._sent_by_shared_pass(message):
+                    continue
                 if message.type == Type.TRACE and message.trace.error is not None:
                     stream_failures.add(message.trace.error.failure_type)
                 yield message
@@ -126,6 +143,9 @@ class SourceCentra(AbstractSource):
                                              failure_type=FailureType.transient_error) from None
             raise
         finally:
+            for shared in {id(p): p for p in (self._passes or {}).values()}.values():
+                logger.info(f"Shared pass {', '.join(m.name for m in shared.members)}: {shared.requests} pages fetched "
+                            "once for several streams.")
             context = getattr(self, "_context", None)
             if context is not None:
                 stats = context.client.stats
@@ -135,3 +155,56 @@ class SourceCentra(AbstractSource):
                 logger.info(f"Centra API usage this sync: {stats.requests} requests, {stats.complexity} complexity points, "
                             f"{stats.retries} retries, {stats.throttled} rate-limit waits "
                             f"({stats.rate_limit_wait_seconds:.1f}s), pacing waits {context.client.pacer.waited_seconds:.1f}s.")
+
+    # ---------------------------------------------------------------- one pass per parent (shared.py)
+
+    def _read_stream(self, logger: logging.Logger, stream_instance: Stream, configured_stream, state_manager,
+                     internal_config) -> Iterator[AirbyteMessage]:
+        """The CDK reads streams one after another; streams that page the same parent are read in one
+        shared pass when the CDK reaches the first of them, each through its own CDK pipeline."""
+        if self._passes is None:
+            self._passes = self._plan_shared_passes()
+        shared = self._passes.get(stream_instance.name)
+        if shared is None:
+            yield from super()._read_stream(logger, stream_instance, configured_stream, state_manager, internal_config)
+            return
+        if stream_instance is not shared.leader:
+            shared.finish(stream_instance)
+            return
+        configured = {entry.stream.name: entry for entry in self._catalog.streams}
+
+        def pipeline(member: CentraStream) -> Iterator[AirbyteMessage]:
+            logger.info(f"Syncing stream {member.name} in a shared pass with "
+                        f"{', '.join(m.name for m in shared.members if m is not member)}")
+            return super(SourceCentra, self)._read_stream(logger, member, configured[member.name], state_manager,
+                                                          internal_config)
+
+        yield from shared.run(pipeline,
+                              started=lambda m: stream_status_message(configured[m.name].stream, AirbyteStreamStatus.STARTED),
+                              complete=lambda m: stream_status_message(configured[m.name].stream, AirbyteStreamStatus.COMPLETE))
+
+    def _plan_shared_passes(self) -> dict[str, SharedPass]:
+        instances = getattr(self, "_stream_to_instance_map", {}) or {}
+        selected = [instances[entry.stream.name] for entry in self._catalog.streams if entry.stream.name in instances]
+        passes: dict[str, SharedPass] = {}
+        for members in groups([stream for stream in selected if isinstance(stream, CentraStream)]):
+            shared = SharedPass(members)
+            passes.update({member.name: shared for member in members})
+        return passes
+
+    def _sent_by_shared_pass(self, message: AirbyteMessage) -> bool:
+        """The CDK's own STARTED and COMPLETE statuses of a follower, after its shared pass sent them."""
+        if not self._passes or message.type != Type.TRACE or message.trace.type != TraceType.STREAM_STATUS:
+            return False
+        status = message.trace.stream_status
+        name = status.stream_descriptor.name
+        shared = self._passes.get(name)
+        if shared is None or name == shared.leader.name:
+            return False
+        if status.status not in (AirbyteStreamStatus.STARTED, AirbyteStreamStatus.COMPLETE):
+            return False
+        key = (name, status.status)
+        if key in self._statuses_sent:
+            return True
+        self._statuses_sent.add(key)
+        return False

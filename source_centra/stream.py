@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from datetime import timedelta
-from typing import Any, Iterable, Iterator, Mapping, MutableMapping
+from typing import Any, Callable, Iterable, Iterator, Mapping, MutableMapping
 
 from airbyte_cdk.models import (
     AirbyteEstimateTraceMessage,
@@ -30,13 +30,14 @@ from airbyte_cdk.models import (
 from airbyte_cdk.sources.streams import CheckpointMixin, Stream
 from airbyte_cdk.sources.streams.checkpoint.checkpoint_reader import FULL_REFRESH_COMPLETE_STATE
 
-from source_centra import child_pages, paging, privacy
+from source_centra import child_pages, paging, privacy, sparse
 from source_centra import slices as sl
 from source_centra import state as st
+from source_centra.client import GraphQLResult
 from source_centra.context import SyncContext, load_probe
 from source_centra.errors import CentraError, ConfigError
 from source_centra.known_values import unknown_values
-from source_centra.plan import id_list_document, parents_document
+from source_centra.plan import Plan, id_list_document, parents_document
 from source_centra.progress import Progress, job_scope
 from source_centra.rate_limit_status import RateLimitStatus
 from source_centra.reader import Page, read_pages
@@ -61,6 +62,8 @@ class CentraStream(Stream, CheckpointMixin):
         self._nodes = 0
         self._records = 0
         self._progress = Progress(spec.name)  # fails the stream if its pages stop advancing
+        self.shared: Any = None  # the shared pass reading this stream with others of its parent (shared.py), if any
+        self.planned_slices: list = []  # this read's slices, as planned (stream_slices)
 
     # ---------------------------------------------------------------- Airbyte stream facts
 
@@ -125,6 +128,11 @@ class CentraStream(Stream, CheckpointMixin):
     # ---------------------------------------------------------------- slices
 
     def stream_slices(self, *, sync_mode: SyncMode, cursor_field=None, stream_state=None) -> Iterable[Mapping[str, Any] | None]:
+        # kept for a shared pass (shared.py), which lines up members whose slices are out of step
+        self.planned_slices = list(self._plan_slices(sync_mode))
+        return self.planned_slices
+
+    def _plan_slices(self, sync_mode: SyncMode) -> Iterable[Mapping[str, Any] | None]:
         config = self.context.config
         self.context.check_store_ids()  # a configured store the token cannot see: config error, no state moves
         if self.spec.optional and self.context.unavailable(self.spec):  # e.g. no purchasing module: left out
@@ -160,6 +168,9 @@ class CentraStream(Stream, CheckpointMixin):
         yield from self._read(jobs)
 
     def _read(self, jobs: list[sl.Job]) -> Iterable[Any]:
+        if self.shared is not None:  # a shared pass (shared.py) fetches the pages of several streams at once
+            yield from self.shared.hand_over(self, jobs)
+            return
         status = RateLimitStatus(self.name, self.context.client.waits)  # the workers' rate-limit waits
         for page in read_pages(jobs, self._fetch, self.context.config.concurrency, self.name, idle=status.messages):
             if not isinstance(page, Page):  # a status message from `idle`
@@ -172,6 +183,14 @@ class CentraStream(Stream, CheckpointMixin):
         """One page of one job: pace, plan (once per stream per sync), run, unpack."""
         self.context.pace()
         made = self.context.plan(self.spec.query, **self.spec.plan_args())
+        return self.page_of(job, token, made, lambda variables, shape: self.context.run(
+            self.spec.query, variables, shape=shape, **self.spec.plan_args()), [self.name])
+
+    def page_of(self, job: sl.Job, token: Any, made: Plan, run: Callable[[dict, Callable], GraphQLResult],
+                streams: list[str]) -> Page:
+        """The page of ``job`` after ``token``, asked with ``made``'s paging and sent by ``run(variables,
+        shape)`` (the stream's own plan, or a shared pass's union of the plans of ``streams``); sparse
+        lists (sparse.py) asked for presence, then completed."""
         where: dict[str, Any] = {}
         if self.spec.by_store and job.partition != "all":
             where["storeId"] = [int(job.partition)]
@@ -179,11 +198,21 @@ class CentraStream(Stream, CheckpointMixin):
             where.update(job.extra_where)
         first = token is None
         if made.paging == "backwards" and token is None:
-            token = self._last_page(job, where)
+            token = self._last_page(job, where, made)
         variables = paging.variables(made.paging, where=where, window=job.window, filter_field=self.spec.filter_field,
                                      token=token, size=self.page_size)
+        parts = sparse.parts_for(streams, {name: self.context.node_paths(name) for name in streams})
+        splits: dict[str, Any] = {}
+
+        def shape(plan_now: Plan) -> Plan:  # the plan as it stands when sent (a denied field may have left it)
+            found = sparse.split(plan_now, parts) if parts else None
+            if found is not None and self.context.id_filter(plan_now.document) is None:
+                found = None
+            splits["sent"] = found
+            return found.page if found is not None else plan_now
+
         try:
-            result = self.context.run(self.spec.query, variables, **self.spec.plan_args())
+            result = run(variables, shape)
         except CentraError as error:
             if token is None or token != job.resume or error.failure_type != FailureType.system_error:
                 raise
@@ -193,19 +222,27 @@ class CentraStream(Stream, CheckpointMixin):
             raise CentraError(f"Centra returned no data for stream '{self.name}' (partition {job.partition}).")
         nodes, next_token, total, parent = paging.unpack(made.paging, page, token=token, window=job.window,
                                                          size=self.page_size, nested_field=self.spec.nested_field)
+        if splits.get("sent") is not None:
+            nodes = sparse.complete(splits["sent"], nodes, self._follow_up,
+                                    self.context.id_filter(splits["sent"].full.document))
         nodes = child_pages.complete(nodes, made, self.context, self.spec)  # child lists Centra pages (stock change lines)
         return Page(job, None if first else token, nodes, next_token, total, parent)
 
-    def _last_page(self, job: sl.Job, where: dict[str, Any]) -> int:
+    def _follow_up(self, kind: str, document: str, variables: dict) -> Any:
+        """A sparse list's follow-up request (sparse.py): the root's answer."""
+        self.context.pace()
+        return self.context.run(f"{kind}:{hash(document)}", variables, stream=f"{self.name} ({kind})",
+                                document=document).data.get("result")
+
+    def _last_page(self, job: sl.Job, where: dict[str, Any], made: Plan) -> int:
         """Where a backwards read of this job's window starts (paging.py), from id-only pages."""
-        made = self.context.plan(self.spec.query, **self.spec.plan_args())
         probe = {"stream": self.name, "document": id_list_document(made.document)}
 
         def rows_on(number: int) -> int:
             self.context.pace()
             variables = paging.variables("list", where=where, window=job.window, filter_field=self.spec.filter_field,
                                          token=number, size=self.page_size)
-            return len(self.context.run(f"ids:{self.name}", variables, **probe).data.get("result") or [])
+            return len(self.context.run(f"ids:{made.stream}", variables, **probe).data.get("result") or [])
 
         return paging.last_page(rows_on, self.page_size)
 
@@ -268,9 +305,14 @@ class CentraStream(Stream, CheckpointMixin):
             return
         after = None
         while True:
-            self.context.pace()
-            page = self.context.run("probe:updated_order_ids", {"where": where, "first": 200, "after": after},
-                                    **probe).data.get("result") or {}
+            variables = {"where": where, "first": 200, "after": after}
+
+            def ids_page() -> dict:
+                self.context.pace()
+                return self.context.run("probe:updated_order_ids", variables, **probe).data.get("result") or {}
+
+            # streams read together (returns, return_items) ask for the same ids: a shared pass asks once
+            page = self.shared.memo(("updated_order_ids", variables), ids_page) if self.shared else ids_page()
             ids = [edge["node"]["id"] for edge in page.get("edges") or []]
             info = page.get("pageInfo") or {}
             self._progress.page(f"returns of updated orders, {job_scope(item.partition)}", after,

@@ -189,7 +189,7 @@ STREAMS: tuple[StreamSpec, ...] = (
     StreamSpec(name="warehouses", primary_key=("id",), to_records=catalog.warehouses, paging=LIST,
                permissions=("Warehouse:read",), optional=True, watched={"status": kv.STATUS}),
     # warehouses(where: {id}) { stock(sort: productId_ASC, productVariantId_ASC, productSizeSort_ASC) } per
-    # warehouse, a snapshot; 8,010 per 100 rows (the root counts × 10)
+    # warehouse, a snapshot; 801 per 100 rows (the root says limit: 1)
     StreamSpec(name="stock", primary_key=("warehouse_id", "size_id"), to_records=catalog.stock, paging=NESTED,
                permissions=("Warehouse.stock:read", "Warehouse:read"), optional=True, nested_field="stock",
                snapshot=True),
@@ -197,7 +197,7 @@ STREAMS: tuple[StreamSpec, ...] = (
     StreamSpec(name="pricelists", primary_key=("id",), to_records=catalog.pricelists, paging=LIST, by_store=True,
                permissions=("Pricelist:read",), optional=True, watched={"status": kv.STATUS}),
     # pricelists(where: {id}) { prices(sort: productId_ASC, productVariantId_ASC) } per pricelist, a snapshot;
-    # records carry the pricelist's store (kept by store_id); 5,030 per 100 prices (the root counts × 10)
+    # records carry the pricelist's store (kept by store_id); 503 per 100 prices (the root says limit: 1)
     StreamSpec(name="prices", primary_key=("id",), to_records=catalog.prices, paging=NESTED,
                permissions=("Price:read", "Pricelist:read"), optional=True, nested_field="prices", snapshot=True),
     # brands(sort: id_ASC), instance-wide (shared by stores); 100 per 100
