@@ -24,6 +24,7 @@ from graphql import GraphQLSchema, build_client_schema, get_introspection_query
 from source_centra.client import CentraClient, GraphQLResult
 from source_centra.config import Config
 from source_centra.errors import Action, CentraError, ConfigError, category, classify_graphql_errors, raise_for
+from source_centra.offer import Offer, offer
 from source_centra.permissions import permission_for, permission_label
 from source_centra.plan import Plan, plan, response_path
 from source_centra.queries import load
@@ -31,7 +32,11 @@ from source_centra.queries import load
 LOGGER = logging.getLogger("airbyte")
 RATE_LIMIT_REFRESH_SECONDS = 10.0
 INTROSPECTION = get_introspection_query(descriptions=False)
-PROBES_THAT_WARN = {"base_currency"}  # probes whose callers word their own warnings
+PROBES_THAT_WARN = {"base_currency", "rate limits"}  # probes whose callers word their own warnings
+RATE_LIMITS_MISSING = "Query.rateLimits { type intervalSeconds quota }"
+# Centra's documented default quotas (connector-contract.md), for an instance that cannot report its own
+DEFAULT_RATE_LIMITS = ({"type": "REQUEST_COUNT", "intervalSeconds": "TEN_SECONDS", "quota": 60},
+                       {"type": "QUERY_COMPLEXITY", "intervalSeconds": "TEN_SECONDS", "quota": 250_000})
 
 
 @cache
@@ -66,6 +71,7 @@ class SyncContext:
         self._schema: GraphQLSchema | None = None
         self._schema_lock = threading.Lock()  # held while introspecting: parallel workers wait for the one answer
         self._plans: dict[str, Plan] = {}
+        self._offers: dict[str, Offer] = {}
         self._excluded: dict[str, dict[str, str]] = {}  # plan key → {document path: permission}
 
     @property
@@ -88,7 +94,17 @@ class SyncContext:
             self._limits_known.wait(timeout=60)
             return
         try:
-            result = self.client.execute(load_probe("rate_limits"))
+            try:
+                made = self.plan("probe:rate_limits", stream="rate limits", document=load_probe("rate_limits"))
+                if made.empty:
+                    raise ConfigError(RATE_LIMITS_MISSING)
+            except ConfigError:
+                self.warn_once(("schema", "rate limits"), f"This Centra instance cannot report its rate limits "
+                               f"({RATE_LIMITS_MISSING}): the connector paces itself by Centra's default quotas "
+                               "(60 requests and 250,000 complexity per 10 seconds).")
+                self.client.pacer.configure(DEFAULT_RATE_LIMITS)
+                return
+            result = self.client.execute(made.document)
             self.client.pacer.configure(result.data.get("rateLimits") or [])
         finally:
             self._limits_known.set()
@@ -137,8 +153,24 @@ class SyncContext:
                 self._schema = schema
                 return schema
 
+    def offer(self, spec) -> Offer:
+        """How this instance lets ``spec`` be read (offer.py): once per stream per sync. An adapted
+        stream says so in one warning."""
+        with self._lock:
+            cached = self._offers.get(spec.name)
+        if cached is not None:
+            return cached
+        made = offer(spec, self.live_schema())
+        if made.adapted:
+            lacks = "; ".join(item.describe(spec.name) for item in made.missing)
+            self.warn_once(("adapted", spec.name), f"Stream {spec.name} is read {' and '.join(made.adaptations)}: this "
+                           f"Centra instance's API lacks {lacks}.")
+        with self._lock:
+            self._offers[spec.name] = made
+        return made
+
     def plan(self, key: str, *, stream: str | None = None, document: str | None = None,
-             where_fields: tuple[str, ...] = (), time_field: str | None = None) -> Plan:
+             where_fields: tuple[str, ...] = (), time_field: str | None = None, relaxed: tuple[str, ...] = ()) -> Plan:
         """The plan of query ``key`` (a stream's document, or a probe given as ``document``), made once
         per sync (and again only when the token turns out not to read a field). Warns once per dropped
         element; raises ConfigError when the instance or the token lacks a required one."""
@@ -147,8 +179,13 @@ class SyncContext:
             excluded = dict(self._excluded.get(key, {}))
         if cached is not None:
             return cached
-        made = plan(stream or key, document or load(key), self.live_schema(), exclude=excluded.keys(),
-                    where_fields=where_fields, time_field=time_field, excluded_because=excluded)
+        offered = self._offers.get(key) if document is None and not excluded else None
+        if offered is not None and offered.plan_args() == {"where_fields": tuple(where_fields), "time_field": time_field,
+                                                            "relaxed": tuple(relaxed)}:
+            made = offered.plan  # the same plan the offer made (no exclusions yet)
+        else:
+            made = plan(stream or key, document or load(key), self.live_schema(), exclude=excluded.keys(),
+                        where_fields=where_fields, time_field=time_field, excluded_because=excluded, relaxed=relaxed)
         self._report(made)
         with self._lock:
             self._plans[key] = made
@@ -156,7 +193,7 @@ class SyncContext:
 
     def _report(self, made: Plan) -> None:
         for item in made.warnings:
-            if item.kind == "permission" and made.stream in PROBES_THAT_WARN:
+            if made.stream in PROBES_THAT_WARN:
                 continue  # the probe's caller says what is missing in its own words
             if item.kind == "permission":
                 self.warn_once(("permission", made.stream, item.detail),
@@ -195,7 +232,7 @@ class SyncContext:
             made = self.plan(key, **plan_args)
             result = self.client.execute(made.document, variables, raise_errors=False)
             if not result.errors:
-                return result
+                return _restored(result, made)
             denied = [error for error in result.errors if category(error) == "authorization"]
             others = [error for error in result.errors if category(error) != "authorization"]
             resolution = classify_graphql_errors(others) if others else None
@@ -208,7 +245,8 @@ class SyncContext:
                 if not others:
                     continue
             try:
-                return self.client.execute(self.plan(key, **plan_args).document, variables)
+                made = self.plan(key, **plan_args)
+                return _restored(self.client.execute(made.document, variables), made)
             except ConfigError:
                 if looks == 5:
                     raise
@@ -245,6 +283,8 @@ class SyncContext:
         code = None
         try:
             made = self.plan("probe:base_currency", stream="base_currency", document=load_probe("base_currency"))
+            if made.empty:
+                raise ConfigError("Query.currencies")
             result = self.client.execute(made.document, raise_errors=False)
         except ConfigError:  # this instance cannot list currencies as the probe asks
             result = None
@@ -267,3 +307,10 @@ class SyncContext:
         with self._lock:
             self._base_currency = (code,)
             return code
+
+
+def _restored(result: GraphQLResult, made: Plan) -> GraphQLResult:
+    """The answer in the document's shape (fields aliased per type condition renamed back)."""
+    if made.renames or made.nulls:
+        result.data = made.restore(result.data)
+    return result

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Iterable
 
@@ -159,7 +159,7 @@ def plan(stream: str, document: str, schema: GraphQLSchema, *, exclude: Iterable
     """
     feeds = _feeds(stream)
     where_fields = tuple(where_fields)
-    tree = _inline_fragments(parse(document))
+    tree = _parsed(document)
     operation = next(d for d in tree.definitions if isinstance(d, OperationDefinitionNode))
     prefix = node_prefix(document)
     editor = _Editor(schema, feeds, set(exclude), excluded_because or {}, prefix,
@@ -182,7 +182,6 @@ def plan(stream: str, document: str, schema: GraphQLSchema, *, exclude: Iterable
     if not selections:  # the root itself is missing (noted): nothing to ask
         return Plan(stream, "", root, paging, tuple(editor.dropped), (), prefix)
     operation = _with(operation, selection_set=SelectionSetNode(selections=tuple(selections)))
-    operation = _resolve_conflicts(operation, schema, editor)
     if paging == "list" and time_field:
         # a list read inside an updatedAt window (customers, invoices, …): rows leave it while it is read,
         # so by time where the sort survived, else backwards by page number
@@ -191,7 +190,12 @@ def plan(stream: str, document: str, schema: GraphQLSchema, *, exclude: Iterable
     _check_where(operation, schema, where_fields, editor)
     edited = DocumentNode(definitions=(operation,))
     if not editor.dropped_required():
-        for error in validate(schema, edited):
+        errors = validate(schema, edited)
+        if errors:  # fields that differ per type condition are resolved here; anything else stays an error
+            operation = _resolve_conflicts(operation, schema, editor)
+            edited = DocumentNode(definitions=(operation,))
+            errors = validate(schema, edited)
+        for error in errors:
             # a document the planner could not fit (a connector bug, not an instance difference):
             # named by the coordinates it touches, never in graphql-core's words
             editor.note("field", _coordinates_of(error, schema, operation) or "(query)", "", True, (),
@@ -456,7 +460,7 @@ def strip_markers(document: str) -> str:
 def node_prefix(document: str) -> str:
     """The path of the stream's node: ``result.edges.node`` (connections), ``result.<child>`` (nested
     lists, e.g. ``result.stock``) or ``result`` (lists)."""
-    tree = parse(document)
+    tree = _parsed(document)
     operation = next(d for d in tree.definitions if isinstance(d, OperationDefinitionNode))
     paging = _paging_of(operation)
     if paging == "connection":
@@ -555,6 +559,12 @@ def _inline_fragments(document: DocumentNode) -> DocumentNode:
         raise PlanError("a stream document holds exactly one operation")
     operation = operations[0]
     return DocumentNode(definitions=(_with(operation, selection_set=expand(operation.selection_set)),))
+
+
+@lru_cache(maxsize=512)
+def _parsed(document: str) -> DocumentNode:
+    """A document parsed once per run (plans only ever copy its nodes, never change them)."""
+    return _inline_fragments(parse(document))
 
 
 def _root(operation: OperationDefinitionNode) -> FieldNode:
@@ -879,9 +889,15 @@ def _variables_in(value) -> set[str]:
 
 def _with(node, **changes):
     """A copy of an AST node with some attributes replaced (graphql-core nodes are not dataclasses)."""
-    values = {key: getattr(node, key, None) for key in node.keys if key != "loc"}
+    keys = _KEYS.get(node.__class__)
+    if keys is None:
+        keys = _KEYS[node.__class__] = tuple(key for key in node.keys if key != "loc")
+    values = {key: getattr(node, key, None) for key in keys}
     values.update(changes)
     return node.__class__(**values)
+
+
+_KEYS: dict[type, tuple[str, ...]] = {}
 
 
 @cache

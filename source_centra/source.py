@@ -11,7 +11,6 @@ from airbyte_cdk.sources.streams import Stream
 
 from source_centra.checks import check_report, optional_stream_access
 from source_centra.client import CentraClient
-from source_centra.context import read_live_schema
 from source_centra.config import Config
 from source_centra.context import SyncContext
 from source_centra.errors import ConfigError
@@ -36,22 +35,14 @@ class SourceCentra(AbstractSource):
         return AirbyteConnectionStatus(status=Status.SUCCEEDED)
 
     def discover(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteCatalog:
-        """Every stream the token can read: streams needing permissions beyond Supermetrics' are left
-        out when the token lacks them, with one log line each naming the permission to tick."""
-        streams = self.streams(config)
-        if any(stream.spec.optional for stream in streams):
-            parsed = Config.from_mapping(config)
-            client = CentraClient(parsed, max_retries=2, backoff_base=0.5)
-            access = optional_stream_access(client, read_live_schema(client))
-            kept = []
-            for stream in streams:
-                missing = access.get(stream.name) if stream.spec.optional else None
-                if missing:
-                    logger.info(f"Stream {stream.name} is left out: the API token lacks {missing}. Tick it for the token "
-                                "under System → API tokens in the Centra admin, then refresh the source schema.")
-                    continue
-                kept.append(stream)
-            streams = kept
+        """Every stream this instance and token can read: an optional stream is left out when the
+        token lacks its permission or the instance's API lacks an element it needs (one log line each,
+        naming it), and offered adapted where its records stay exact (offer.py)."""
+        parsed = Config.from_mapping(config)
+        context = SyncContext(parsed, CentraClient(parsed, max_retries=2, backoff_base=0.5))
+        streams, notes = offered_streams(context)
+        for note in notes:
+            logger.info(note)
         return AirbyteCatalog(streams=[stream.as_airbyte_stream() for stream in streams])
 
     def check_connection(self, logger: logging.Logger, config: Mapping[str, Any]) -> Tuple[bool, Any]:
@@ -102,3 +93,25 @@ class SourceCentra(AbstractSource):
                 logger.info(f"Centra API usage this sync: {stats.requests} requests, {stats.complexity} complexity points, "
                             f"{stats.retries} retries, {stats.throttled} rate-limit waits "
                             f"({stats.rate_limit_wait_seconds:.1f}s), pacing waits {context.client.pacer.waited_seconds:.1f}s.")
+
+
+def offered_streams(context: SyncContext) -> tuple[List[CentraStream], List[str]]:
+    """The streams ``discover`` offers, as this instance lets them be read, and one line per stream
+    left out, in an admin's words (an adapted stream's warning comes from ``SyncContext.offer``)."""
+    schema = context.live_schema()
+    offers = {spec.name: context.offer(spec) for spec in STREAMS}
+    access = optional_stream_access(context.client, schema, offers)
+    streams, notes = [], []
+    for spec in STREAMS:
+        made = offers[spec.name]
+        if made.left_out:
+            notes.append(f"Stream {spec.name} is left out: this Centra instance's API lacks {made.describe_missing()}. "
+                         "Ask Centra support whether your instance runs an older Integration API version to sync it.")
+            continue
+        missing = access.get(spec.name) if spec.optional else None
+        if missing:
+            notes.append(f"Stream {spec.name} is left out: the API token lacks {missing}. Tick it for the token under "
+                         "System → API tokens in the Centra admin, then refresh the source schema.")
+            continue
+        streams.append(CentraStream(made.effective, context))
+    return streams, notes

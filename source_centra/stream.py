@@ -56,6 +56,7 @@ class CentraStream(Stream, CheckpointMixin):
         self._estimates: dict[str, int] = {}
         self._schema: Mapping[str, Any] | None = None
         self._parents: list[str] | None = None
+        self._offered = None  # how this instance lets the stream be read (offer.py), on first use
         self._nodes = 0
         self._records = 0
 
@@ -121,19 +122,36 @@ class CentraStream(Stream, CheckpointMixin):
         config = self.context.config
         if self.spec.snapshot:
             return [sl.Snapshot(dict(self._snapshot))]
-        partitions = self.context.store_partitions() if self.spec.by_store else ["all"]
-        if sync_mode != SyncMode.incremental or not self.spec.cursor_field:
-            return sl.plan_full_refresh(self.spec, st.normalise(None, self.name, self.spec.cursor_field), partitions,
+        read = self._read_spec()
+        partitions = self.context.store_partitions() if read.by_store else ["all"]
+        if sync_mode != SyncMode.incremental or not read.cursor_field:
+            # (a stream this instance offers as full refresh only keeps its saved state for later)
+            return sl.plan_full_refresh(read, st.normalise(None, self.name, read.cursor_field), partitions,
                                         start_date=config.start_date, sync_start=self.context.sync_start,
                                         concurrency=config.concurrency)
         self._state = st.expand_legacy(self._state, partitions)
         days = config.returns_lookback_days if self.spec.lookback == "returns" else config.lookback_window_days
         wanted = (set(config.store_ids) or {int(store["id"]) for store in self.context.stores()}) \
-            if self.spec.stores_from_records else None
-        return sl.plan_incremental(self.spec, self._state, partitions, start_date=config.start_date,
+            if read.stores_from_records else None
+        self._state = st.carry_over(self._state, partitions, wanted)
+        return sl.plan_incremental(read, self._state, partitions, start_date=config.start_date,
                                    lookback=timedelta(days=days), updates_lookback=timedelta(days=config.lookback_window_days),
                                    sync_start=self.context.sync_start, configured_stores=wanted,
                                    concurrency=config.concurrency)
+
+    # ---------------------------------------------------------------- how this instance lets it be read
+
+    def _offer(self):
+        if self._offered is None:
+            self._offered = self.context.offer(self.spec)
+        return self._offered
+
+    def _read_spec(self) -> StreamSpec:
+        """The spec as read here: partitions and cursor adapted to the instance (offer.py)."""
+        return self._offer().effective
+
+    def _plan_args(self) -> dict:
+        return self._offer().plan_args()
 
     # ---------------------------------------------------------------- reading
 
@@ -161,18 +179,18 @@ class CentraStream(Stream, CheckpointMixin):
     def _fetch(self, job: sl.Job, token: Any) -> Page:
         """One page of one job: pace, plan (once per stream per sync), run, unpack."""
         self.context.pace()
-        made = self.context.plan(self.spec.query, **self.spec.plan_args())
+        made = self.context.plan(self.spec.query, **self._plan_args())
         where: dict[str, Any] = {}
-        if self.spec.by_store and job.partition != "all":
+        if self._read_spec().by_store and job.partition != "all":
             where["storeId"] = [int(job.partition)]
         if job.extra_where:
             where.update(job.extra_where)
         first = token is None
         if made.paging == "backwards" and token is None:
             token = self._last_page(job, where)
-        variables = paging.variables(made.paging, where=where, window=job.window, filter_field=self.spec.filter_field,
+        variables = paging.variables(made.paging, where=where, window=job.window, filter_field=self._read_spec().filter_field,
                                      token=token, size=self.page_size)
-        result = self.context.run(self.spec.query, variables, **self.spec.plan_args())
+        result = self.context.run(self.spec.query, variables, **self._plan_args())
         page = result.data.get("result")
         if page is None:
             raise CentraError(f"Centra returned no data for stream '{self.name}' (partition {job.partition}).")
@@ -182,12 +200,12 @@ class CentraStream(Stream, CheckpointMixin):
 
     def _last_page(self, job: sl.Job, where: dict[str, Any]) -> int:
         """Where a backwards read of this job's window starts (paging.py), from id-only pages."""
-        made = self.context.plan(self.spec.query, **self.spec.plan_args())
+        made = self.context.plan(self.spec.query, **self._plan_args())
         probe = {"stream": self.name, "document": id_list_document(made.document)}
 
         def rows_on(number: int) -> int:
             self.context.pace()
-            variables = paging.variables("list", where=where, window=job.window, filter_field=self.spec.filter_field,
+            variables = paging.variables("list", where=where, window=job.window, filter_field=self._read_spec().filter_field,
                                          token=number, size=self.page_size)
             return len(self.context.run(f"ids:{self.name}", variables, **probe).data.get("result") or [])
 
@@ -213,8 +231,10 @@ class CentraStream(Stream, CheckpointMixin):
             self._advance(job, page.next_token)
 
     def _keeps(self, record: Mapping, only: frozenset | None) -> bool:
-        if self.spec.by_store or "store_id" not in record:
+        if self._read_spec().by_store or "store_id" not in record:
             return True
+        if record["store_id"] is None and self._offer().store_from_records:
+            return True  # read instance-wide where the declaration partitions by store: no store to judge by
         if only is not None:
             return record["store_id"] in only
         return self.context.keeps_store(record["store_id"])
@@ -228,7 +248,7 @@ class CentraStream(Stream, CheckpointMixin):
                 self._state = st.cover_stores(self._state, window.partition, added=job.only_stores)
             return
         self._state = st.advance(self._state, window, resume=next_token, done=next_token is None)
-        if next_token is None and self.spec.stores_from_records:
+        if next_token is None and self._read_spec().stores_from_records:
             self._state = st.cover_stores(self._state, window.partition, stores=self.context.config.store_ids or None)
 
     # ---------------------------------------------------------------- returns of updated orders
@@ -277,9 +297,9 @@ class CentraStream(Stream, CheckpointMixin):
                 return
             position.update(parent=later[0], page=1)
         self.context.pace()
-        made = self.context.plan(self.spec.query, **self.spec.plan_args())
+        made = self.context.plan(self.spec.query, **self._plan_args())
         variables = {"where": {"id": [int(position["parent"])]}, "limit": self.page_size, "page": int(position["page"])}
-        page = self.context.run(self.spec.query, variables, **self.spec.plan_args()).data.get("result")
+        page = self.context.run(self.spec.query, variables, **self._plan_args()).data.get("result")
         if page is None:
             raise CentraError(f"Centra returned no data for stream '{self.name}' ({position['parent']}).")
         nodes, next_page, _total, parent = paging.unpack(made.paging, page, token=position["page"], window=None,
@@ -297,7 +317,7 @@ class CentraStream(Stream, CheckpointMixin):
         """Every parent's id (warehouses, pricelists), read once per sync, ascending."""
         if self._parents is None:
             key = f"parents:{self.name}"
-            document = parents_document(self.context.plan(self.spec.query, **self.spec.plan_args()).document)
+            document = parents_document(self.context.plan(self.spec.query, **self._plan_args()).document)
             ids: list[str] = []
             number = 1
             while True:
@@ -315,7 +335,7 @@ class CentraStream(Stream, CheckpointMixin):
 
     def _records_of(self, node: Mapping, partition: str = "all", extras: Mapping | None = None) -> list[dict]:
         extras = dict(extras or self._sync_extras())
-        if self.spec.by_store and partition != "all":
+        if self._read_spec().by_store and partition != "all":
             extras["store"] = self.context.store(partition)
         try:
             produced = list(self.spec.to_records(node, extras))
