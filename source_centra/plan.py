@@ -339,7 +339,9 @@ class _Editor:
             if bound:  # bound only to variables this stream never sets
                 self.note("argument", coordinate, here, False, (), "asked without it")
                 return None
-            if node.alias is not None:  # a variant of the field whose meaning rests on the argument
+            if node.alias is not None and parent is not self.schema.query_type:
+                # a variant of the field whose meaning rests on the argument (a root's alias is only
+                # the documents' response key, ``result``)
                 self.note("argument", coordinate, here, self.requires(node, here), self.fields_fed(here))
                 return _DROP_FIELD
             self.note("argument", coordinate, here, False, (), "asked without it")

@@ -295,3 +295,12 @@ def test_given_interface_field_missing_on_the_interface_and_differing_per_type_t
     made = planned("owner { id email }", sdl)
     assert not [d for d in made.dropped if d.kind != "enum value"] and validate(schema(sdl), parse(made.document)) == []
     assert "email__Robot: email" in made.document
+
+
+def test_given_root_argument_with_a_literal_missing_then_the_root_is_asked_without_it() -> None:
+    """``result: orders(sort: [number_ASC])`` without ``sort:`` on an instance: before, the root's alias
+    made it look like a variant of the field and the whole stream failed."""
+    made = planned("label", SDL.replace("things(where: ThingFilter, sort: [ThingSort!], limit", "things(where: ThingFilter, limit"),
+                   where_fields=("storeId",))
+    assert not made.missing_required and "sort:" not in made.document
+    assert [(d.coordinate, d.required) for d in made.dropped] == [("Query.things(sort:)", False)]
