@@ -182,6 +182,8 @@ def _denied_permission(probe: Plan, schema, error: dict) -> str:
 
 
 def _store_problems(configured: Iterable[int], stores: list[dict]) -> list[str]:
+    if any(s.get("id") is None for s in stores):
+        return []  # this instance cannot name stores by id: the schema step says so (the stores stream needs it)
     visible = {int(s["id"]): s for s in stores}
     unknown = [i for i in configured if i not in visible]
     if not unknown:

@@ -32,7 +32,7 @@ from source_centra.queries import load
 LOGGER = logging.getLogger("airbyte")
 RATE_LIMIT_REFRESH_SECONDS = 10.0
 INTROSPECTION = get_introspection_query(descriptions=False)
-PROBES_THAT_WARN = {"base_currency", "rate limits"}  # probes whose callers word their own warnings
+PROBES_THAT_WARN = {"base_currency", "rate limits", "visible stores"}  # probes whose callers word their own warnings
 RATE_LIMITS_MISSING = "Query.rateLimits { type intervalSeconds quota }"
 # Centra's documented default quotas (connector-contract.md), for an instance that cannot report its own
 DEFAULT_RATE_LIMITS = ({"type": "REQUEST_COUNT", "intervalSeconds": "TEN_SECONDS", "quota": 60},
@@ -114,11 +114,17 @@ class SyncContext:
         with self._lock:
             if self._stores is not None:
                 return self._stores
-        result = self.client.execute(load_probe("stores"), raise_errors=False)
-        stores = result.data.get("stores")
-        if result.errors and not any(category(error) == "authorization" for error in result.errors):
+        try:
+            made = self.plan("probe:stores", stream="visible stores", document=load_probe("stores"))
+        except ConfigError:  # the instance cannot list stores by id (Query.stores, Store.id)
+            self.warn_once(("schema", "visible stores"), "This Centra instance's API cannot list stores by id "
+                           "(Query.stores, Store.id); reading all stores as one partition.")
+            made = None
+        result = self.client.execute(made.document, raise_errors=False) if made is not None else None
+        stores = result.data.get("stores") if result is not None else []
+        if result is not None and result.errors and not any(category(error) == "authorization" for error in result.errors):
             # a transient or other failure is not "no permission": retry / classify it like any request
-            stores = self.client.execute(load_probe("stores")).data.get("stores")
+            stores = self.client.execute(made.document).data.get("stores")
         if stores is None:
             LOGGER.warning("The token cannot list stores (Store details, Store:read); reading all stores as one partition.")
             stores = []

@@ -673,7 +673,10 @@ def representative(every: list[Mutation]) -> list[Mutation]:
              "ProductOrderLine.productNumber", "GiftCertificateOrderLine.productNumber", "CampaignFilter.updatedAt",
              "Query.rateLimits", "ReturnLine.quantity", "Warehouse.stock", "DateRange.to", "OrderLine.quantity",
              "GiftCertificateOrderLine", "ProductOrderLine", "OrderSort.number_ASC", "Query.productConnection",
-             "Query.stores(where:)", "Campaign.updatedAt", "Order.store"}
+             "Query.stores(where:)", "Campaign.updatedAt", "Order.store",
+             # found by the full run: a root's literal argument (sort:) failed its stream; Store.id
+             # crashed check and Store.name broke the unplanned stores probe
+             "Query.orderConnection(sort:)", "Store.id", "Store.name"}
     per_kind: Counter = Counter()
     for mutation in every:
         if mutation.element in named or per_kind[mutation.kind] < 2:
