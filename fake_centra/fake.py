@@ -126,6 +126,19 @@ class FakeCentra:
             self.engine.cache = bool(kwargs["cache"])
             self.engine.clear_response_cache()
 
+    def change_schema(self, schema_profile: str | None = None, schema_drop: Iterable[str] = (),
+                      schema_retype: Any = ()) -> None:
+        """Serve another schema from now on, over the same data: an instance upgraded (or
+        downgraded) between two syncs. The data keeps what it holds (it was generated for the
+        first schema's types)."""
+        if isinstance(schema_drop, str):
+            schema_drop = (schema_drop,)
+        profile = schema_profile or self.schema_profile
+        retyped = retypes(schema_retype)
+        schema = build_fake_schema(profile, tuple(schema_drop), self.data.unknown_enum, retyped)
+        self.schema_profile, self.schema_drop, self.schema_retype, self.schema = profile, tuple(schema_drop), retyped, schema
+        self.engine.set_schema(schema)
+
     def sdl(self) -> str:
         """The SDL this fake serves (its profile and drops applied; comments are not kept)."""
         return sdl(self.schema_profile, self.schema_drop, self.data.unknown_enum, self.schema_retype)

@@ -117,6 +117,12 @@ PROFILES: dict[str, tuple[str, ...]] = {
         # are inferred (reachable as productSize { productVariant { id product { id } } })
         "Stock.product",
         "Stock.productVariant",
+        # an older instance's Query (issue 17): the newest roots are absent. streams §10: vouchers came
+        # with the 2023 Discount → Voucher rename (an older instance has neither the root nor its
+        # name); streams §11: the root name campaigns is inferred [I]. The connector leaves both
+        # streams out (check succeeds naming them) and reads the nine exactly.
+        "Query.vouchers",
+        "Query.campaigns",
     ),
 }
 

@@ -50,3 +50,15 @@ def test_given_cli_retype_then_the_sdl_shows_it() -> None:
                           timeout=30, check=True)
     assert done.stdout == sdl("full", schema_retype=["GiftCertificateOrderLine.productNumber=String"])
     assert "productNumber: String\n" in done.stdout.split("type GiftCertificateOrderLine")[1]
+
+
+def test_given_change_schema_then_the_same_data_is_served_with_the_new_schema(fake_centra_factory) -> None:
+    """An instance upgraded between two syncs: the filter it lacked is there, the data is the same."""
+    fake = fake_centra_factory(orders=20, seed=7, schema_drop=["CustomerFilter.storeId"], **UNLIMITED)
+    client = Client(fake)
+    query = "{ customers(where: {storeId: [1]}, limit: 3) { id } }"
+    assert client.post(query).json()["errors"][0]["extensions"]["category"] == "graphql"
+    before = client.data("{ customers(limit: 500) { id } }")["customers"]
+    fake.change_schema(schema_drop=())
+    assert client.data(query)["customers"] and client.data("{ customers(limit: 500) { id } }")["customers"] == before
+    assert fake.schema_drop == () and "storeId" in fake.sdl().split("input CustomerFilter")[1].split("}")[0]
