@@ -58,7 +58,8 @@ sys.modules.setdefault("source_centra", _package)
 
 from source_centra.plan import strip_markers  # noqa: E402
 from source_centra.queries import load  # noqa: E402
-from source_centra.records import order_items, prices, stock  # noqa: E402
+from source_centra.records.catalog import prices, stock  # noqa: E402
+from source_centra.records.sales import order_items  # noqa: E402
 
 SNAPSHOTS = {"stock": ("stock", stock), "prices": ("prices", prices)}  # stream: (child list field, record function)
 NESTED_PAGE_SIZE = 200  # as source_centra/stream.py reads child lists

@@ -13,40 +13,31 @@ def utc(value) -> str | None:
 
 
 def keys(fake, stream: str, stores: set[int] | None = None) -> set:
-    data = fake.data
+    """The primary keys the fake holds for ``stream`` (of ``stores`` only, where given). By default the
+    fake's view named like the stream (``fake.data.<stream>()``) gives rows carrying the record's key
+    fields and, where the stream is store-scoped, ``store_id``; ``SHAPED`` lists the views shaped otherwise."""
     keep = (lambda store_id: True) if not stores else (lambda store_id: store_id in stores)
-    if stream == "order_items":
-        return {(o["id"], line["id"]) for o in data.orders() if keep(o["store_id"]) for line in o["lines"]}
-    if stream == "orders":
-        return {o["id"] for o in data.orders() if keep(o["store_id"])}
-    if stream == "return_items":
-        return {(r["id"], line["id"]) for r in data.returns() if keep(r["store_id"]) for line in r["lines"]}
-    if stream == "returns":
-        return {r["id"] for r in data.returns() if keep(r["store_id"])}
-    if stream == "shipments":
-        return {s["id"] for s in data.shipments() if keep(s["store_id"])}
-    if stream == "payment_history":
-        return {p["id"] for p in data.payments() if keep(p["store_id"])}
-    if stream == "products":
-        return {p["id"] for p in data.products()}
-    if stream == "markets":
-        return {m["id"] for m in data.markets() if keep(m["store_id"])}
-    if stream == "stores":
-        return {s["id"] for s in data.stores() if keep(s["id"])}
-    if stream in ("customers", "invoices", "vouchers", "pricelists", "categories", "accounts"):
-        return {row["id"] for row in getattr(data, stream)() if row.get("store_id") is None or keep(row["store_id"])}
-    if stream in ("campaigns",):
-        return {row["id"] for row in data.campaigns()}
-    if stream in ("warehouses", "brands", "collections"):
-        return {row["id"] for row in getattr(data, stream)()}
-    if stream == "countries":
-        return {row["code"] for row in data.countries()}
-    if stream == "stock":
-        return {(row["warehouse_id"], row["size_id"]) for row in data.stock()}
-    if stream == "prices":
-        store_of = {p["id"]: p["store_id"] for p in data.pricelists()}
-        return {row["id"] for row in data.prices() if keep(store_of[row["pricelist_id"]])}
-    raise KeyError(stream)
+    if stream in SHAPED:
+        return SHAPED[stream](fake.data, keep)
+    key = STREAM_KEYS[stream]
+    return {tuple(row[f] for f in key) if len(key) > 1 else row[key[0]]
+            for row in getattr(fake.data, stream)() if row.get("store_id") is None or keep(row["store_id"])}
+
+
+def _prices(data, keep) -> set:
+    store_of = {p["id"]: p["store_id"] for p in data.pricelists()}
+    return {row["id"] for row in data.prices() if keep(store_of[row["pricelist_id"]])}
+
+
+SHAPED = {  # stream → (fake data, keep(store_id)) → keys, where the fake's view differs from the default
+    "order_items": lambda data, keep: {(o["id"], line["id"]) for o in data.orders() if keep(o["store_id"])
+                                       for line in o["lines"]},
+    "return_items": lambda data, keep: {(r["id"], line["id"]) for r in data.returns() if keep(r["store_id"])
+                                        for line in r["lines"]},
+    "payment_history": lambda data, keep: {p["id"] for p in data.payments() if keep(p["store_id"])},
+    "stores": lambda data, keep: {s["id"] for s in data.stores() if keep(s["id"])},
+    "prices": _prices,  # a price's store is its pricelist's
+}
 
 
 def record_keys(records: list[dict], stream: str) -> list:

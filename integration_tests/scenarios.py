@@ -426,7 +426,7 @@ def throttling_bounded(make_fake) -> Outcome:
 # ---------------------------------------------------------------- 2. faults
 
 def faults(make_fake, rate: float = 0.10) -> Outcome:
-    """10 % of requests faulted, every kind the fake injects, over all nine streams: exact result."""
+    """10 % of requests faulted, every kind the fake injects, over Supermetrics' nine streams: exact result."""
     fake = make_fake(orders=200, seed=23, **FAST)
     watch(fake)
     spread_faults(fake, rate)

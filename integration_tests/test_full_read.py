@@ -1,5 +1,6 @@
-"""A full read of all nine streams equals the fake Centra's data, on both schema profiles: every key,
-and the contract fields of a sample of records compared with the generator's own values."""
+"""A full read of every stream (every row of streams.STREAMS) equals the fake Centra's data, on both
+schema profiles: every key, and the contract fields of a sample of records compared with the
+generator's own values."""
 import random
 
 import pytest

@@ -60,17 +60,16 @@ def test_given_changes_between_syncs_then_the_second_sync_brings_exactly_the_cha
 
 
 def _touch(fake) -> dict[str, set]:
-    """Change a few rows of every incremental new stream through the fake's mutations."""
+    """Change a few rows of every incremental new stream through the fake's mutation for it: by the fake
+    entity's convention ``update_<stream without its plural s>(id)`` (update_customer, update_invoice, …)."""
     data = fake.data
     changed: dict[str, set] = {}
-    mutate = {"customers": ("customers", "update_customer"), "accounts": ("accounts", "update_account"),
-              "invoices": ("invoices", "update_invoice"), "vouchers": ("vouchers", "update_voucher"),
-              "campaigns": ("campaigns", "update_campaign")}
     for stream in INCREMENTAL_NEW:
-        view, mutation = mutate[stream]
-        ids = [row["id"] for row in getattr(data, view)()][:3]
+        mutation = getattr(data, "update_" + stream.removesuffix("s"), None)
+        assert mutation is not None, f"the fake has no update_{stream.removesuffix('s')}(id) for {stream}"
+        ids = [row["id"] for row in getattr(data, stream)()][:3]
         for ident in ids:
-            getattr(data, mutation)(ident)
+            mutation(ident)
         changed[stream] = set(ids)
     return changed
 

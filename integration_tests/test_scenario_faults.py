@@ -1,6 +1,6 @@
 """Scenario 2 — faults: 10 % of requests fail in every way the fake injects (HTTP 500/502/503 with JSON
 and HTML bodies, connection resets, slow answers, GraphQL internal errors in HTTP 200, truncated
-bodies); the sync of all nine streams retries and completes with exactly the fake's data."""
+bodies); the sync of Supermetrics' nine streams retries and completes with exactly the fake's data."""
 from fake_centra.faults import FAULT_KINDS
 from integration_tests import cli, scenarios
 

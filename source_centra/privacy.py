@@ -1,7 +1,8 @@
 """Personal data handling (config ``pii_handling``): keep, hash or drop the personal fields.
 
 Applied by the stream to each record after its record function, so the rule lives once and the
-record functions stay unaware of it. Pure: a new dict is returned, the input is never mutated.
+record functions stay unaware of it. Which fields are personal is said on each stream's row
+(``StreamSpec.personal``). Pure: a new dict is returned, the input is never mutated.
 
 - ``keep``: values as Centra has them.
 - ``hash``: SHA-256 hex digest of the normalised value. Emails are trimmed and lower-cased, other
@@ -21,50 +22,21 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
+from source_centra.streams import STREAMS_BY_NAME
+
 MODES = ("keep", "hash", "drop")
 
-PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
-    "orders": (
-        "customer_email",
-        "shipping_first_name",
-        "shipping_last_name",
-        "shipping_address1",
-        "shipping_address2",
-        "shipping_email",
-        "shipping_phone_number",
-    ),
-    "order_items": ("customer_email",),
-    "returns": ("customer_email",),
-    "customers": (
-        "email",
-        "first_name",
-        "last_name",
-        "phone_number",
-        "cell_phone_number",
-        "birthdate",
-        "billing_address1",
-        "billing_address2",
-    ),
-    "accounts": (  # a wholesale account's emails and its address's contact person
-        "account_email",
-        "billing_email",
-        "shipping_email",
-        "contact_first_name",
-        "contact_last_name",
-        "contact_email",
-        "contact_phone_number",
-        "address1",
-        "address2",
-    ),
-}
-EMAIL_FIELDS = frozenset({"customer_email", "shipping_email", "email", "account_email", "billing_email", "contact_email"})
+
+def is_email(field: str) -> bool:
+    """Email fields are compared case-insensitively: ``email`` and every ``*_email``."""
+    return field == "email" or field.endswith("_email")
 
 
 def apply(record: Mapping[str, Any], stream: str, mode: str) -> dict[str, Any]:
     """``record`` with its stream's personal fields kept, hashed or dropped (nulls stay null)."""
     if mode not in MODES:
         raise ValueError(f"unknown personal data mode {mode!r}; expected one of {', '.join(MODES)}")
-    fields = PERSONAL_FIELDS.get(stream, ())
+    fields = STREAMS_BY_NAME[stream].personal
     if mode == "keep" or not fields:
         return dict(record)
     changed = {field: _transform(field, record[field], mode) for field in fields if field in record}
@@ -73,7 +45,7 @@ def apply(record: Mapping[str, Any], stream: str, mode: str) -> dict[str, Any]:
 
 def pseudonym(field: str, value: str) -> str:
     """SHA-256 hex of the normalised value: ``pseudonym("customer_email", " A@B.se ") == pseudonym(…, "a@b.se")``."""
-    normalised = value.strip().lower() if field in EMAIL_FIELDS else value.strip()
+    normalised = value.strip().lower() if is_email(field) else value.strip()
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 

@@ -1,7 +1,8 @@
 """The one place a stream is declared: a row of STREAMS.
 
 Adding a stream = one row here, `queries/<name>.graphql`, `schemas/<name>.json`, one function in
-`records/` (its domain module, re-exported by `records/__init__.py`), a node fixture and its tests (docs/adding-a-stream.md).
+its domain module of `records/`, a node fixture (+ the fake's entity); the generic tests then cover it
+(docs/adding-a-stream.md). Rows are written with keywords only.
 Paging: "connection" streams use Relay keyset cursors (stable while rows change mid-sync);
 "list" streams use limit/page, only over sets that cannot shift (immutable createdAt windows,
 small reference lists), or sorted ``[updatedAt_ASC]`` inside an updatedAt window where Centra has no
@@ -16,24 +17,62 @@ are the read permissions ``check`` requires for the stream (permissions.py has t
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
 
-from source_centra import records
+from source_centra import known_values as kv
+from source_centra.records import catalog, customers, logistics, promotions, reference, returns, sales, wholesale
 
 
-@dataclass(frozen=True)
+class _Kind(str, Enum):
+    """A named kind that still compares and serialises as its string (``Paging.LIST == "list"``)."""
+
+    __hash__ = str.__hash__
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+
+class Paging(_Kind):
+    """How the stream's document pages (plan.py may read a ``LIST`` by time or backwards instead)."""
+
+    CONNECTION = "connection"  # Relay keyset: first/after
+    LIST = "list"  # limit/page
+    NESTED = "nested"  # a parent's child list, one parent at a time (where: {id: [parent]})
+
+
+class Window(_Kind):
+    """The Centra filter field (a DateRange) an incremental stream's windows apply to."""
+
+    UPDATED_AT = "updatedAt"
+    CREATED_AT = "createdAt"
+
+
+class Lookback(_Kind):
+    """Which lookback option re-reads the last windows of an incremental stream."""
+
+    UPDATES = "updates"  # lookback_window_days
+    RETURNS = "returns"  # returns_lookback_days (returns have no updatedAt)
+
+
+
+
+@dataclass(frozen=True, kw_only=True)
 class StreamSpec:
     """One stream, as data. Every behaviour a stream has is a named field here (docs/adding-a-stream.md)."""
 
     name: str
     primary_key: tuple[str, ...]
-    cursor_field: str | None  # record field; None = full refresh only
-    filter_field: str | None  # Centra filter the windows apply to
-    paging: str  # the document's paging: "connection" | "list" | "nested" (plan.py may fall back to "time")
-    by_store: bool  # partitioned by store via where.storeId
     to_records: Callable[..., Iterator[dict]]  # the pure record function: (node, extras) → records
-    lookback: str = "updates"  # which lookback option re-reads windows: "updates" | "returns"
+    paging: Paging  # the document's paging
+    cursor_field: str | None = None  # record field; None = full refresh only
+    filter_field: Window | None = None  # Centra filter the windows apply to (set with cursor_field)
+    by_store: bool = False  # partitioned by store via where.storeId
+    lookback: Lookback = Lookback.UPDATES  # which lookback option re-reads windows
     permissions: tuple[str, ...] = ()  # read permissions check requires (Supermetrics' set)
     optional: bool = False  # needs permissions beyond Supermetrics': check passes without them (naming them),
     #                         discover leaves the stream out with one log line
@@ -45,8 +84,12 @@ class StreamSpec:
     #                         orders updated since the cursor (completing a return updates its order)
     base_currency: bool = False  # records carry base_currency (one currencies lookup per sync)
     max_page_size: int | None = None  # cap on page_size where nested lists make a page costly
-    nested_field: str | None = None  # paging "nested": the parent's child list read per parent (Warehouse.stock)
+    nested_field: str | None = None  # paging NESTED: the parent's child list read per parent (Warehouse.stock)
     snapshot: bool = False  # a snapshot: records carry synced_at, when the snapshot was read
+    personal: tuple[str, ...] = ()  # record fields holding personal data: kept, hashed or dropped by
+    #                         pii_handling (privacy.py)
+    watched: Mapping[str, kv.Known] = field(default_factory=dict, compare=False)  # enum-like record fields:
+    #                         a value outside the known set is emitted as is, with one warning (known_values.py)
 
     @property
     def query(self) -> str:
@@ -58,78 +101,114 @@ class StreamSpec:
         (each must exist on the instance's filter type; a nested stream picks its parent by ``id``) and
         the field a list fallback pages by."""
         where = (("storeId",) if self.by_store else ()) + ((self.filter_field,) if self.filter_field else ()) + (
-            ("id",) if self.paging == "nested" else ())
+            ("id",) if self.paging is Paging.NESTED else ())
         return {"stream": self.name, "where_fields": where,
-                "time_field": self.filter_field if self.filter_field == "updatedAt" else None}
+                "time_field": self.filter_field if self.filter_field is Window.UPDATED_AT else None}
+
+
+CONNECTION, LIST, NESTED = Paging.CONNECTION, Paging.LIST, Paging.NESTED
+UPDATED_AT, CREATED_AT = Window.UPDATED_AT, Window.CREATED_AT
+ORDER_PERMISSIONS = ("Order:read", "Order.shippingAddress:read")
 
 STREAMS: tuple[StreamSpec, ...] = (
     # orderConnection(sort: number_ASC), updatedAt window; cost ≈ first × (1 + header + 10 × line)
-    StreamSpec("order_items", ("order_id", "line_id"), "order_updated_at", "updatedAt", "connection", True, records.order_items,
-               permissions=("Order:read", "Order.shippingAddress:read"), estimate_factor_field="lines",
-               base_currency=True),
+    StreamSpec(name="order_items", primary_key=("order_id", "line_id"), to_records=sales.order_items,
+               paging=CONNECTION, cursor_field="order_updated_at", filter_field=UPDATED_AT, by_store=True,
+               permissions=ORDER_PERMISSIONS, estimate_factor_field="lines", base_currency=True,
+               personal=("customer_email",),
+               watched={"order_status": kv.ORDER_STATUS, "store_type": kv.STORE_TYPE, "line_type": kv.LINE_TYPE}),
     # orderConnection without lines: the cheap header stream
-    StreamSpec("orders", ("id",), "updated_at", "updatedAt", "connection", True, records.orders,
-               permissions=("Order:read", "Order.shippingAddress:read"), base_currency=True),
+    StreamSpec(name="orders", primary_key=("id",), to_records=sales.orders,
+               paging=CONNECTION, cursor_field="updated_at", filter_field=UPDATED_AT, by_store=True,
+               permissions=ORDER_PERMISSIONS, base_currency=True,
+               personal=("customer_email", "shipping_first_name", "shipping_last_name", "shipping_address1",
+                         "shipping_address2", "shipping_email", "shipping_phone_number"),
+               watched={"status": kv.ORDER_STATUS, "store_type": kv.STORE_TYPE}),
     # returns(sort: id_ASC), createdAt window (ReturnFilter has no updatedAt) re-read over returns_lookback_days
-    StreamSpec("return_items", ("return_id", "return_line_id"), "return_created_at", "createdAt", "list", True, records.return_items,
-               lookback="returns", reread_returns_of_updated_orders=True,
-               permissions=("Return:read", "Order:read", "Order.shippingAddress:read", "Shipment:read"), base_currency=True),
-    StreamSpec("returns", ("id",), "created_at", "createdAt", "list", True, records.returns,
-               lookback="returns", reread_returns_of_updated_orders=True, permissions=("Return:read",),
-               base_currency=True),
+    StreamSpec(name="return_items", primary_key=("return_id", "return_line_id"), to_records=returns.return_items,
+               paging=LIST, cursor_field="return_created_at", filter_field=CREATED_AT, by_store=True,
+               lookback=Lookback.RETURNS, reread_returns_of_updated_orders=True,
+               permissions=("Return:read", *ORDER_PERMISSIONS, "Shipment:read"), base_currency=True,
+               watched={"return_status": kv.RETURN_STATUS, "line_type": kv.LINE_TYPE}),
+    StreamSpec(name="returns", primary_key=("id",), to_records=returns.returns,
+               paging=LIST, cursor_field="created_at", filter_field=CREATED_AT, by_store=True,
+               lookback=Lookback.RETURNS, reread_returns_of_updated_orders=True, permissions=("Return:read",),
+               base_currency=True, personal=("customer_email",), watched={"return_status": kv.RETURN_STATUS}),
     # shipmentConnection(sort: id_ASC), updatedAt window
-    StreamSpec("shipments", ("id",), "updated_at", "updatedAt", "connection", True, records.shipments,
+    StreamSpec(name="shipments", primary_key=("id",), to_records=logistics.shipments,
+               paging=CONNECTION, cursor_field="updated_at", filter_field=UPDATED_AT, by_store=True,
                permissions=("Shipment:read",)),
     # orderPaymentHistory has no storeId filter: one partition, store filtered on the record
-    StreamSpec("payment_history", ("id",), "created_at", "createdAt", "list", False, records.payment_history,
-               permissions=("PaymentHistory:read",), stores_from_records=True, base_currency=True),
+    StreamSpec(name="payment_history", primary_key=("id",), to_records=logistics.payment_history,
+               paging=LIST, cursor_field="created_at", filter_field=CREATED_AT,
+               permissions=("PaymentHistory:read",), stores_from_records=True, base_currency=True,
+               watched={"entry_type": kv.PAYMENT_ENTRY_TYPE, "status": kv.PAYMENT_ENTRY_STATUS}),
     # products are instance-wide
     # attributes on products and variants: ~1,430 complexity per product, so at most 15 per page
-    StreamSpec("products", ("id",), "updated_at", "updatedAt", "connection", False, records.products, permissions=("Product:read",),
-               max_page_size=15),
-    StreamSpec("markets", ("id",), None, None, "list", True, records.markets, permissions=("Market:read",)),
-    StreamSpec("stores", ("id",), None, None, "list", False, records.stores, permissions=("Store:read",)),
+    StreamSpec(name="products", primary_key=("id",), to_records=catalog.products,
+               paging=CONNECTION, cursor_field="updated_at", filter_field=UPDATED_AT,
+               permissions=("Product:read",), max_page_size=15),
+    StreamSpec(name="markets", primary_key=("id",), to_records=reference.markets, paging=LIST, by_store=True,
+               permissions=("Market:read",)),
+    StreamSpec(name="stores", primary_key=("id",), to_records=reference.stores, paging=LIST,
+               permissions=("Store:read",), watched={"type": kv.STORE_TYPE}),
     # ---- beyond Supermetrics (connector-contract.md): optional, each needs a permission outside its list.
     # customers(sort: updatedAt_ASC, or page numbers where CustomerSort lacks it), updatedAt window; 500 per 100.
     # billing_country_code is a contract field: Customer.billingAddress:read is needed beside Customer:read
-    StreamSpec("customers", ("id",), "updated_at", "updatedAt", "list", True, records.customers,
-               permissions=("Customer:read", "Customer.billingAddress:read"), optional=True),
+    StreamSpec(name="customers", primary_key=("id",), to_records=customers.customers,
+               paging=LIST, cursor_field="updated_at", filter_field=UPDATED_AT, by_store=True,
+               permissions=("Customer:read", "Customer.billingAddress:read"), optional=True,
+               personal=("email", "first_name", "last_name", "phone_number", "cell_phone_number", "birthdate",
+                         "billing_address1", "billing_address2"),
+               watched={"status": kv.STATUS}),
     # accounts(sort: updatedAt_ASC), updatedAt window; AccountFilter has no storeId: store from the market; 1,000 per 100
-    StreamSpec("accounts", ("id",), "updated_at", "updatedAt", "list", False, records.accounts,
-               permissions=("Account:read",), optional=True, stores_from_records=True),
+    StreamSpec(name="accounts", primary_key=("id",), to_records=customers.accounts,
+               paging=LIST, cursor_field="updated_at", filter_field=UPDATED_AT,
+               permissions=("Account:read",), optional=True, stores_from_records=True,
+               # a wholesale account's emails and its address's contact person
+               personal=("account_email", "billing_email", "shipping_email", "contact_first_name",
+                         "contact_last_name", "contact_email", "contact_phone_number", "address1", "address2"),
+               watched={"status": kv.STATUS}),
     # invoices(sort: updatedAt_ASC), updatedAt window; lines and payments nested (× 10 each); 9,800 per 100
-    StreamSpec("invoices", ("id",), "updated_at", "updatedAt", "list", True, records.invoices,
-               permissions=("Invoice:read", "Account:read", "Order:read"), optional=True, base_currency=True),
+    StreamSpec(name="invoices", primary_key=("id",), to_records=wholesale.invoices,
+               paging=LIST, cursor_field="updated_at", filter_field=UPDATED_AT, by_store=True,
+               permissions=("Invoice:read", "Account:read", "Order:read"), optional=True, base_currency=True,
+               watched={"status": kv.INVOICE_STATUS, "type": kv.INVOICE_TYPE}),
     # vouchers(sort: updatedAt_ASC), updatedAt window; 1,200 per 100
-    StreamSpec("vouchers", ("id",), "updated_at", "updatedAt", "list", True, records.vouchers,
-               permissions=("Voucher:read",), optional=True),
+    StreamSpec(name="vouchers", primary_key=("id",), to_records=promotions.vouchers,
+               paging=LIST, cursor_field="updated_at", filter_field=UPDATED_AT, by_store=True,
+               permissions=("Voucher:read",), optional=True,
+               watched={"status": kv.STATUS, "method": kv.VOUCHER_METHOD, "type": kv.VOUCHER_TYPE}),
     # campaigns(sort: updatedAt_ASC), updatedAt window; 2,100 per 100
-    StreamSpec("campaigns", ("id",), "updated_at", "updatedAt", "list", True, records.campaigns,
-               permissions=("Campaign:read",), optional=True),
+    StreamSpec(name="campaigns", primary_key=("id",), to_records=promotions.campaigns,
+               paging=LIST, cursor_field="updated_at", filter_field=UPDATED_AT, by_store=True,
+               permissions=("Campaign:read",), optional=True, watched={"status": kv.STATUS}),
     # warehouses(sort: id_ASC), instance-wide; 200 per 100
-    StreamSpec("warehouses", ("id",), None, None, "list", False, records.warehouses,
-               permissions=("Warehouse:read",), optional=True),
+    StreamSpec(name="warehouses", primary_key=("id",), to_records=catalog.warehouses, paging=LIST,
+               permissions=("Warehouse:read",), optional=True, watched={"status": kv.STATUS}),
     # warehouses(where: {id}) { stock(sort: productId_ASC, productVariantId_ASC, productSizeSort_ASC) } per
     # warehouse, a snapshot; 8,010 per 100 rows (the root counts × 10)
-    StreamSpec("stock", ("warehouse_id", "size_id"), None, None, "nested", False, records.stock,
-               permissions=("Warehouse.stock:read", "Warehouse:read"), optional=True, nested_field="stock", snapshot=True),
+    StreamSpec(name="stock", primary_key=("warehouse_id", "size_id"), to_records=catalog.stock, paging=NESTED,
+               permissions=("Warehouse.stock:read", "Warehouse:read"), optional=True, nested_field="stock",
+               snapshot=True),
     # pricelists(sort: id_ASC) per store; 300 per 100
-    StreamSpec("pricelists", ("id",), None, None, "list", True, records.pricelists,
-               permissions=("Pricelist:read",), optional=True),
+    StreamSpec(name="pricelists", primary_key=("id",), to_records=catalog.pricelists, paging=LIST, by_store=True,
+               permissions=("Pricelist:read",), optional=True, watched={"status": kv.STATUS}),
     # pricelists(where: {id}) { prices(sort: productId_ASC, productVariantId_ASC) } per pricelist, a snapshot;
     # records carry the pricelist's store (kept by store_id); 5,030 per 100 prices (the root counts × 10)
-    StreamSpec("prices", ("id",), None, None, "nested", False, records.prices,
+    StreamSpec(name="prices", primary_key=("id",), to_records=catalog.prices, paging=NESTED,
                permissions=("Price:read", "Pricelist:read"), optional=True, nested_field="prices", snapshot=True),
     # brands(sort: id_ASC), instance-wide (shared by stores); 100 per 100
-    StreamSpec("brands", ("id",), None, None, "list", False, records.brands, permissions=("Brand:read",), optional=True),
+    StreamSpec(name="brands", primary_key=("id",), to_records=catalog.brands, paging=LIST,
+               permissions=("Brand:read",), optional=True),
     # categories(sort: id_ASC) per store; 300 per 100
-    StreamSpec("categories", ("id",), None, None, "list", True, records.categories,
-               permissions=("Category:read",), optional=True),
+    StreamSpec(name="categories", primary_key=("id",), to_records=catalog.categories, paging=LIST, by_store=True,
+               permissions=("Category:read",), optional=True, watched={"status": kv.STATUS}),
     # collections(sort: id_ASC), instance-wide; 100 per 100
-    StreamSpec("collections", ("id",), None, None, "list", False, records.collections,
-               permissions=("Collection:read",), optional=True),
+    StreamSpec(name="collections", primary_key=("id",), to_records=catalog.collections, paging=LIST,
+               permissions=("Collection:read",), optional=True, watched={"status": kv.STATUS}),
     # countries(sort: name_ASC), keyed by ISO code; 1,100 per 100
-    StreamSpec("countries", ("code",), None, None, "list", False, records.countries,
+    StreamSpec(name="countries", primary_key=("code",), to_records=reference.countries, paging=LIST,
                permissions=("Country:read",), optional=True),
 )
 

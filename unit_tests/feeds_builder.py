@@ -22,7 +22,7 @@ from typing import Any, Iterator
 from graphql import build_schema, is_abstract_type
 
 from source_centra import plan, queries
-from source_centra.streams import STREAMS
+from source_centra.streams import STREAMS, Paging
 from source_centra.streams import STREAMS_BY_NAME as _BY_NAME
 
 RECORD_FUNCTIONS = {name: spec.to_records for name, spec in _BY_NAME.items()}
@@ -52,7 +52,7 @@ def extras_for(stream: str, node: dict | None = None, *, store: dict | None = PA
     extras: dict[str, Any] = dict(EXTRAS)
     if spec.by_store and store is not None:
         extras["store"] = store
-    if spec.paging == "nested":
+    if spec.paging is Paging.NESTED:
         extras["parent"] = (node or {}).get(plan.PARENT)
     if spec.snapshot:
         extras["synced_at"] = SYNCED_AT
@@ -127,7 +127,7 @@ def build() -> dict[str, dict[str, list[str]]]:
         document = queries.load(spec.query)
         node_path = plan.node_prefix(document)
         prefix = node_path + "."
-        nested = spec.paging == "nested"
+        nested = spec.paging is Paging.NESTED
         paths = [p for p in plan.selection_paths(document)
                  if p.startswith(prefix) or (nested and p.startswith("result.") and p != node_path)]
         nodes = list(json.loads((NODES / f"{spec.name}.json").read_text(encoding="utf-8")).values())

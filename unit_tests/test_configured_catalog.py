@@ -1,14 +1,22 @@
-"""integration_tests/configured_catalog.json lists every stream as the stream table declares it
-(incremental where the row has a cursor, append-dedup by its primary key). ``UPDATE_CATALOG=1`` rewrites it."""
+"""The generated test inputs list every stream as the stream table declares it: ``configured_catalog.json``
+(incremental where the row has a cursor, append-dedup by its primary key) and ``abnormal_state.json`` (a
+future cursor for every incremental stream, per store of the fake where the row reads by store).
+``UPDATE_CATALOG=1`` rewrites both (scripts/regenerate.sh)."""
 from __future__ import annotations
 
 import json
 import os
 from pathlib import Path
 
+import pytest
+
 from source_centra.streams import STREAMS
 
-CATALOG = Path(__file__).parents[1] / "integration_tests" / "configured_catalog.json"
+INTEGRATION = Path(__file__).parents[1] / "integration_tests"
+CATALOG = INTEGRATION / "configured_catalog.json"
+FUTURE_STATE = INTEGRATION / "abnormal_state.json"
+FAKE_STORES = ("1", "2", "3")  # the fake Centra's stores (acceptance-test-config.yml points at it)
+FUTURE = "2099-01-01T00:00:00+00:00"
 
 
 def expected() -> dict:
@@ -28,7 +36,17 @@ def expected() -> dict:
     return {"streams": streams}
 
 
-def test_configured_catalog_lists_every_stream_as_the_table_declares_it() -> None:
+def expected_future_state() -> list[dict]:
+    return [{"type": "STREAM", "stream": {
+        "stream_descriptor": {"name": spec.name},
+        "stream_state": {"state_version": 1, "partitions": {
+            partition: {"cursor": FUTURE} for partition in (FAKE_STORES if spec.by_store else ("all",))}}}}
+        for spec in STREAMS if spec.cursor_field]
+
+
+@pytest.mark.parametrize("path, build", [(CATALOG, expected), (FUTURE_STATE, expected_future_state)],
+                         ids=["configured_catalog", "abnormal_state"])
+def test_generated_file_lists_every_stream_as_the_table_declares_it(path: Path, build) -> None:
     if os.environ.get("UPDATE_CATALOG"):
-        CATALOG.write_text(json.dumps(expected(), indent=2) + "\n", encoding="utf-8")
-    assert json.loads(CATALOG.read_text(encoding="utf-8")) == expected()
+        path.write_text(json.dumps(build(), indent=2) + "\n", encoding="utf-8")
+    assert json.loads(path.read_text(encoding="utf-8")) == build(), f"{path.name} is stale: run scripts/regenerate.sh"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import re
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Iterator
@@ -16,6 +17,9 @@ from source_centra.streams import STREAMS_BY_NAME as _BY_NAME
 from unit_tests.feeds_builder import records_of
 
 RECORD_FUNCTIONS = {name: spec.to_records for name, spec in _BY_NAME.items()}
+PERSONAL = {name: spec.personal for name, spec in _BY_NAME.items() if spec.personal}  # declared on the rows
+# record field names that hold personal data wherever they appear (names of things, cities, zip codes: not)
+PERSONAL_NAME = re.compile(r"(^|_)(email|first_name|last_name|phone_number|address[12]|birthdate)$")
 
 NODES_DIR = Path(__file__).parent / "fixtures" / "nodes"
 PERSONAL_KEYS = {  # in API nodes, wherever they sit (addresses, customers, accounts)
@@ -81,7 +85,7 @@ def test_given_hash_or_drop_then_no_raw_personal_value_escapes_in_any_stream(mod
 
 
 def test_given_drop_then_every_personal_field_is_null():
-    for stream, fields in privacy.PERSONAL_FIELDS.items():
+    for stream, fields in PERSONAL.items():
         for record in produced(stream, "drop"):
             assert [record[field] for field in fields] == [None] * len(fields)
 
@@ -108,7 +112,7 @@ def test_given_hash_or_drop_then_reporting_dimensions_and_other_fields_are_untou
     keep = produced("orders", "keep")
     for mode in ("hash", "drop"):
         for before, after in zip(keep, produced("orders", mode)):
-            personal = set(privacy.PERSONAL_FIELDS["orders"])
+            personal = set(PERSONAL["orders"])
             assert {k: v for k, v in before.items() if k not in personal} == {
                 k: v for k, v in after.items() if k not in personal}
             assert after["shipping_city"] == before["shipping_city"]
@@ -130,8 +134,25 @@ def test_given_unknown_mode_then_value_error():
         privacy.apply({}, "orders", "mask")
 
 
-def test_personal_fields_exist_in_their_streams_schemas_and_only_streams_without_them_are_untouched():
-    for stream, fields in privacy.PERSONAL_FIELDS.items():
-        schema = json.loads((files("source_centra") / "schemas" / f"{stream}.json").read_text(encoding="utf-8"))
-        assert set(fields) <= set(schema["properties"]), stream
-    assert set(privacy.PERSONAL_FIELDS) == {"orders", "order_items", "returns", "customers", "accounts"}
+@pytest.mark.parametrize("stream", sorted(PERSONAL))
+def test_given_personal_fields_on_a_row_then_they_are_fields_of_its_schema(stream):
+    assert set(PERSONAL[stream]) <= set(schema_fields(stream))
+
+
+@pytest.mark.parametrize("stream", sorted(RECORD_FUNCTIONS))
+def test_given_schema_field_named_like_personal_data_then_its_row_declares_it_personal(stream):
+    """The class, not a list: any field of any stream whose name says email, name, phone, street address
+    or birthdate is declared personal on the stream's row, so a new stream cannot forget one."""
+    looks_personal = {field for field in schema_fields(stream) if PERSONAL_NAME.search(field)}
+    assert looks_personal <= set(PERSONAL.get(stream, ())), looks_personal - set(PERSONAL.get(stream, ()))
+
+
+def test_given_personal_name_pattern_then_it_matches_the_personal_fields_and_not_the_dimensions():
+    assert all(PERSONAL_NAME.search(field) for fields in PERSONAL.values() for field in fields)
+    dimensions = ("shipping_city", "shipping_zip_code", "shipping_country_code", "billing_city", "company_name",
+                  "vat_number", "product_name", "name", "store_name", "supplier_name", "variant_name")
+    assert not [field for field in dimensions if PERSONAL_NAME.search(field)]
+
+
+def schema_fields(stream: str) -> dict:
+    return json.loads((files("source_centra") / "schemas" / f"{stream}.json").read_text(encoding="utf-8"))["properties"]

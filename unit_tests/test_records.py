@@ -14,9 +14,11 @@ from typing import Any, Callable
 
 import pytest
 
-from source_centra import records
+from source_centra.records import returns, sales
 from source_centra.convert import base_amount
 from source_centra.streams import STREAMS_BY_NAME as _BY_NAME
+from unit_tests import contract
+from unit_tests.contract import CONTRACT, MISSING
 from unit_tests.feeds_builder import records_of
 
 RECORD_FUNCTIONS = {name: spec.to_records for name, spec in _BY_NAME.items()}
@@ -35,24 +37,7 @@ RETURN_ITEMS_REQUIRED = (
     "order_number order_line_id shipment_line_id market_name shipping_country_code currency currency_base_rate "
     "product_name variant_name size sku ean quantity unit_price line_value line_value_ex_tax"
 ).split()
-PRIMARY_KEYS = {
-    "order_items": ("order_id", "line_id"),
-    "return_items": ("return_id", "return_line_id"),
-    "orders": ("id",), "returns": ("id",), "shipments": ("id",), "payment_history": ("id",),
-    "products": ("id",), "markets": ("id",), "stores": ("id",),
-    # beyond Supermetrics (connector-contract.md)
-    "customers": ("id",), "accounts": ("id",), "invoices": ("id",), "vouchers": ("id",), "campaigns": ("id",),
-    "warehouses": ("id",), "stock": ("warehouse_id", "size_id"), "pricelists": ("id",), "prices": ("id",),
-    "brands": ("id",), "categories": ("id",), "collections": ("id",), "countries": ("code",),
-}
-CURSORS = {
-    "order_items": "order_updated_at", "return_items": "return_created_at", "orders": "updated_at",
-    "returns": "created_at", "shipments": "updated_at", "payment_history": "created_at", "products": "updated_at",
-    "customers": "updated_at", "accounts": "updated_at", "invoices": "updated_at", "vouchers": "updated_at",
-    "campaigns": "updated_at",
-}
-INSTANCE_WIDE = {"products", "warehouses", "stock", "brands", "collections", "countries"}  # shared by all stores
-STORE_SCOPED = set(PRIMARY_KEYS) - INSTANCE_WIDE
+STREAMS = sorted(RECORD_FUNCTIONS)
 EXTRAS = {"base_currency": "EUR"}  # the fixtures' instance: SEK at 0.0871 and EUR at 1 → base EUR
 SCHEMAS = files("source_centra") / "schemas"
 
@@ -77,14 +62,29 @@ def one(stream: str, node: dict[str, Any]) -> dict[str, Any]:
 
 
 def by_line(order_node: dict[str, Any]) -> dict[int, dict[str, Any]]:
-    return {record["line_id"]: record for record in records.order_items(order_node)}
+    return {record["line_id"]: record for record in sales.order_items(order_node)}
 
 
 # ---------------------------------------------------------------- the stream table
 
 
-def test_record_functions_cover_exactly_the_contract_streams() -> None:
-    assert set(RECORD_FUNCTIONS) == set(PRIMARY_KEYS)
+@pytest.mark.skipif(not CONTRACT.is_file(), reason=MISSING)
+def test_given_stream_rows_then_names_keys_and_cursors_are_the_contracts() -> None:
+    """The rows are the one statement of keys and cursors in the repo; the contract is the oracle. The
+    Supermetrics streams are exactly the required ones; a later contract table may list streams not built yet."""
+    promised = contract.streams()
+    assert {name: (spec.primary_key, spec.cursor_field) for name, spec in _BY_NAME.items()} == {
+        name: (promised[name].primary_key, promised[name].cursor) for name in _BY_NAME if name in promised}
+    assert set(_BY_NAME) <= set(promised), set(_BY_NAME) - set(promised)
+    assert {name for name, spec in _BY_NAME.items() if not spec.optional} == contract.supermetrics_streams()
+
+
+@pytest.mark.parametrize("stream", STREAMS)
+def test_given_stream_row_then_key_and_cursor_are_fields_of_its_schema(stream: str) -> None:
+    spec = _BY_NAME[stream]
+    fields = set(json.loads((SCHEMAS / f"{stream}.json").read_text(encoding="utf-8"))["properties"])
+    assert set(spec.primary_key) | {spec.cursor_field} - {None} <= fields
+    assert (spec.cursor_field is None) is (spec.filter_field is None)  # a cursor needs a window filter
 
 
 def test_given_any_fixture_node_then_record_function_does_not_mutate_it(fixture_node) -> None:
@@ -111,18 +111,23 @@ def test_given_any_fixture_node_then_records_share_no_mutable_object_with_it(fix
 def test_given_any_fixture_node_then_primary_key_and_cursor_are_set(fixture_node) -> None:
     stream, _case, node = fixture_node
     for record in records_of(stream, node):
-        assert all(record[key] is not None for key in PRIMARY_KEYS[stream])
-        if stream in CURSORS:
-            assert record[CURSORS[stream]] is not None
+        spec = _BY_NAME[stream]
+        assert all(record[key] is not None for key in spec.primary_key)
+        if spec.cursor_field:
+            assert record[spec.cursor_field] is not None
 
 
 def test_given_any_fixture_node_then_store_scoped_records_carry_store_id(fixture_node) -> None:
-    """Streams read per store get the store partition (extras); the others carry their own store."""
+    """Streams read per store get the store partition (extras); the others carry their own store, or
+    (products, warehouses, stock, brands, …: shared by all stores) none, as their schema says."""
     stream, _case, node = fixture_node
+    spec = _BY_NAME[stream]
+    store_scoped = "store_id" in json.loads((SCHEMAS / f"{stream}.json").read_text(encoding="utf-8"))["properties"]
+    assert store_scoped or not (spec.by_store or spec.stores_from_records)  # kept by store: needs its store_id
     for record in records_of(stream, node):
-        if stream in STORE_SCOPED:
+        if store_scoped:
             assert isinstance(record["store_id"], int)
-        else:  # products, warehouses, stock, brands, collections, countries are shared by all stores
+        else:
             assert "store_id" not in record
 
 
@@ -145,7 +150,8 @@ def test_given_any_fixture_node_then_every_timestamp_is_utc(fixture_node) -> Non
 
 
 def test_given_all_fixtures_then_primary_keys_are_unique_per_stream(nodes: Nodes) -> None:
-    for stream, keys in PRIMARY_KEYS.items():
+    for stream, spec in _BY_NAME.items():
+        keys = spec.primary_key
         produced = [record for node in nodes(stream).values() for record in records_of(stream, node)]
         counts = Counter(tuple(record[key] for key in keys) for record in produced)
         assert max(counts.values()) == 1, stream
@@ -156,7 +162,7 @@ def test_given_all_fixtures_then_primary_keys_are_unique_per_stream(nodes: Nodes
 
 def test_given_order_then_one_record_per_line_including_fully_cancelled(nodes: Nodes) -> None:
     node = nodes("order_items")["dtc_summer_with_gift_and_cancelled_line"]
-    assert [record["line_id"] for record in records.order_items(node)] == [101, 102, 103]
+    assert [record["line_id"] for record in sales.order_items(node)] == [101, 102, 103]
 
 
 def test_given_fully_cancelled_line_then_line_kept_with_zero_quantity(nodes: Nodes) -> None:
@@ -171,7 +177,7 @@ def test_given_fully_cancelled_line_then_line_kept_with_zero_quantity(nodes: Nod
 
 def test_given_order_items_then_contract_required_fields_are_present(nodes: Nodes) -> None:
     for node in nodes("order_items").values():
-        for record in records.order_items(node):
+        for record in sales.order_items(node):
             assert set(ORDER_ITEMS_REQUIRED) <= set(record)
 
 
@@ -212,7 +218,7 @@ def test_given_sek_order_with_base_rate_then_base_amounts_are_known_values(nodes
 def test_given_order_item_money_fields_then_each_has_a_base_amount(nodes: Nodes) -> None:
     money = ["unit_price", "unit_original_price", "line_value", "line_value_ex_tax", "discount_value", "tax_value"]
     for node in nodes("order_items").values():
-        for record in records.order_items(node):
+        for record in sales.order_items(node):
             assert {f"{field}_base" for field in money} <= set(record)
 
 
@@ -235,24 +241,24 @@ def test_given_wholesale_order_then_items_say_wholesale_and_carry_base_currency_
 
 
 def test_given_dtc_order_then_items_say_direct_to_consumer(nodes: Nodes) -> None:
-    for record in records.order_items(nodes("order_items")["dst_fall_back"]):
+    for record in sales.order_items(nodes("order_items")["dst_fall_back"]):
         assert record["store_type"] == "DIRECT_TO_CONSUMER"
 
 
 def test_given_order_on_dst_spring_forward_then_utc_times_are_one_second_apart(nodes: Nodes) -> None:
-    (record,) = records.order_items(nodes("order_items")["dst_spring_forward"])
+    (record,) = sales.order_items(nodes("order_items")["dst_spring_forward"])
     assert record["order_date"] == "2024-03-31T00:59:59+00:00"  # 01:59:59+01:00
     assert record["order_updated_at"] == "2024-03-31T01:00:00+00:00"  # 03:00:00+02:00
 
 
 def test_given_order_in_repeated_dst_hour_then_utc_times_are_one_hour_apart(nodes: Nodes) -> None:
-    (record,) = records.order_items(nodes("order_items")["dst_fall_back"])
+    (record,) = sales.order_items(nodes("order_items")["dst_fall_back"])
     assert record["order_date"] == "2024-10-27T00:30:00+00:00"  # 02:30+02:00, first pass
     assert record["order_updated_at"] == "2024-10-27T01:30:00+00:00"  # 02:30+01:00, second pass
 
 
 def test_given_order_without_shipping_address_or_pricelist_then_those_fields_are_null(nodes: Nodes) -> None:
-    (record,) = records.order_items(nodes("order_items")["gift_certificate_only_without_address"])
+    (record,) = sales.order_items(nodes("order_items")["gift_certificate_only_without_address"])
     assert [record[k] for k in ("shipping_country_code", "shipping_city", "shipping_zip_code")] == [None] * 3
     assert record["pricelist_id"] is None and record["pricelist_name"] is None
     assert record["market_name"] == "Sweden"
@@ -267,7 +273,7 @@ def test_given_order_without_shipping_address_or_pricelist_then_those_fields_are
      "gift_certificate_only_without_address"],
 )
 def test_given_same_order_then_sum_of_item_line_values_reconciles_with_order_totals(nodes: Nodes, case: str) -> None:
-    items = list(records.order_items(nodes("order_items")[case]))
+    items = list(sales.order_items(nodes("order_items")[case]))
     order = one("orders", nodes("orders")[case])
     assert math.isclose(sum(i["line_value"] for i in items), order["line_values"], abs_tol=0.005)
     assert "line_values_ex_tax" not in order  # OrderTotals.lineValues takes no includingTax (centra-streams §14)
@@ -318,12 +324,12 @@ def test_given_order_money_fields_then_each_has_a_base_amount(nodes: Nodes) -> N
 
 def test_given_return_items_then_contract_required_fields_are_present(nodes: Nodes) -> None:
     for node in nodes("return_items").values():
-        for record in records.return_items(node):
+        for record in returns.return_items(node):
             assert set(RETURN_ITEMS_REQUIRED) <= set(record)
 
 
 def test_given_dtc_return_line_then_return_order_and_product_dimensions(nodes: Nodes) -> None:
-    (item,) = records.return_items(nodes("return_items")["dtc_completed"])
+    (item,) = returns.return_items(nodes("return_items")["dtc_completed"])
     assert item == {
         **item,
         "return_id": 501, "return_line_id": 9001, "return_status": "COMPLETED",
@@ -341,7 +347,7 @@ def test_given_dtc_return_line_then_return_order_and_product_dimensions(nodes: N
 
 def test_given_return_lines_then_they_match_the_returned_order_lines(nodes: Nodes) -> None:
     order_lines = by_line(nodes("order_items")["dtc_summer_with_gift_and_cancelled_line"])
-    for item in records.return_items(nodes("return_items")["dtc_completed"]):
+    for item in returns.return_items(nodes("return_items")["dtc_completed"]):
         sold = order_lines[item["order_line_id"]]
         assert (item["order_id"], item["sku"], item["unit_price"]) == (sold["order_id"], sold["sku"], sold["unit_price"])
         assert item["quantity"] <= sold["returned_quantity"]
@@ -351,14 +357,14 @@ def test_given_wholesale_and_dtc_returns_then_store_type_tells_them_apart(nodes:
     cases = nodes("returns")
     assert one("returns", cases["dtc_completed"])["store_type"] == "DIRECT_TO_CONSUMER"
     assert one("returns", cases["wholesale_pending"])["store_type"] == "WHOLESALE"
-    items = list(records.return_items(nodes("return_items")["wholesale_pending"]))
+    items = list(returns.return_items(nodes("return_items")["wholesale_pending"]))
     assert [i["store_type"] for i in items] == ["WHOLESALE", "WHOLESALE"]
     assert [i["return_status"] for i in items] == ["PENDING", "PENDING"]
 
 
 @pytest.mark.parametrize("case", ["dtc_completed", "wholesale_pending"])
 def test_given_same_return_then_sum_of_item_line_values_reconciles_with_return_totals(nodes: Nodes, case: str) -> None:
-    items = list(records.return_items(nodes("return_items")[case]))
+    items = list(returns.return_items(nodes("return_items")[case]))
     ret = one("returns", nodes("returns")[case])
     assert math.isclose(sum(i["line_value"] for i in items), ret["line_values"], abs_tol=0.005)
     assert math.isclose(sum(i["line_value_ex_tax"] for i in items), ret["line_values_ex_tax"], abs_tol=0.005)
@@ -453,7 +459,7 @@ def test_given_store_then_store_id_repeats_id(nodes: Nodes) -> None:
 
 # ---------------------------------------------------------------- base currency (issue 7)
 
-BASE_CURRENCY_STREAMS = ("order_items", "return_items", "orders", "returns", "payment_history", "invoices")
+BASE_CURRENCY_STREAMS = [name for name in STREAMS if _BY_NAME[name].base_currency]
 
 
 def test_given_1000_eur_at_rate_11_4_then_base_amount_is_11400_in_the_sek_base_currency(nodes: Nodes) -> None:
@@ -464,7 +470,7 @@ def test_given_1000_eur_at_rate_11_4_then_base_amount_is_11400_in_the_sek_base_c
     line["quantity"], line["cancelledQuantity"] = 1, 0
     line["unitPrice"] = line["unitOriginalPrice"] = line["lineValue"] = {"value": 1000.0}
     line["lineValueExTax"] = {"value": 800.0}
-    (record, *_) = records.order_items(order, {"base_currency": "SEK"})
+    (record, *_) = sales.order_items(order, {"base_currency": "SEK"})
     assert (record["currency"], record["line_value"], record["base_currency"]) == ("EUR", 1000.0, "SEK")
     assert record["line_value_base"] == 11400.0
     assert record["line_value_ex_tax_base"] == 9120.0  # 800 × 11.4
@@ -478,7 +484,7 @@ def test_given_base_currency_then_every_money_record_names_it_and_without_it_nul
         assert {r["base_currency"] for r in RECORD_FUNCTIONS[stream](node)} == {None}
 
 
-@pytest.mark.parametrize("stream", sorted(set(PRIMARY_KEYS) - set(BASE_CURRENCY_STREAMS)))
+@pytest.mark.parametrize("stream", sorted(set(STREAMS) - set(BASE_CURRENCY_STREAMS)))
 def test_given_stream_without_base_amounts_then_no_base_currency_field(nodes: Nodes, stream: str) -> None:
     for node in nodes(stream).values():
         assert all("base_currency" not in r for r in RECORD_FUNCTIONS[stream](node, {"base_currency": "SEK"}))
@@ -492,7 +498,7 @@ def all_order_lines(nodes: Nodes) -> list[tuple[dict[str, Any], dict[str, Any]]]
     pairs = []
     for order in nodes("order_items").values():
         lines = {line["id"]: line for line in order["lines"]}
-        pairs.extend((lines[r["line_id"]], r) for r in records.order_items(order))
+        pairs.extend((lines[r["line_id"]], r) for r in sales.order_items(order))
     return pairs
 
 
@@ -518,7 +524,7 @@ def test_given_line_with_price_unknown_then_derived_values_are_null_not_zero(nod
     order["lines"][0]["unitOriginalPrice"] = None
     order["lines"][0]["lineValue"] = None
     order["lines"][0]["lineValueExTax"] = None
-    record = next(iter(records.order_items(order)))
+    record = next(iter(sales.order_items(order)))
     assert record["discount_value"] is None and record["tax_value"] is None and record["tax_value_base"] is None
 
 
@@ -527,7 +533,7 @@ def test_given_line_with_price_unknown_then_derived_values_are_null_not_zero(nod
 
 def test_given_dtc_order_then_customer_email_on_order_items_orders_and_its_return(nodes: Nodes) -> None:
     case = "dtc_summer_with_gift_and_cancelled_line"
-    assert {r["customer_email"] for r in records.order_items(nodes("order_items")[case])} == {"Anna.Lindqvist@Example.se"}
+    assert {r["customer_email"] for r in sales.order_items(nodes("order_items")[case])} == {"Anna.Lindqvist@Example.se"}
     assert one("orders", nodes("orders")[case])["customer_email"] == "Anna.Lindqvist@Example.se"
     assert one("returns", nodes("returns")["dtc_completed"])["customer_email"] == "Anna.Lindqvist@Example.se"
 
@@ -552,7 +558,7 @@ def test_given_order_then_shipping_contact_fields_come_from_the_shipping_address
 
 
 def test_given_order_items_then_only_customer_email_of_the_personal_fields(nodes: Nodes) -> None:
-    for record in records.order_items(nodes("order_items")["dtc_summer_with_gift_and_cancelled_line"]):
+    for record in sales.order_items(nodes("order_items")["dtc_summer_with_gift_and_cancelled_line"]):
         assert "customer_email" in record and "shipping_email" not in record and "shipping_first_name" not in record
 
 

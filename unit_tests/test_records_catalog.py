@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from source_centra import records
+from source_centra.streams import STREAMS_BY_NAME
 from unit_tests.feeds_builder import SYNCED_AT, extras_for
 from unit_tests.test_feeds import contract_fields
 
@@ -12,7 +12,7 @@ Nodes = Callable[[str], dict[str, Any]]
 
 
 def one(stream: str, node: dict[str, Any], extras: dict | None = None) -> dict[str, Any]:
-    (record,) = getattr(records, stream)(node, extras_for(stream, node) if extras is None else extras)
+    (record,) = STREAMS_BY_NAME[stream].to_records(node, extras_for(stream, node) if extras is None else extras)
     return record
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Callable
 
-from source_centra import records
+from source_centra.streams import STREAMS_BY_NAME
 from unit_tests.feeds_builder import PARTITION_STORE
 from unit_tests.test_feeds import contract_fields
 
@@ -13,7 +13,7 @@ Nodes = Callable[[str], dict[str, Any]]
 
 
 def one(stream: str, node: dict[str, Any], extras: dict | None = None) -> dict[str, Any]:
-    (record,) = getattr(records, stream)(node, extras)
+    (record,) = STREAMS_BY_NAME[stream].to_records(node, extras)
     return record
 
 

@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 import pytest
 
-from source_centra import records
+from source_centra.records import wholesale
 from unit_tests.test_feeds import contract_fields
 
 Nodes = Callable[[str], dict[str, Any]]
@@ -14,7 +14,7 @@ Nodes = Callable[[str], dict[str, Any]]
 
 def invoice(nodes: Nodes, case: str, extras: dict | None = None, **changes: Any) -> dict[str, Any]:
     node = {**nodes("invoices")[case], **changes}
-    (record,) = records.invoices(node, {"base_currency": "EUR"} if extras is None else extras)
+    (record,) = wholesale.invoices(node, {"base_currency": "EUR"} if extras is None else extras)
     return record
 
 
@@ -79,5 +79,5 @@ def test_given_optional_part_unknown_then_its_fields_are_null_not_defaults(nodes
 def test_given_a_payment_amount_unknown_then_paid_amount_is_null(nodes: Nodes) -> None:
     node = nodes("invoices")["partly_paid_with_cogs"]
     node["payments"][1]["value"] = None
-    (record,) = records.invoices(node)
+    (record,) = wholesale.invoices(node)
     assert record["paid_amount"] is None and record["payments"][0]["amount"] == 1000.0

@@ -1,5 +1,6 @@
-"""API node → record(s): one pure function per stream (each stream's row in streams.py names its own),
-grouped by domain in this package and re-exported here (``records.orders``).
+"""API node → record(s): one pure function per stream, in its domain module of this package
+(``records.sales.orders``); each stream's row in streams.py names its own, so no list of streams is
+kept here.
 
 Each function takes one GraphQL node shaped exactly as ``queries/<stream>.graphql`` selects it
 and yields new dicts; inputs are never mutated, there is no I/O. Leaf rules (UTC, money, base
@@ -18,7 +19,7 @@ node, each read only by the functions that need it:
   without Currency:read), for streams whose row sets ``base_currency``;
 - ``store``: ``{id, name, type}`` of the store partition being read (streams read per store); it
   fills the store fields of a node whose ``store`` the instance cannot return;
-- ``parent``: nested streams (``paging="nested"``), the parent object the node was read under as the
+- ``parent``: nested streams (``paging=Paging.NESTED``), the parent object the node was read under as the
   document selects it, without its child list (the warehouse ``{id, name}`` of a stock row, the
   pricelist ``{id, name, currency {code}}`` of a price);
 - ``synced_at``: snapshot streams, when the snapshot was read (ISO 8601 UTC); records carry it.
@@ -29,21 +30,3 @@ value is then null — never a made-up default (0, ``[]``). Enum values and line
 has never seen are emitted as Centra sends them.
 Personal fields are emitted as Centra has them; ``privacy.apply`` hashes or drops them afterwards.
 """
-
-from source_centra.records.catalog import (
-    brands, categories, collections, pricelists, prices, products, stock, warehouses,
-)
-from source_centra.records.customers import accounts, customers
-from source_centra.records.logistics import payment_history, shipments
-from source_centra.records.promotions import campaigns, vouchers
-from source_centra.records.reference import countries, markets, stores
-from source_centra.records.returns import return_items, returns
-from source_centra.records.sales import order_items, orders
-from source_centra.records.wholesale import invoices
-
-__all__ = [
-    "order_items", "orders", "return_items", "returns", "shipments", "payment_history", "products",
-    "markets", "stores",
-    "customers", "accounts", "invoices", "vouchers", "campaigns", "warehouses", "stock", "pricelists",
-    "prices", "brands", "categories", "collections", "countries",
-]

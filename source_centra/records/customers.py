@@ -1,7 +1,7 @@
 """Who buys: ``customers`` (direct-to-consumer) and ``accounts`` (wholesale), centra-streams.md §3, §4.
 
 Personal fields (emails, names, phone numbers, address lines, birthdate) are emitted as Centra has
-them; ``privacy.PERSONAL_FIELDS`` names them and ``privacy.apply`` hashes or drops them afterwards.
+them; the row's ``personal`` (streams.py) names them and ``privacy.apply`` hashes or drops them afterwards.
 City, zip code and country stay: they are reporting dimensions.
 """
 
