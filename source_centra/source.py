@@ -30,7 +30,8 @@ class SourceCentra(AbstractSource):
             raise ConfigError(" | ".join(report.problems + [f"Warning: {w}" for w in report.warnings]))
         if report.warnings:
             return AirbyteConnectionStatus(status=Status.SUCCEEDED, message=(
-                "Connected. The sync will work; this instance's API lacks some optional fields, which will be null: "
+                "Connected. The sync will work; what this instance or token lacks (optional streams left out or "
+                "adapted, optional fields null): "
                 + " | ".join(report.warnings)))
         return AirbyteConnectionStatus(status=Status.SUCCEEDED)
 

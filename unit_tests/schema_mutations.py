@@ -30,6 +30,7 @@ import logging
 import sys
 import time
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Iterable
@@ -685,20 +686,28 @@ def representative(every: list[Mutation]) -> list[Mutation]:
     return list(chosen.values())
 
 
+def run_all(chosen: list[Mutation], jobs: int = 1) -> list[Seen]:
+    """Every mutation's ``Seen``, in order; ``jobs`` > 1 spreads them over worker processes."""
+    baseline()  # (computed before the workers fork, so they share it)
+    if jobs <= 1:
+        return [run(mutation) for mutation in chosen]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(run, chosen, chunksize=8))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--all", action="store_true", help="every mutation (default: the fast representative subset)")
     parser.add_argument("--show", action="store_true", help="print each mutation's outcome and any broken invariant")
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     args = parser.parse_args(argv)
     every = mutations()
     chosen = every if args.all else representative(every)
     started = time.monotonic()
-    baseline()
-    results = []
+    results = run_all(chosen, args.jobs)
     broken = 0
-    for mutation in chosen:
-        seen = run(mutation)
-        results.append(seen)
+    for seen in results:
+        mutation = seen.mutation
         if seen.invalid:
             continue
         found = problems(seen)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
@@ -94,10 +93,7 @@ def test_given_the_issues_three_instances_then_check_succeeds_or_fails_as_the_co
 @pytest.mark.heavy
 def test_given_every_schema_difference_then_no_invariant_breaks_and_the_summary_is_printed(capsys) -> None:
     """Every mutation (about 1,200; some minutes on two cores, spread over the cores there are)."""
-    sm.baseline()
-    workers = max(1, min(4, os.cpu_count() or 1))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        seen = list(pool.map(sm.run, ALL, chunksize=8))
+    seen = sm.run_all(ALL, jobs=max(1, min(4, os.cpu_count() or 1)))
     broken = {item.mutation.name: sm.problems(item) for item in seen if not item.invalid}
     broken = {name: found for name, found in broken.items() if found}
     table = sm.summary(seen)
