@@ -317,6 +317,6 @@ class SyncContext:
 
 def _restored(result: GraphQLResult, made: Plan) -> GraphQLResult:
     """The answer in the document's shape (fields aliased per type condition renamed back)."""
-    if made.renames or made.nulls:
+    if made.renames or made.nulls or made.singles:
         result.data = made.restore(result.data)
     return result

@@ -105,6 +105,7 @@ class Plan:
     prefix: str = "result"  # path of the stream's node (feeds.json is keyed relative to it)
     renames: tuple[tuple[str, str], ...] = ()  # (alias, response key): fields aliased per type condition
     nulls: tuple[str, ...] = ()  # response paths of dropped selections a record function reads by key: sent as null
+    singles: tuple[str, ...] = ()  # response paths where one type answers a list of what the others answer singly
 
     @property
     def empty(self) -> bool:
@@ -121,12 +122,15 @@ class Plan:
 
     def restore(self, data):
         """A response in the document's shape: fields aliased per type condition back under their own
-        names, and dropped selections the record function reads by key present as null (no-op when
-        there are none)."""
+        names, dropped selections the record function reads by key present as null, and where one type
+        answers a list of what the others answer singly, a list of one as its value (else null).
+        A no-op when there are none."""
         if self.renames:
             data = _restore(data, dict(self.renames))
         for path in self.nulls:
             _fill_null(data, path.split("."))
+        for path in self.singles:
+            _unwrap(data, path.split("."))
         return data
 
     @property
@@ -201,7 +205,7 @@ def plan(stream: str, document: str, schema: GraphQLSchema, *, exclude: Iterable
             editor.note("field", _coordinates_of(error, schema, operation) or "(query)", "", True, (),
                         "the connector could not fit its query to this instance's schema")
     return Plan(stream, print_ast(edited), root, paging, tuple(editor.dropped), tuple(editor.kept),
-                "result" if paging in ("time", "backwards") else prefix, tuple(editor.renames.items()), tuple(editor.nulls))
+                "result" if paging in ("time", "backwards") else prefix, tuple(editor.renames.items()), tuple(editor.nulls), tuple(editor.singles))
 
 
 # ---------------------------------------------------------------- the editor
@@ -221,6 +225,7 @@ class _Editor:
         self.kept: list[tuple[str, str, bool]] = []
         self.renames: dict[str, str] = {}  # alias → response key (conflicts resolved per type condition)
         self.nulls: list[str] = []
+        self.singles: list[str] = []  # response paths where a list of one stands for one value (conflicts)
 
     def requires(self, node: FieldNode, here: str) -> bool:
         """Marked ``@required`` (unless it feeds only relaxed record fields), or holding a required
@@ -688,9 +693,10 @@ def _resolve_conflicts(operation: OperationDefinitionNode, schema: GraphQLSchema
     """Fields that share a response key in sibling fragments but differ in type (one line type's
     ``productNumber: String!``, another's ``String``) cannot be merged in one response. Each
     conflict is resolved where it arises: the field on the later type condition is aliased
-    ``<key>__<Type>`` (``Plan.restore`` renames it back in every answer); where the two differ in
-    more than nullability (a list, another scalar) an optional side is dropped instead (null, one
-    warning), since its values would not fit the record. Never fails a stream."""
+    ``<key>__<Type>`` (``Plan.restore`` renames it back in every answer, and reads a list of one as
+    its value where one type answers a list); where the two differ in the scalar itself an optional
+    side is dropped instead (null, one warning), since its values would not fit the record. Never
+    fails a stream (``_conflict_side``)."""
     for _ in range(64):
         errors = validate(schema, DocumentNode(definitions=(operation,)), [OverlappingFieldsCanBeMergedRule])
         if not errors:
@@ -749,7 +755,11 @@ def _wrappers(type_) -> tuple[str, ...]:
 
 
 def _conflict_side(sides: list[_Placed], editor: _Editor) -> tuple[_Placed, str]:
-    """Which field of a conflict to edit, and how: ("alias" | "drop")."""
+    """Which field of a conflict to edit, and how: "alias" (nullability differs, or deeper: the values
+    fit the record as they are), "alias+single" (one type answers a list where another answers one
+    value: aliased, and a list of one read as its value, ``Plan.restore``), or "drop" (another scalar
+    type or a nested list-ness: the optional side goes, null with one warning; two required sides are
+    aliased as they are)."""
     sides = sorted(sides, key=lambda item: item.order)
     later = sides[-1]
     if len(sides) < 2:
@@ -757,7 +767,10 @@ def _conflict_side(sides: list[_Placed], editor: _Editor) -> tuple[_Placed, str]
     first = sides[0]
     shape = lambda item: tuple(w for w in _wrappers(item.definition.type) if w != "GraphQLNonNull")  # noqa: E731
     if shape(first) == shape(later):
-        return later, "alias"  # nullability only (or deeper): the values fit the record as they are
+        return later, "alias"
+    outer = lambda item: shape(item)[1:] if shape(item)[:1] == ("GraphQLList",) else shape(item)  # noqa: E731
+    if outer(first) == outer(later):
+        return later, "alias+single"
     optional = [item for item in sides if not editor.requires(item.node, _unalias(item.path, tuple(editor.renames.items())))]
     if optional:
         return optional[-1], "drop"
@@ -786,6 +799,8 @@ def _edit_field(operation: OperationDefinitionNode, choice: tuple[_Placed, str],
     else:
         alias = f"{key}__{target.condition}"
         editor.renames[alias] = key
+        if how == "alias+single" and response not in editor.singles:
+            editor.singles.append(response)
         editor.kept = [(_rekey(item[0], depth, alias), item[1], item[2]) if ours(item) else item for item in editor.kept]
         replacement = _with(target.node, alias=NameNode(value=alias))
 
@@ -848,6 +863,21 @@ def _fill_null(data, parts: list[str]) -> None:
         data.setdefault(parts[0], None)
     elif data.get(parts[0]) is not None:
         _fill_null(data[parts[0]], parts[1:])
+
+
+def _unwrap(data, parts: list[str]) -> None:
+    if isinstance(data, list):
+        for item in data:
+            _unwrap(item, parts)
+        return
+    if not isinstance(data, dict) or not parts:
+        return
+    if len(parts) == 1:
+        value = data.get(parts[0])
+        if isinstance(value, list):
+            data[parts[0]] = value[0] if len(value) == 1 else None
+    elif data.get(parts[0]) is not None:
+        _unwrap(data[parts[0]], parts[1:])
 
 
 def _coordinates_of(error, schema: GraphQLSchema, operation: OperationDefinitionNode) -> str:

@@ -339,7 +339,7 @@ class CentraStream(Stream, CheckpointMixin):
             extras["store"] = self.context.store(partition)
         try:
             produced = list(self.spec.to_records(node, extras))
-        except (ValueError, TypeError, KeyError) as error:
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError) as error:  # a shape it cannot read
             ident = node.get("id") if isinstance(node, Mapping) else None
             raise CentraError(
                 f"Centra returned a {self.name} object (id {ident}) the connector cannot read: {error}. "

@@ -279,9 +279,21 @@ def test_given_line_types_declaring_a_shared_field_with_other_nullability_then_i
     assert made.restore(answer)["result"][0]["lines"] == [{"id": 1, "name": "shirt"}, {"id": 2, "name": "gift card"}]
 
 
-def test_given_line_types_declaring_a_shared_field_as_a_list_on_one_then_the_optional_side_is_dropped() -> None:
+def test_given_line_types_declaring_a_shared_field_as_a_list_on_one_then_a_list_of_one_is_read_as_its_value() -> None:
+    """Before: both sides required could only be aliased, and the record function met a list where it
+    reads an object ('list' object has no attribute 'get', found by the full mutation run)."""
     sdl = SDL.replace("type GiftLine implements Line { id: Int! qty: Int! }",
                       "type GiftLine implements Line { id: Int! qty: Int! name: [String!] }")
+    made = planned(CONFLICT, sdl)
+    assert not [d for d in made.dropped if d.kind != "enum value"] and validate(schema(sdl), parse(made.document)) == []
+    assert "name__GiftLine: name" in made.document
+    answer = {"result": [{"lines": [{"name": "shirt"}, {"name__GiftLine": ["gift card"]}, {"name__GiftLine": []}]}]}
+    assert made.restore(answer)["result"][0]["lines"] == [{"name": "shirt"}, {"name": "gift card"}, {"name": None}]
+
+
+def test_given_line_types_declaring_a_shared_field_with_another_scalar_then_the_optional_side_is_dropped() -> None:
+    sdl = SDL.replace("type GiftLine implements Line { id: Int! qty: Int! }",
+                      "type GiftLine implements Line { id: Int! qty: Int! name: Int }")
     made = planned(CONFLICT, sdl)
     assert not made.missing_required and validate(schema(sdl), parse(made.document)) == []
     (item,) = [d for d in made.warnings if d.kind == "field"]
