@@ -227,15 +227,18 @@ def mutations() -> list[Mutation]:
         kind = "removed: " + element.kind
         drops = [element.coordinate]
         owner = schema.get_type(element.parent)
-        if element.kind in ("field", "argument") and isinstance(owner, GraphQLObjectType):
+        if element.kind in ("field", "argument") and isinstance(owner, (GraphQLObjectType, GraphQLInterfaceType)):
             member = element.coordinate.split(".", 1)[1]
             field_name = member.split("(")[0]
             for interface in owner.interfaces:  # an implementation cannot lack what its interface declares
                 declared = interface.fields.get(field_name)
                 if declared is None:
                     continue
-                if element.kind == "field" or member.split("(")[1].rstrip(":)") in declared.args:
-                    drops.append(f"{interface.name}.{member}")
+                if element.kind == "argument" and member.split("(")[1].rstrip(":)") not in declared.args:
+                    continue
+                # an interface left without fields goes whole (ObjectWithAttributes { attributes })
+                whole = element.kind == "field" and len(interface.fields) == 1
+                drops.append(interface.name if whole else f"{interface.name}.{member}")
         out.append(Mutation(kind, element.coordinate, tuple(drops)))
     for (impl_name, field_name) in sorted(found.shared):
         impl = schema.get_type(impl_name)
