@@ -1,12 +1,27 @@
 {#- Helpers of the staging models: typing with dbt's cross-database macros, and the deduplication
-    of Airbyte's tables. Nothing here is adapter-specific; dbt dispatches each macro. -#}
+    of Airbyte's tables. dbt dispatches its own macros per adapter; centra_timestamp has a Postgres
+    branch of its own. -#}
 
 {% macro centra_int(column) -%} {{ dbt.safe_cast(column, dbt.type_bigint()) }} {%- endmacro %}
 {% macro centra_money(column) -%} {{ dbt.safe_cast(column, dbt.type_numeric()) }} {%- endmacro %}
 {% macro centra_number(column) -%} {{ dbt.safe_cast(column, dbt.type_numeric()) }} {%- endmacro %}
 {% macro centra_string(column) -%} {{ dbt.safe_cast(column, dbt.type_string()) }} {%- endmacro %}
 {% macro centra_bool(column) -%} {{ dbt.safe_cast(column, dbt.type_boolean()) }} {%- endmacro %}
-{% macro centra_timestamp(column) -%} {{ dbt.safe_cast(column, dbt.type_timestamp()) }} {%- endmacro %}
+
+{#- A UTC timestamp without time zone, from what the destination wrote: a timestamp with time zone
+    (Postgres, Snowflake TIMESTAMP_TZ), a timestamp (PyAirbyte's DuckDB cache: UTC), or an ISO 8601
+    string with offset (the connector's records). Dispatched: Postgres converts a timestamptz to
+    `timestamp` in the *session* time zone, so a server that is not on UTC would move orders to
+    other days; its branch converts at UTC explicitly. -#}
+{% macro centra_timestamp(column) -%}
+  {{ return(adapter.dispatch('centra_timestamp', 'centra')(column)) }}
+{%- endmacro %}
+
+{% macro default__centra_timestamp(column) -%} {{ dbt.safe_cast(column, dbt.type_timestamp()) }} {%- endmacro %}
+
+{#- Airbyte's Postgres destination writes timestamptz (and a string with offset casts the same way).
+    A naive `timestamp` column would be read as session time here: no Airbyte writer makes one. -#}
+{% macro postgres__centra_timestamp(column) -%} (cast({{ column }} as timestamptz) at time zone 'UTC') {%- endmacro %}
 
 {#- A key from several columns, as a string: 'a-b'. -#}
 {% macro centra_key(columns) -%}

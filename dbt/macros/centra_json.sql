@@ -5,15 +5,23 @@
       from orders as o
       {{ centra_unnest_json_strings('o.voucher_codes', 'codes') }}
 
-    DuckDB (JSON), BigQuery (JSON or STRING) and Snowflake (VARIANT / ARRAY) are implemented; the
-    default is Postgres-style jsonb. A null or empty array gives no rows. -#}
+    Postgres (jsonb, as Airbyte's Postgres destination writes it, or json / text), DuckDB (JSON),
+    BigQuery (JSON or STRING) and Snowflake (VARIANT / ARRAY) are implemented; other adapters get the
+    Postgres form. A null, a JSON null or an empty array gives no rows. -#}
 
 {% macro centra_unnest_json_strings(column, alias) -%}
   {{ return(adapter.dispatch('centra_unnest_json_strings', 'centra')(column, alias)) }}
 {%- endmacro %}
 
 {% macro default__centra_unnest_json_strings(column, alias) -%}
-cross join lateral jsonb_array_elements_text(cast({{ column }} as jsonb)) as {{ alias }}(element)
+  {{ return(postgres__centra_unnest_json_strings(column, alias)) }}
+{%- endmacro %}
+
+{#- jsonb_array_elements_text fails on a scalar (a JSON null is one): only arrays are unnested. -#}
+{% macro postgres__centra_unnest_json_strings(column, alias) -%}
+cross join lateral jsonb_array_elements_text(
+    case when jsonb_typeof(cast({{ column }} as jsonb)) = 'array' then cast({{ column }} as jsonb) end
+) as {{ alias }}(element)
 {%- endmacro %}
 
 {% macro duckdb__centra_unnest_json_strings(column, alias) -%}

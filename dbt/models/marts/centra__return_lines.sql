@@ -20,7 +20,9 @@ select
     returns.return_id,
     returns.return_line_id,
     returns.return_status,
-    returns.return_status = 'COMPLETED' as is_completed,
+    -- COMPLETED is the only status read as done: any other (PENDING, one Centra adds, null) is open
+    coalesce(returns.return_status = 'COMPLETED', false) as is_completed,
+    not coalesce(returns.return_status = 'COMPLETED', false) as is_open,
     returns.returned_to_stock,
     returns.return_created_at,
     {{ centra_date('returns.return_created_at') }} as return_date,
