@@ -67,6 +67,28 @@ where units_sold_in_window > 0
 order by sku_stock_cover_days, stock_cover_days, sku, warehouse_name limit 5
 """
 
+MARGIN_BY_STORE_SQL = """
+select coalesce(store_name, cast(store_id as varchar)) as store, sum(units_sold) as units,
+       sum(revenue_ex_tax_base) as revenue, sum(cogs_base) as cogs, sum(gross_margin_base) as margin,
+       100 * sum(gross_margin_base) / nullif(sum(revenue_with_cogs_ex_tax_base), 0) as margin_percent,
+       sum(estimated_cogs_base) as estimated, sum(return_adjusted_margin_base) as after_returns
+from analytics.centra__daily_margin
+group by 1 order by 1
+"""
+
+LOWEST_MARGIN_SQL = """
+select coalesce(product_name, sku) as product, sku, units_sold, units_returned, net_revenue_ex_tax_base,
+       return_adjusted_margin_base, return_adjusted_margin_percent
+from analytics.centra__product_margin
+where return_adjusted_margin_percent is not null and units_sold > 0
+order by return_adjusted_margin_percent, sku limit 5
+"""
+
+MARGIN_CHART_SQL = """
+select date_day, sum(gross_margin_base) as margin, sum(revenue_with_cogs_ex_tax_base) as revenue
+from analytics.centra__daily_margin group by 1 order by 1
+"""
+
 CHART_SQL = """
 select date_day, sum(net_revenue_base) as net_revenue, sum(units_sold) as sold,
        sum(returned_units_by_order_date) as returned
@@ -74,7 +96,7 @@ from analytics.centra__daily_sales group by 1 order by 1
 """
 
 
-def chart(rows: list[tuple], base_currency: str, png: Path) -> None:
+def chart(rows: list[tuple], base_currency: str, png: Path, margins: dict | None = None) -> None:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -97,10 +119,19 @@ def chart(rows: list[tuple], base_currency: str, png: Path) -> None:
     top.bar(days, revenue, width=1.0, color="#9ecae1", label="daily")
     top.plot(days, rolling_revenue, color="#08519c", label=f"{window}-day mean")
     top.set_ylabel(f"net revenue ({base_currency})")
-    top.set_title("Centra (fake): daily net revenue and return rate, from centra__daily_sales")
+    top.set_title("Centra (fake): daily net revenue, return rate and gross margin")
     top.legend(loc="upper left", fontsize=8)
-    bottom.plot(days, rolling_rate, color="#a63603")
-    bottom.set_ylabel("return rate %")
+    bottom.plot(days, rolling_rate, color="#a63603", label="return rate %")
+    margins = margins or {}
+    if any(margins.get(day, (0, 0))[1] for day in days):  # gross margin %, 28-day window (centra__daily_margin)
+        rolling_margin = []
+        for i in range(len(days)):
+            part = [margins.get(day, (0, 0)) for day in days[max(0, i - window + 1): i + 1]]
+            revenue_part = sum(float(r) for _m, r in part)
+            rolling_margin.append(100 * sum(float(m) for m, _r in part) / revenue_part if revenue_part else None)
+        bottom.plot(days, rolling_margin, color="#31a354", label="gross margin % (excl. tax)")
+        bottom.legend(loc="upper left", fontsize=8)
+    bottom.set_ylabel("%")
     bottom.set_xlabel(f"order date (UTC); return rate = units returned / units sold, by order date, {window}-day window")
     bottom.xaxis.label.set_size(8)
     figure.tight_layout()
@@ -145,12 +176,28 @@ def main() -> None:
             for warehouse, sku, name, free, sold, cover, sku_cover in stock:
                 print(f"  {warehouse:<26} {sku:<10} {str(name):<18} {free:>4} free {sold:>3} sold  {cover:6.1f} days here"
                       f"  {sku_cover:6.1f} days all warehouses")
+        margin_rows = db.execute(MARGIN_BY_STORE_SQL).fetchall()
+        if any(row[3] for row in margin_rows):
+            print(f"\nGross margin by store (centra__daily_margin, {base_currency}, excl. tax; cost of goods from Centra's "
+                  "allocations, else estimated):")
+            print(f"  {'store':<12} {'units':>6} {'revenue':>13} {'COGS':>13} {'margin':>13} {'margin %':>8} "
+                  f"{'estimated':>11} {'after returns':>13}")
+            for store, units, revenue, cogs, margin, percent, estimated, after in margin_rows:
+                print(f"  {store:<12} {units:>6} {revenue:>13,.2f} {cogs:>13,.2f} {margin:>13,.2f} {percent or 0:>7.1f}% "
+                      f"{estimated:>11,.2f} {after:>13,.2f}")
+            print("\nLowest return-adjusted margin (centra__product_margin: margin on the units customers kept):")
+            for product, sku, sold, returned, net, margin, percent in db.execute(LOWEST_MARGIN_SQL).fetchall():
+                print(f"  {product:<20} {sku:<10} {sold:>4} sold {returned:>3} returned  net {net:>10,.2f}  "
+                      f"margin {margin:>10,.2f} {base_currency} {percent:6.1f} %")
+        else:
+            print("\nGross margin: no cost of goods synced (the token or instance lacks the cost streams).")
+        margins = {day: (margin, revenue) for day, margin, revenue in db.execute(MARGIN_CHART_SQL).fetchall()}
         rows = db.execute(CHART_SQL).fetchall()
     # the orders the demo creates "now" can lie long after the generated history: chart up to the gap
     gap = next((i for i in range(1, len(rows)) if (rows[i][0] - rows[i - 1][0]).days > 60), len(rows))
-    chart(rows[:gap], base_currency, Path(args.png))
+    chart(rows[:gap], base_currency, Path(args.png), margins)
     note = f" (to {rows[gap - 1][0]}; {len(rows) - gap} later day(s) after a gap of over 60 days left out)" if gap < len(rows) else ""
-    print(f"\nChart of daily net revenue and return rate{note}: {args.png}")
+    print(f"\nChart of daily net revenue, return rate and gross margin{note}: {args.png}")
 
 
 if __name__ == "__main__":

@@ -59,7 +59,10 @@ class FakeCentraProcess:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "fake_centra", "serve", "--port", "0", "--orders", str(orders), "--seed", str(seed),
              # a quota like Centra's "Enhanced" plan keeps the demo short; the connector paces to half of it
-             "--quota-requests", "150", "--quota-complexity", "900000"],
+             "--quota-requests", "150", "--quota-complexity", "900000",
+             # and its hourly quotas (centra-api §4.1): with Growth's 30M an hour the cost streams' first sync
+             # (about 2.5M complexity for 2,000 orders) waits minutes for the hourly share
+             "--quota-requests-hour", "20000", "--quota-complexity-hour", "90000000"],
             stdout=subprocess.PIPE, text=True, cwd=ROOT)
         fields = {}
         while len(fields) < 3:

@@ -14,8 +14,9 @@ They are consistent with the orders (``FakeData`` mixes this class in):
   value of that order line), ex tax, with a deterministic cost of goods below the value.
 - **Vouchers** are the vouchers orders use (``Order.discountsApplied``); ``successful_usages`` counts
   the orders whose discount comes from the voucher.
-- **Stock**: one row per product size per warehouse; quantities are a hash of (seed, warehouse,
-  size), so nothing is stored until a mutation overrides a row.
+- **Stock**: one row per product size per warehouse; quantities are the balance of the cost ledger
+  (``costs.py``: deliveries and returns booked in, allocated and shipped units), computed per
+  warehouse on first use; ``set_stock`` overrides a row on top.
 - **Prices**: one per variant per pricelist; the price is the ``unit_original_price`` order lines
   of that pricelist use (the product's SEK price in the pricelist currency, half of it on
   wholesale pricelists, whose ``recommended_retail_price`` is the retail price).
@@ -70,40 +71,21 @@ def _slug(name: str) -> str:
     return out.strip("-")
 
 
-def _splitmix(x: np.ndarray) -> np.ndarray:
-    """splitmix64 of a uint64 array (wrapping arithmetic)."""
-    with np.errstate(over="ignore"):
-        z = x + np.uint64(0x9E3779B97F4A7C15)
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        return z ^ (z >> np.uint64(31))
-
-
-def stock_quantities(seed: int, warehouse_id: int, size_ids: np.ndarray) -> dict[str, np.ndarray]:
-    """The 11 quantities of ``size_ids`` in one warehouse, from a hash (no random stream). About 15%
-    of rows are stock-outs (physical 0). Relations: free_to_allocate = available_now = physical -
-    allocated; unshipped = allocated; demand >= allocated; incoming = linked + unlinked; available =
-    free_to_allocate + unlinked incoming; on_delivery <= incoming."""
-    with np.errstate(over="ignore"):
-        key = size_ids.astype(np.uint64) * np.uint64(16) + np.uint64(warehouse_id) + \
-            np.uint64(seed % 1_000_003) * np.uint64(0x100000001B3)
-    h = _splitmix(key)
-
-    def part(shift: int, mod: int) -> np.ndarray:
-        return ((h >> np.uint64(shift)) % np.uint64(mod)).astype(np.int64)
-
-    physical = np.where(part(0, 100) < 15, 0, part(8, 60) + 1)
-    allocated = np.minimum(physical, part(16, 8))
-    incoming = np.where(part(24, 100) < 40, part(32, 30) + 1, 0)
-    linked = np.minimum(incoming, part(40, 5))
+def stock_quantities(balance: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The 11 quantities of one warehouse's sizes from the cost ledger's balance (``costs.Ledger.balance``):
+    physical = delivered − shipped, allocated = allocated and not shipped, free to allocate = available
+    now = physical − allocated, unshipped = allocated, incoming = units on deliveries not yet accepted
+    (none linked to orders: linked 0, unlinked = incoming, on delivery = incoming), available = free to
+    allocate + unlinked incoming, demand = the units of open order lines (at least the allocated)."""
+    physical, allocated, incoming = balance["physical"], balance["allocated"], balance["incoming"]
     fta = physical - allocated
     return {
         "free_to_allocate_quantity": fta, "available_now_quantity": fta.copy(),
-        "available_quantity": fta + incoming - linked, "physical_quantity": physical,
-        "allocated_quantity": allocated, "demand_quantity": allocated + part(48, 3),
-        "unshipped_quantity": allocated.copy(), "incoming_quantity": incoming,
-        "linked_incoming_quantity": linked, "unlinked_incoming_quantity": incoming - linked,
-        "on_delivery_quantity": np.minimum(incoming, part(56, 4)),
+        "available_quantity": fta + incoming, "physical_quantity": physical.copy(),
+        "allocated_quantity": allocated.copy(), "demand_quantity": balance["demand"].copy(),
+        "unshipped_quantity": allocated.copy(), "incoming_quantity": incoming.copy(),
+        "linked_incoming_quantity": np.zeros_like(incoming), "unlinked_incoming_quantity": incoming.copy(),
+        "on_delivery_quantity": incoming.copy(),
     }
 
 
@@ -468,7 +450,7 @@ class EntityData:
         if hit is not None and hit[0] == self.versions["stock"]:
             return hit[1]
         cat = self.catalog_arrays()
-        cols = stock_quantities(self.seed, warehouse_id, cat["size"])
+        cols = stock_quantities(self.ledger().balance(warehouse_id, cat["size"]))  # type: ignore[attr-defined]
         for (wid, size_id), changes in self._stock_over.items():
             if wid != warehouse_id:
                 continue

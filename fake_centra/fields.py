@@ -15,6 +15,7 @@ from . import refdata
 from .attributes import filter_attributes, filter_elements
 from . import listing as nested
 from .details import line_order_index
+from .listing import STOCK_CHANGE_LINE_FILTER
 from .scalars import format_datetime
 
 Resolver = Callable[..., Any]
@@ -426,6 +427,58 @@ def build_field_resolvers() -> dict[str, dict[str, Resolver]]:  # noqa: C901 - o
               "selectedValueName": key("selected_value_name")}
     image = {"mimeType": key("mime_type")}
 
+    def warehouse_of(o: dict, _info: Any) -> dict | None:
+        return next((w for w in refdata.WAREHOUSES if w["id"] == o.get("warehouse_id")), None)
+
+    def supplier_of(o: dict, _info: Any) -> dict | None:
+        return next(({"id": s["id"], "name": s["name"]} for s in d(_info).suppliers() if s["id"] == o.get("supplier_id")),
+                    None)
+
+    def cost(name: str) -> Resolver:
+        """A MonetaryValue in the row's own currency at its own rate (stock-change and delivery lines)."""
+        def resolve(o: dict, _info: Any, **_a: Any) -> tuple | None:
+            value = o.get(name)
+            return None if value is None else (value, o["currency"], o["currency_base_rate"])
+        return resolve
+
+    stock_change = {
+        "*": snake, "createdAt": dt("created_at"), "warehouse": warehouse_of,
+        "lines": lambda o, _i, where=None, sort=None, limit=None, page=1: nested.nested_rows(
+            o["lines"], where, STOCK_CHANGE_LINE_FILTER, "StockChange.lines", sort, limit, page),
+    }
+    stock_change_line = {
+        "*": snake, "isAvailable": lambda o, _i: o["free_to_allocate_quantity"] > 0, "unitCost": cost("unit_cost"),
+        "productSize": lambda o, i: _size_view(d(i), o["size_id"]), "warehouse": warehouse_of,
+        "createdFromShipmentLine": lambda o, i: shipment_line_of(o["created_from_shipment_line_id"], i)
+        if o.get("created_from_shipment_line_id") else None,
+        "stockChange": lambda o, i: d(i).stock_change(o["stock_change_id"]),
+    }
+    allocation = {
+        "id": key("id"), "quantity": key("quantity"), "isWaitingForConfirmation": const(False),
+        "orderLine": order_line_of, "warehouse": warehouse_of,
+        "stockChangeLine": lambda o, i: d(i).stock_change_line(o["stock_change_line_id"]),
+    }
+    purchase_order = {
+        "*": snake, "createdAt": dt("created_at"), "updatedAt": dt("updated_at"), "supplier": supplier_of,
+        "warehouse": warehouse_of,
+        "deliveries": lambda o, i: [d(i).purchase_order_delivery(x) for x in o["delivery_ids"]],
+    }
+    delivery = {
+        "*": snake, "createdAt": dt("created_at"), "ETA": dt("eta"), "supplier": supplier_of, "warehouse": warehouse_of,
+        "lines": lambda o, _i: [{**line, "currency_base_rate": o["currency_base_rate"]} for line in o["lines"]],
+        "purchaseOrder": lambda o, i: d(i).purchase_order(o["purchase_order_id"]),
+        "stockChange": lambda o, i: d(i).stock_change(o["stock_change_id"]) if o["stock_change_id"] else None,
+    }
+    delivery_line = {
+        "*": snake, "unitCost": cost("unit_cost"), "landedCost": cost("landed_cost"),
+        "customsValue": cost("customs_value"), "customsType": const("PERCENT"), "linkedQuantity": const(0),
+        "unlinkedQuantity": key("quantity"),
+        "product": lambda o, i: d(i).product_detail(o["product_id"]),
+        "productVariant": lambda o, i: _variant_view(d(i), o["variant_id"]),
+        "productSize": lambda o, i: _size_view(d(i), o["size_id"]),
+    }
+    line = {**line, "allocations": lambda o, i: d(i).allocations_of_line(o["id"])}
+
     out: dict[str, dict[str, Resolver]] = {
         "OrderTotals": totals, "ReturnTotals": totals, "ShipmentLine": shipment_line,
         "ReturnLine": return_line, "PaymentHistoryEntry": payment, "Product": product,
@@ -438,6 +491,9 @@ def build_field_resolvers() -> dict[str, dict[str, Resolver]]:  # noqa: C901 - o
         "CountryState": {"*": snake}, "WholesaleInvoice": invoice,
         "MappedAttribute": attribute, "DynamicAttribute": attribute, "AttributeType": attribute_type,
         "AttributeChoiceElement": choice, "AttributeImageElement": image,
+        "StockChange": stock_change, "StockChangeLine": stock_change_line, "Allocation": allocation,
+        "PurchaseOrder": purchase_order, "PurchaseOrderDelivery": delivery, "PurchaseOrderDeliveryLine": delivery_line,
+        "Supplier": {"*": snake},
     }
     for name in ("DirectToConsumerOrder", "WholesaleOrder"):
         out[name] = order

@@ -228,3 +228,93 @@ def prices(pricelist: dict, info: Any, where=None, sort=None, limit=20, page=1) 
                    {"price": "price", "recommendedRetailPrice": "rrp"}, "prices")
     start, end = _nested_page(len(rows), limit, page)
     return [data.price_row(cols, int(i)) for i in rows[start:end]]
+
+
+# ---------------------------------------------------------------- connections over Python rows (stock changes)
+
+
+def _encode(field: str, *parts: Any) -> str:
+    import base64
+    return base64.b64encode(":".join([field, *map(str, parts)]).encode()).decode()
+
+
+def _decode(cursor: str) -> tuple:
+    import base64
+    try:
+        field, *parts = base64.b64decode(cursor.encode(), validate=True).decode().split(":")
+        return (field, *map(int, parts))
+    except Exception:  # noqa: BLE001 - any malformed cursor is the client's error
+        raise bad(f"Invalid cursor {cursor!r}.") from None
+
+
+def row_connection(rows: list[dict], sort: Any, first: int | None, after: str | None, last: int | None,
+                   before: str | None, keys: dict[str, Getter]) -> dict:
+    """A Relay connection over ``rows`` (already filtered): sorted by the first sort value, ties by id;
+    cursors ``<field>:<id>`` for id sorts, ``<field>:<epoch>:<id>`` for date sorts (base64), keyset
+    bounds as the orders' connections (a row leaving the set never shifts later pages)."""
+    value = _as_list(sort or "id_ASC")[0]
+    field, _, direction = value.rpartition("_")
+    get = keys.get(field)
+
+    def key(r: dict) -> tuple:
+        if get is None:
+            return (r["id"],)
+        moment = get(r)
+        return (int(moment.timestamp()) if isinstance(moment, datetime) else int(moment), r["id"])
+
+    ordered = sorted(rows, key=key, reverse=direction == "DESC")
+    keyed = [(key(r), r) for r in ordered]
+    start, end = 0, len(keyed)
+    descending = direction == "DESC"
+    if after:
+        bound = _decode(after)[1:]
+        start = next((i for i, (k, _r) in enumerate(keyed) if (k < bound if descending else k > bound)), len(keyed))
+    if before:
+        bound = _decode(before)[1:]
+        end = next((i for i, (k, _r) in enumerate(keyed) if not (k > bound if descending else k < bound)), len(keyed))
+        end = max(end, start)
+    window = keyed[start:end]
+    for n, name in ((first, "first"), (last, "last")):
+        if n is not None and n < 0:
+            raise bad(f"{name} must not be negative.")
+    if first is None and last is None:
+        first = 10
+    picked = window[:first] if first is not None else window
+    if last is not None:
+        picked = picked[max(0, len(picked) - last):]
+    edges = [{"cursor": _encode(field, *k), "node": r} for k, r in picked]
+    has_next = (start + len(picked) < end) if first is not None and last is None else end < len(keyed)
+    has_prev = start > 0 or (last is not None and len(picked) < len(window))
+    return {"totalCount": len(rows), "edges": edges, "pageInfo": {
+        "hasNextPage": has_next, "hasPreviousPage": has_prev,
+        "startCursor": edges[0]["cursor"] if edges else None, "endCursor": edges[-1]["cursor"] if edges else None}}
+
+
+def nested_rows(rows: list[dict], where: dict | None, spec: FilterSpec, kind: str, sort: Any,
+                limit: int | None, page: int | None, default_limit: int = 20) -> list[dict]:
+    """A child list with Centra's nested paging (limit 1-200, default 20) over Python rows."""
+    rows = sort_rows(filter_rows(rows, where, spec, {}, kind), sort, {})
+    start, end = _nested_page(len(rows), default_limit if limit is None else limit, page)
+    return rows[start:end]
+
+
+def _key(name: str) -> Getter:
+    return lambda r: r.get(name)
+
+
+# the filters of the cost ledger's rows (costs.py views; centra-streams §8)
+STOCK_CHANGE_FILTER = {
+    "id": ("in", _key("id")), "createdAt": ("date", _key("created_at")), "comment": ("str", _key("comment")),
+    "type": ("in", _key("type")), "warehouseId": ("in", _key("warehouse_id")),
+    "productVariantId": ("any", lambda r: [line["variant_id"] for line in r["lines"]]),
+    "search": ("search", lambda r: [r["id"], r["comment"]]),
+}
+STOCK_CHANGE_LINE_FILTER = {
+    "id": ("in", _key("id")), "isAvailable": ("bool", lambda r: r["free_to_allocate_quantity"] > 0),
+    "freeToAllocateQuantity": ("range", _key("free_to_allocate_quantity")),
+    "deliveredQuantity": ("range", _key("delivered_quantity")), "productSizeId": ("in", _key("size_id")),
+    "productVariantId": ("in", _key("variant_id")), "warehouseId": ("in", _key("warehouse_id")),
+    "stockChangeId": ("in", _key("stock_change_id")), "search": ("search", lambda r: [r["id"], r["sku"]]),
+}
+
+

@@ -15,7 +15,7 @@ from graphql import (GraphQLError, GraphQLObjectType, GraphQLSchema, build_ast_s
 
 from . import refdata
 from .fields import CURRENCY_OBJ, STORE_OBJ, TYPE_RESOLVERS, build_field_resolvers
-from .listing import small_list
+from .listing import STOCK_CHANGE_FILTER, STOCK_CHANGE_LINE_FILTER, filter_rows, row_connection, small_list
 from .profiles import SCHEMA_PATH, coordinates, profile_document, retypes
 from .query import Selector, connection_slice, page_slice
 from .scalars import install_scalars
@@ -190,7 +190,33 @@ def entity_roots() -> dict[str, Callable]:
               "continent": ("in", _get("continent")), "isEU": ("bool", _get("is_eu")),
               "search": ("search", lambda r: [r["id"], r["name"], r["code"]])})
     return {"accounts": account, "vouchers": voucher, "campaigns": campaign, "warehouses": warehouse,
-            "brands": brand, "categories": category, "collections": collection, "countries": country}
+            "brands": brand, "categories": category, "collections": collection, "countries": country,
+            **cost_roots()}
+
+
+def cost_roots() -> dict[str, Callable]:
+    """The cost-of-goods roots (centra-streams §8): stock changes (a connection), their lines, purchase
+    orders and their deliveries, over the cost ledger (``costs.py``)."""
+    po = small_list(
+        lambda d: d.purchase_orders(), kind="purchaseOrders", sorts={"updatedAt": _get("updated_at")},
+        spec={"id": ("in", _get("id")), "status": ("in", _get("status")), "createdAt": ("date", _get("created_at")),
+              "updatedAt": ("date", _get("updated_at")), "supplierId": ("in", _get("supplier_id")),
+              "warehouseId": ("in", _get("warehouse_id")), "search": ("search", lambda r: [r["id"], r["number"]])})
+    deliveries = small_list(
+        lambda d: d.purchase_order_deliveries(), kind="purchaseOrderDeliveries",
+        spec={"id": ("in", _get("id")), "status": ("in", _get("status")), "createdAt": ("date", _get("created_at")),
+              "ETA": ("date", _get("eta")), "purchaseOrderId": ("in", _get("purchase_order_id")),
+              "supplierId": ("in", _get("supplier_id")), "warehouseId": ("in", _get("warehouse_id")),
+              "search": ("search", lambda r: [r["id"], r["number"]])})
+    lines = small_list(lambda d: d.stock_change_lines(), kind="stockChangeLines", spec=STOCK_CHANGE_LINE_FILTER)
+
+    def stock_change_connection(_root: Any, info: Any, where=None, sort=None, first=None, after=None, last=None,
+                                before=None) -> dict:
+        rows = filter_rows(info.context.data.stock_changes(), where, STOCK_CHANGE_FILTER, {}, "stockChangeConnection")
+        return row_connection(rows, sort, first, after, last, before, {"createdAt": _get("created_at")})
+
+    return {"purchaseOrders": po, "purchaseOrderDeliveries": deliveries, "stockChangeLines": lines,
+            "stockChangeConnection": stock_change_connection}
 
 
 def _order(_root: Any, info: Any, id: str) -> dict | None:  # noqa: A002

@@ -21,6 +21,7 @@ import numpy as np
 
 from . import refdata
 from .details import DetailBuilder, money_line, order_index, order_totals, utc
+from .costs import ALLOCATING, CostData, stocked_size
 from .entities import EntityData
 from .generator import (
     NUMBER_BASE,
@@ -59,10 +60,15 @@ def _epoch(at: Any) -> int:
     return int(at)
 
 
+def _returned_units(ret: dict) -> list[tuple[int, int, int]]:
+    """(order line id, shipment line id, units) of a return's lines: what it books into stock."""
+    return [(ln["order_line_id"], ln["shipment_line_id"], ln["quantity"]) for ln in ret["lines"]]
+
+
 MAX_PRODUCTS = 50_000
 
 
-class FakeData(EntityData):
+class FakeData(EntityData, CostData):
     base_currency = refdata.BASE_CURRENCY
 
     def __init__(self, orders: int = 500, seed: int = 7, tie_fraction: float = 0.3, *,
@@ -106,7 +112,9 @@ class FakeData(EntityData):
         self._listeners: list = []
         c1, c2 = customer_split(orders)
         self._customer_ranges = {1: (1, c1), 2: (c1 + 1, c1 + c2)}
+        self.generated_order_count = orders  # rows after these were made by create_order
         self._init_entities()
+        self._init_costs()
 
     # ------------------------------------------------------------------ internals
     def family(self, idx: int) -> dict:
@@ -249,8 +257,11 @@ class FakeData(EntityData):
             self.tables["orders"].set("auth_pay", row, prow + 1)
             if store_id != 3:
                 self._customer_ordered(customer, row, at)
+            order = self.order_detail(row)
+            self.cost_event("order", row, order["status"], order["market_id"],
+                            [(ln["id"], stocked_size(ln), ln["quantity"]) for ln in order["lines"]])
             self._bump("orders", "payments", *(() if store_id == 3 else ("customers",)))
-            return self.order_detail(row)["id"]
+            return order["id"]
 
     def update_order(self, order_id: str, status: str | None = None, at: Any = None) -> None:
         with self.lock:
@@ -261,6 +272,7 @@ class FakeData(EntityData):
                     raise ValueError(f"unknown status {status}")
                 fam["order"]["status"] = status
                 self.tables["orders"].set("status", row, ORDER_STATUS_CODE[status])
+                self.cost_event("status", [ln["id"] for ln in fam["order"]["lines"]], status)
             self._commit(row, fam, _epoch(at))
 
     def _line(self, fam: dict, line_id: int) -> dict:
@@ -285,6 +297,7 @@ class FakeData(EntityData):
             line["quantity"] -= qty
             line["cancelled_quantity"] += qty
             self._reprice(fam, line)
+            self.cost_event("quantity", line_id, line["quantity"], fam["order"]["status"] in ALLOCATING)
             self._commit(row, fam, _epoch(at))
 
     def change_line_quantity(self, order_id: str, line_id: int, quantity: int, at: Any = None) -> None:
@@ -296,6 +309,7 @@ class FakeData(EntityData):
                 raise ValueError("cannot go below the shipped quantity")
             line["quantity"] = quantity
             self._reprice(fam, line)
+            self.cost_event("quantity", line_id, quantity, fam["order"]["status"] in ALLOCATING)
             self._commit(row, fam, _epoch(at))
 
     def set_updated_at(self, order_ids: list[str], at: Any) -> None:
@@ -340,6 +354,7 @@ class FakeData(EntityData):
                 order["status"] = "SHIPPED"
                 self.tables["orders"].set("status", row, ORDER_STATUS_CODE["SHIPPED"])
             self._add_payment(fam, row, "CAPTURE", shipment["grand_total"], at, None)
+            self.cost_event("ship", [(ln["id"], q) for ln, q in todo])
             self._commit(row, fam, at, "shipments", "payments")
             return sid
 
@@ -413,6 +428,7 @@ class FakeData(EntityData):
             if ret["return_status"] == "COMPLETED":
                 return
             ret.update(return_status="COMPLETED", returned_to_stock=True, _completed_at=utc(at))
+            self.cost_event("return", at, return_id, _returned_units(ret))
             self.tables["returns"].set("status", return_id - 1, 1)
             self.tables["returns"].set("completed", return_id - 1, at)
             self._add_payment(fam, row, "REFUND", ret["grand_total"], at, return_id)
@@ -422,6 +438,8 @@ class FakeData(EntityData):
         with self.lock:
             at = _epoch(at)
             row, fam, ret = self._return_family(return_id)
+            if ret["returned_to_stock"]:  # its units leave stock again
+                self.cost_event("unreturn", at, return_id, _returned_units(ret))
             ret.update(return_status="PENDING", returned_to_stock=False, _completed_at=None)
             self.tables["returns"].set("status", return_id - 1, 0)
             self.tables["returns"].set("completed", return_id - 1, 0)

@@ -29,6 +29,11 @@ def _prices(data, keep) -> set:
     return {row["id"] for row in data.prices() if keep(store_of[row["pricelist_id"]])}
 
 
+def _allocations(data, keep) -> set:
+    store_of = {o["id"]: o["store_id"] for o in data.orders()}  # an allocation's store is its order's
+    return {a["id"] for a in data.allocations() if keep(store_of[a["order_id"]])}
+
+
 SHAPED = {  # stream → (fake data, keep(store_id)) → keys, where the fake's view differs from the default
     "order_items": lambda data, keep: {(o["id"], line["id"]) for o in data.orders() if keep(o["store_id"])
                                        for line in o["lines"]},
@@ -37,6 +42,8 @@ SHAPED = {  # stream → (fake data, keep(store_id)) → keys, where the fake's 
     "payment_history": lambda data, keep: {p["id"] for p in data.payments() if keep(p["store_id"])},
     "stores": lambda data, keep: {s["id"] for s in data.stores() if keep(s["id"])},
     "prices": _prices,  # a price's store is its pricelist's
+    "stock_changes": lambda data, keep: {line["id"] for line in data.stock_change_lines()},  # one per line
+    "order_item_allocations": _allocations,
 }
 
 

@@ -482,3 +482,101 @@ def test_given_duplicates_then_staging_dedups_and_given_tampered_line_then_recon
     done = dbt(tmp_path, "build", "--select", "stg_centra__order_items+", db=copy)
     assert done.returncode != 0
     assert "FAIL 1 assert_order_lines_reconcile_with_orders" in done.stdout, done.stdout[-3000:]
+
+
+# ---------------------------------------------------------------- margin (issue 19): figures from the fake's ledger
+
+def test_given_fake_ledger_then_daily_margin_matches_per_store_and_day(built):
+    from integration_tests.margin_expected import order_line_margins
+    fake, query = built.fake, built.query
+    served = fake.schema_profile == "full"
+    lines = order_line_margins(fake.data, served)
+    expected = defaultdict(lambda: [Decimal(0), Decimal(0), Decimal(0), 0])  # revenue, cogs, margin, units with cogs
+    for line in lines:
+        row = expected[(line.day, line.store_id)]
+        row[0] += line.revenue
+        if line.cogs is not None:
+            row[1] += line.cogs
+            row[2] += line.margin
+            row[3] += line.units_sold
+    rows = query("select date_day, store_id, sum(revenue_ex_tax_base), sum(cogs_base), sum(gross_margin_base), "
+                     "sum(units_with_cogs) from analytics.centra__daily_margin group by 1, 2")
+    got = {(day, store): (Decimal(str(r)), Decimal(str(c)), Decimal(str(m)), u) for day, store, r, c, m, u in rows}
+    assert set(got) >= {k for k, v in expected.items() if v[0]} and len(got) > 50
+    for key, (revenue, cogs, margin, units) in expected.items():
+        found = got.get(key, (Decimal(0), Decimal(0), Decimal(0), 0))
+        assert abs(found[0] - revenue) < Decimal("0.05"), key
+        assert abs(found[1] - cogs) < Decimal("0.01") and abs(found[2] - margin) < Decimal("0.05"), key
+        assert found[3] == units, key
+    if served:
+        assert sum(v[1] for v in expected.values()) > 0
+    else:  # no cost streams on this instance: revenue only, every cost unknown
+        assert sum(v[1] for v in expected.values()) == 0
+        assert {s for (s,) in query("select distinct cogs_source from analytics.centra__order_line_margin")} <= {"unavailable", "none"}
+
+
+def test_given_fake_ledger_then_line_cogs_source_and_product_return_adjusted_margin_match(built):
+    from integration_tests.margin_expected import order_line_margins
+    fake, query = built.fake, built.query
+    lines = order_line_margins(fake.data, fake.schema_profile == "full")
+    got = {(o, l): (s, None if c is None else Decimal(str(c))) for o, l, s, c in query(
+        "select order_id, line_id, cogs_source, cogs_base from analytics.centra__order_line_margin")}
+    assert len(got) == len(lines)
+    for line in lines:
+        source, cogs = got[(line.order_id, line.line_id)]
+        assert source == line.source, (line.order_id, line.line_id)
+        assert (cogs is None) == (line.cogs is None) and (cogs is None or abs(cogs - line.cogs) < Decimal("0.001"))
+    sources = {line.source for line in lines}
+    if fake.schema_profile == "full":
+        assert {"allocated", "estimated", "none"} <= sources
+    per_sku = defaultdict(lambda: [Decimal(0), Decimal(0)])  # return-adjusted margin, net revenue (costed lines)
+    for line in lines:
+        if line.cogs is not None and line.sku:
+            per_sku[line.sku][0] += line.return_adjusted_margin
+            per_sku[line.sku][1] += line.revenue * (1 - line.returned_share)
+    rows = dict(query("select sku, sum(return_adjusted_margin_base) from analytics.centra__product_margin "
+                      "where sku is not null and return_adjusted_margin_base is not null group by sku"))
+    assert set(rows) == set(per_sku)
+    for sku, (margin, _revenue) in per_sku.items():
+        if sku in rows:
+            assert abs(Decimal(str(rows[sku])) - margin) < Decimal("0.05"), sku
+
+
+def test_given_fake_ledger_then_inventory_value_and_open_purchases_match(built):
+    from integration_tests.margin_expected import inventory_value, open_purchases
+    fake, query = built.fake, built.query
+    served = fake.schema_profile == "full"
+    expected = inventory_value(fake.data, served)
+    rows = query("select warehouse_id, sum(physical_quantity), coalesce(sum(inventory_value_base), 0) "
+                     "from analytics.centra__inventory_value group by 1")
+    got = {w: (units, Decimal(str(value))) for w, units, value in rows}
+    assert set(got) == set(expected)
+    for warehouse, (units, value) in expected.items():
+        assert got[warehouse][0] == units and abs(got[warehouse][1] - value) < Decimal("0.01"), warehouse
+    assert (sum(v for _u, v in expected.values()) > 0) == served
+    opened = dict(query("select purchase_order_id, units_open from analytics.centra__purchasing"))
+    assert opened == open_purchases(fake.data, served)
+    assert not served or any(opened.values())
+
+
+MARGIN_TESTS = ("assert_order_line_cogs_reconcile_with_allocations", "assert_order_line_margin_is_revenue_minus_cogs",
+                "assert_inventory_value_reconciles_with_stock", "assert_daily_and_product_margin_reconcile_with_order_lines")
+
+
+def test_given_margin_reconciliation_tests_then_they_ran_and_a_tampered_ledger_fails_them(built, tmp_path):
+    for test in MARGIN_TESTS:
+        assert re.search(rf"PASS {test}\b", built.output), test
+    if built.name != "full":
+        return  # one build is enough for the negative case
+    copy = tmp_path / built.db.name  # the same file name: DuckDB names the catalog after it
+    shutil.copy(built.db, copy)
+    with duckdb.connect(str(copy)) as connection:
+        # one allocation with more units than its order line sold, and a stock-change line whose cost no
+        # longer matches the allocations that took units from it
+        connection.execute("update main.order_item_allocations set quantity = quantity + 3 "
+                           "where id = (select min(id) from main.order_item_allocations)")
+        connection.execute("update main.stock_changes set unit_cost_base = unit_cost_base + 10 "
+                           "where id = (select max(stock_change_line_id) from main.order_item_allocations)")
+    done = dbt(tmp_path, "build", "--select", "stg_centra__order_item_allocations+", "stg_centra__stock_changes+", db=copy)
+    assert done.returncode != 0
+    assert "FAIL 2 assert_order_line_cogs_reconcile_with_allocations" in done.stdout, done.stdout[-3000:]

@@ -63,14 +63,19 @@ def _touch(fake) -> dict[str, set]:
     """Change a few rows of every incremental new stream through the fake's mutation for it: by the fake
     entity's convention ``update_<stream without its plural s>(id)`` (update_customer, update_invoice, …)."""
     data = fake.data
-    changed: dict[str, set] = {}
+    changed: dict[str, set] = {stream: set() for stream in INCREMENTAL_NEW}
     for stream in INCREMENTAL_NEW:
+        touch = getattr(data, f"touch_{stream}", None)  # rows that change otherwise (the stock ledger grows)
+        if touch is not None:
+            for name, keys in touch().items():
+                changed[name] |= keys
+            continue
         mutation = getattr(data, "update_" + stream.removesuffix("s"), None)
         assert mutation is not None, f"the fake has no update_{stream.removesuffix('s')}(id) for {stream}"
         ids = [row["id"] for row in getattr(data, stream)()][:3]
         for ident in ids:
             mutation(ident)
-        changed[stream] = set(ids)
+        changed[stream] |= set(ids)
     return changed
 
 

@@ -30,6 +30,14 @@ from source_centra.plan import Plan, plan, response_path
 from source_centra.queries import load
 
 LOGGER = logging.getLogger("airbyte")
+
+
+def stream_gap(spec: Any, schema: GraphQLSchema) -> str | None:
+    """What the instance lacks that an optional stream cannot do without, even adapted (offer.py: e.g. an
+    instance without Centra's purchasing module), in words; None when it can serve the stream."""
+    made = offer(spec, schema)
+    return made.describe_missing() if made.left_out else None
+
 RATE_LIMIT_REFRESH_SECONDS = 10.0
 INTROSPECTION = get_introspection_query(descriptions=False)
 PROBES_THAT_WARN = {"base_currency", "rate limits", "visible stores"}  # probes whose callers word their own warnings
@@ -174,6 +182,15 @@ class SyncContext:
         with self._lock:
             self._offers[spec.name] = made
         return made
+
+    def unavailable(self, spec: Any) -> bool:
+        """True (after one log line) when this instance's API cannot serve the optional stream at all,
+        not even adapted: a sync leaves it out (an older catalog may still name it)."""
+        made = self.offer(spec)
+        if made.left_out:
+            self.warn_once(("left out", spec.name), f"Stream {spec.name} is left out: this Centra instance's API lacks "
+                           f"{made.describe_missing()}.")
+        return made.left_out
 
     def plan(self, key: str, *, stream: str | None = None, document: str | None = None,
              where_fields: tuple[str, ...] = (), time_field: str | None = None, relaxed: tuple[str, ...] = ()) -> Plan:

@@ -39,6 +39,11 @@ VOUCHER_METHOD = Known("VoucherMethod", frozenset({"CODE", "URL", "AUTO"}))  # C
 INVOICE_TYPE = Known("InvoiceType", frozenset({"INVOICE", "CREDIT_NOTE"}))
 INVOICE_STATUS = Known("InvoiceStatus", frozenset({"UNPAID", "PARTIALLY_PAID", "PAID", "CANCELLED"}))
 VOUCHER_TYPE = Known("VoucherType", frozenset({"STANDARD", "CREDIT"}))
+# centra-streams §8: StockChangeType exists [C], its values are not seen [I]; the delivery status INSERTED is
+# in third-party code [T], the other values are inferred [I].
+STOCK_CHANGE_TYPE = Known("StockChangeType", frozenset({"DELIVERY", "RETURN", "MANUAL"}))
+PURCHASE_ORDER_STATUS = Known("PurchaseOrderStatus", frozenset({"CONFIRMED", "PARTIALLY_DELIVERED", "DELIVERED"}))
+DELIVERY_STATUS = Known("PurchaseOrderDeliveryStatus", frozenset({"INSERTED", "ACCEPTED"}))
 
 
 def unknown_values(stream: str, record: dict) -> list[tuple[str, str, str]]:

@@ -41,6 +41,11 @@ PERMISSION_LABELS = {
     "Category:read": "Category details",
     "Collection:read": "Collection details",
     "Country:read": "Country details",
+    # the cost and purchasing streams (connector-contract.md "Cost and purchasing streams")
+    "StockChange:read": "StockChange details",
+    "PurchaseOrder:read": "PurchaseOrder details",
+    "PurchaseOrderDelivery:read": "PurchaseOrderDelivery details",
+    "Allocation:read": "Allocation details",
 }
 
 # Schema coordinate → the read permission that guards it (interfaces cover their implementations).
@@ -91,6 +96,23 @@ BY_COORDINATE = {
     "InvoiceLine.shipmentLine": "Shipment:read",
     "Warehouse.stock": "Warehouse.stock:read",
     "Pricelist.prices": "Price:read",
+    # cost of goods and purchasing (centra-streams.md §8; relation permissions [I])
+    "Query.stockChangeConnection": "StockChange:read",
+    "Query.stockChangeLines": "StockChange:read",
+    "Query.purchaseOrders": "PurchaseOrder:read",
+    "Query.purchaseOrderDeliveries": "PurchaseOrderDelivery:read",
+    "StockChange.warehouse": "Warehouse:read",
+    "StockChangeLine.warehouse": "Warehouse:read",
+    "StockChangeLine.createdFromShipmentLine": "Shipment:read",
+    "OrderLine.allocations": "Allocation:read",
+    "Allocation.orderLine": "Order:read",
+    "Allocation.warehouse": "Warehouse:read",
+    "Allocation.stockChangeLine": "StockChange:read",
+    "PurchaseOrder.warehouse": "Warehouse:read",
+    "PurchaseOrder.deliveries": "PurchaseOrderDelivery:read",
+    "PurchaseOrderDelivery.purchaseOrder": "PurchaseOrder:read",
+    "PurchaseOrderDelivery.warehouse": "Warehouse:read",
+    "PurchaseOrderDelivery.stockChange": "StockChange:read",
 }
 
 

@@ -186,7 +186,7 @@ def plan(stream: str, document: str, schema: GraphQLSchema, *, exclude: Iterable
     if not selections:  # the root itself is missing (noted): nothing to ask
         return Plan(stream, "", root, paging, tuple(editor.dropped), (), prefix)
     operation = _with(operation, selection_set=SelectionSetNode(selections=tuple(selections)))
-    if paging == "list" and time_field:
+    if paging == "list" and time_field and selections:  # (no root on this instance: nothing to page)
         # a list read inside an updatedAt window (customers, invoices, …): rows leave it while it is read,
         # so by time where the sort survived, else backwards by page number
         paging = _time_or_page_numbers(operation, time_field, editor)

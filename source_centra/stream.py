@@ -29,7 +29,7 @@ from airbyte_cdk.models import (
 from airbyte_cdk.sources.streams import CheckpointMixin, Stream
 from airbyte_cdk.sources.streams.checkpoint.checkpoint_reader import FULL_REFRESH_COMPLETE_STATE
 
-from source_centra import paging, privacy
+from source_centra import child_pages, paging, privacy
 from source_centra import slices as sl
 from source_centra import state as st
 from source_centra.context import SyncContext, load_probe
@@ -120,6 +120,8 @@ class CentraStream(Stream, CheckpointMixin):
 
     def stream_slices(self, *, sync_mode: SyncMode, cursor_field=None, stream_state=None) -> Iterable[Mapping[str, Any] | None]:
         config = self.context.config
+        if self.spec.optional and self.context.unavailable(self.spec):  # e.g. no purchasing module: left out
+            return []
         if self.spec.snapshot:
             return [sl.Snapshot(dict(self._snapshot))]
         read = self._read_spec()
@@ -196,6 +198,7 @@ class CentraStream(Stream, CheckpointMixin):
             raise CentraError(f"Centra returned no data for stream '{self.name}' (partition {job.partition}).")
         nodes, next_token, total, parent = paging.unpack(made.paging, page, token=token, window=job.window,
                                                          size=self.page_size, nested_field=self.spec.nested_field)
+        nodes = child_pages.complete(nodes, made, self.context, self.spec)  # child lists Centra pages (stock change lines)
         return Page(job, None if first else token, nodes, next_token, total, parent)
 
     def _last_page(self, job: sl.Job, where: dict[str, Any]) -> int:

@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from source_centra import known_values as kv
-from source_centra.records import catalog, customers, logistics, promotions, reference, returns, sales, wholesale
+from source_centra.records import (
+    catalog, costs, customers, logistics, promotions, reference, returns, sales, wholesale,
+)
 
 
 class _Kind(str, Enum):
@@ -210,6 +212,30 @@ STREAMS: tuple[StreamSpec, ...] = (
     # countries(sort: name_ASC), keyed by ISO code; 1,100 per 100
     StreamSpec(name="countries", primary_key=("code",), to_records=reference.countries, paging=LIST,
                permissions=("Country:read",), optional=True),
+    # ---- cost of goods and purchasing (connector-contract.md "Cost and purchasing streams"): optional.
+    # stockChangeConnection(sort: id_ASC), createdAt window (append-only: re-read over lookback_window_days);
+    # instance-wide; 50 lines per stock change in the page, the rest page by page; 352 per stock change
+    StreamSpec(name="stock_changes", primary_key=("id",), to_records=costs.stock_changes,
+               paging=CONNECTION, cursor_field="created_at", filter_field=CREATED_AT,
+               permissions=("StockChange:read", "Warehouse:read"), optional=True, estimate_factor_field="lines",
+               base_currency=True, max_page_size=70, watched={"type": kv.STOCK_CHANGE_TYPE}),
+    # purchaseOrders(sort: updatedAt_ASC), updatedAt window; instance-wide; 300 per 100
+    StreamSpec(name="purchase_orders", primary_key=("id",), to_records=costs.purchase_orders,
+               paging=LIST, cursor_field="updated_at", filter_field=UPDATED_AT,
+               permissions=("PurchaseOrder:read", "Warehouse:read"), optional=True,
+               watched={"status": kv.PURCHASE_ORDER_STATUS}),
+    # purchaseOrderDeliveries(sort: id_ASC), createdAt window (no updatedAt: re-read over returns_lookback_days,
+    # so a delivery's status reaches the destination); instance-wide; lines nested (× 10); 8,500 per 100
+    StreamSpec(name="purchase_order_deliveries", primary_key=("id",), to_records=costs.purchase_order_deliveries,
+               paging=LIST, cursor_field="created_at", filter_field=CREATED_AT, lookback=Lookback.RETURNS,
+               permissions=("PurchaseOrderDelivery:read", "PurchaseOrder:read", "Warehouse:read", "StockChange:read"),
+               optional=True, base_currency=True, watched={"status": kv.DELIVERY_STATUS}),
+    # orderConnection(sort: number_ASC) per store, updatedAt window, as order_items; lines × allocations
+    # (× 10 × 10): 511 per order, so at most 45 orders a page (docs: "Complexity and budget")
+    StreamSpec(name="order_item_allocations", primary_key=("id",), to_records=costs.order_item_allocations,
+               paging=CONNECTION, cursor_field="order_updated_at", filter_field=UPDATED_AT, by_store=True,
+               permissions=("Order:read", "Allocation:read", "StockChange:read", "Warehouse:read"), optional=True,
+               estimate_factor_field="lines", base_currency=True, max_page_size=45),
 )
 
 STREAMS_BY_NAME = {spec.name: spec for spec in STREAMS}

@@ -42,7 +42,7 @@ from graphql import (
     visit,
 )
 
-from source_centra import queries
+from source_centra import child_pages, queries
 from source_centra.permissions import PERMISSION_LABELS, permission_for
 from source_centra.plan import PARENT, plan, strip_markers
 from source_centra.streams import STREAMS_BY_NAME, Paging, Window
@@ -175,11 +175,21 @@ def test_given_document_then_root_is_aliased_result_with_a_fixed_sort_that_suits
         assert not [value for value in sort if value.startswith("updatedAt")]
 
 
+def child_variables(name: str) -> dict[str, int]:
+    """The variables of the child lists a document pages (child_pages.py): page and limit, with the limit."""
+    out = {}
+    for _key, page, limit_variable, limit in child_pages.paged_children(queries.load(name)):
+        out[page], out[limit_variable] = 1, limit
+    return out
+
+
 @pytest.mark.parametrize("name", sorted(STREAMS))
 def test_given_document_then_paging_variables_follow_the_connection_or_list_convention(name: str) -> None:
     doc = document(name)
     field = root(doc)
     declared = {v.variable.name.value: print_ast(v.type) for v in operation(doc).variable_definitions}
+    for variable, size in child_variables(name).items():  # a child list Centra pages (child_pages.py)
+        assert declared.pop(variable) == "Int" and size >= 1
     passed = {k: v.name.value for k, v in arguments(field).items() if isinstance(v, VariableNode)}
     where_type = print_ast(operation(doc).variable_definitions[0].type).rstrip("!")
     if is_connection(doc):
@@ -369,11 +379,16 @@ def complexity(name: str, page_size: int = PAGE_SIZE, exclude=()) -> int:
             condition = SCHEMA.get_type(fragment.type_condition.name.value) if fragment.type_condition else parent
             yield from typed_fields(fragment.selection_set, condition)
 
+    defaults = {v.variable.name.value: int(v.default_value.value) for v in operation(doc).variable_definitions
+                if v.default_value is not None}  # a child list's own page size (child_pages.py)
+
     def size(field: FieldNode) -> int:
         value = arguments(field).get("limit") or arguments(field).get("first")
         if value is None:
             return 10
-        return page_size if isinstance(value, VariableNode) else int(value.value)
+        if isinstance(value, VariableNode):
+            return defaults.get(value.name.value, page_size)
+        return int(value.value)
 
     def cost(selection_set: SelectionSetNode, parent: GraphQLNamedType, connection_size: int | None = None) -> int:
         total = 0

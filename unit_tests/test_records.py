@@ -479,9 +479,10 @@ def test_given_1000_eur_at_rate_11_4_then_base_amount_is_11400_in_the_sek_base_c
 
 @pytest.mark.parametrize("stream", BASE_CURRENCY_STREAMS)
 def test_given_base_currency_then_every_money_record_names_it_and_without_it_null(nodes: Nodes, stream: str) -> None:
-    for node in nodes(stream).values():
-        assert {r["base_currency"] for r in RECORD_FUNCTIONS[stream](node, {"base_currency": "SEK"})} == {"SEK"}
-        assert {r["base_currency"] for r in RECORD_FUNCTIONS[stream](node)} == {None}
+    for node in nodes(stream).values():  # an order without allocations yields no record
+        produced = list(RECORD_FUNCTIONS[stream](node, {"base_currency": "SEK"}))
+        assert {r["base_currency"] for r in produced} == ({"SEK"} if produced else set())
+        assert {r["base_currency"] for r in RECORD_FUNCTIONS[stream](node)} == ({None} if produced else set())
 
 
 @pytest.mark.parametrize("stream", sorted(set(STREAMS) - set(BASE_CURRENCY_STREAMS)))
