@@ -1,6 +1,6 @@
 """``fake-centra serve``: run the fake as a process.
 
-``fake-centra sdl [--schema-profile lean] [--schema-drop COORD ...]`` prints a profile's SDL.
+``fake-centra sdl [--schema-profile lean] [--schema-drop COORD ...] [--schema-retype COORD=TYPE ...]`` prints a profile's SDL.
 
 The first two lines printed are exactly ``endpoint: <url>`` and ``token: <token>`` (then
 ``admin_secret: <secret>``), flushed, so a parent process can read them; it then serves until
@@ -61,6 +61,9 @@ def _schema_options(p: argparse.ArgumentParser) -> None:
                    help="full: schema.graphql; lean: without the unconfirmed coordinates (profiles.py)")
     p.add_argument("--schema-drop", action="append", default=[], metavar="COORD",
                    help="also remove this schema coordinate (Type, Type.field, Type.field(arg:), Enum.VALUE); repeatable")
+    p.add_argument("--schema-retype", action="append", default=[], metavar="COORD=TYPE",
+                   help="serve field COORD with another nullability or list-ness, e.g. "
+                        "GiftCertificateOrderLine.productNumber=String; repeatable")
 
 
 def _fake(args: argparse.Namespace) -> FakeCentra:
@@ -71,7 +74,7 @@ def _fake(args: argparse.Namespace) -> FakeCentra:
                       cache=args.cache, tie_fraction=args.tie_fraction, token=args.token,
                       admin_secret=args.admin_secret, host=args.host, port=args.port,
                       schema_profile=args.schema_profile, schema_drop=args.schema_drop,
-                      unknown_enum=args.unknown_enum, bundle_lines=args.bundle_lines,
+                      schema_retype=args.schema_retype, unknown_enum=args.unknown_enum, bundle_lines=args.bundle_lines,
                       products=args.products)
 
 
@@ -80,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "sdl":
         try:
-            sys.stdout.write(sdl(args.schema_profile, args.schema_drop, args.unknown_enum))
+            sys.stdout.write(sdl(args.schema_profile, args.schema_drop, args.unknown_enum, args.schema_retype))
         except ValueError as exc:
             parser.error(str(exc))
         return 0

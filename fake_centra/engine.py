@@ -112,6 +112,13 @@ class Engine:
         self._lock = threading.Lock()
         data.on_change(self.clear_response_cache)
 
+    def set_schema(self, schema: GraphQLSchema) -> None:
+        """Answer with another schema from the next request on (parsed documents are validated again)."""
+        with self._lock:
+            self.schema = schema
+            self._docs.clear()
+            self._responses.clear()
+
     def clear_response_cache(self) -> None:
         with self._lock:
             self._responses.clear()

@@ -12,7 +12,7 @@ from .auth import TokenRegistry
 from .engine import Engine
 from .faults import FaultInjector
 from .limits import RateLimiter
-from .profiles import sdl
+from .profiles import retypes, sdl
 from .resolvers import build_fake_schema
 from .server import FakeHTTPServer
 from .store import FakeData
@@ -32,10 +32,11 @@ class FakeCentra:
                  retry_after: str = "seconds", cache: bool = False, tie_fraction: float = 0.3,
                  token: str | None = None, admin_secret: str | None = None,
                  host: str = "127.0.0.1", port: int = 0, schema_profile: str = "full",
-                 schema_drop: Iterable[str] = (), unknown_enum: bool = False,
+                 schema_drop: Iterable[str] = (), unknown_enum: bool = False, schema_retype: Any = (),
                  bundle_lines: bool = False, products: int | None = None, **more: Any) -> None:
         """``schema_profile``: "full" or "lean" (``profiles.PROFILES``); ``schema_drop``: extra
-        schema coordinates removed on top of it. ``unknown_enum``: OrderStatus and
+        schema coordinates removed on top of it; ``schema_retype``: ``{"Type.field": "String!"}``,
+        fields served with another nullability or list-ness (``profiles.py``). ``unknown_enum``: OrderStatus and
         PaymentHistoryEntryType gain a value the connector has never seen, and some rows carry it.
         ``bundle_lines``: some orders get a BundleOrderLine followed by its BundleItemOrderLines.
         ``products``: catalog size (default orders // 25, between 40 and 2,000); stock has one row per
@@ -44,7 +45,8 @@ class FakeCentra:
             schema_drop = (schema_drop,)
         self.schema_profile = schema_profile
         self.schema_drop = tuple(schema_drop)
-        schema = build_fake_schema(schema_profile, self.schema_drop, unknown_enum)
+        self.schema_retype = retypes(schema_retype)
+        schema = build_fake_schema(schema_profile, self.schema_drop, unknown_enum, self.schema_retype)
         self.schema = schema
         self.data = FakeData(orders=orders, seed=seed, tie_fraction=tie_fraction,
                              unknown_enum=unknown_enum, bundle_lines=bundle_lines,
@@ -124,9 +126,22 @@ class FakeCentra:
             self.engine.cache = bool(kwargs["cache"])
             self.engine.clear_response_cache()
 
+    def change_schema(self, schema_profile: str | None = None, schema_drop: Iterable[str] = (),
+                      schema_retype: Any = ()) -> None:
+        """Serve another schema from now on, over the same data: an instance upgraded (or
+        downgraded) between two syncs. The data keeps what it holds (it was generated for the
+        first schema's types)."""
+        if isinstance(schema_drop, str):
+            schema_drop = (schema_drop,)
+        profile = schema_profile or self.schema_profile
+        retyped = retypes(schema_retype)
+        schema = build_fake_schema(profile, tuple(schema_drop), self.data.unknown_enum, retyped)
+        self.schema_profile, self.schema_drop, self.schema_retype, self.schema = profile, tuple(schema_drop), retyped, schema
+        self.engine.set_schema(schema)
+
     def sdl(self) -> str:
         """The SDL this fake serves (its profile and drops applied; comments are not kept)."""
-        return sdl(self.schema_profile, self.schema_drop, self.data.unknown_enum)
+        return sdl(self.schema_profile, self.schema_drop, self.data.unknown_enum, self.schema_retype)
 
     def stats(self) -> dict:
         return self.engine.stats.snapshot()

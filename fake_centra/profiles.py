@@ -13,6 +13,10 @@ evidence that makes the coordinate doubtful. Coordinates:
   removed).
 
 ``schema_drop`` applies extra coordinates on top of a profile (e.g. ``ReturnLine.quantity``).
+``schema_retype`` gives fields another type, e.g. ``{"GiftCertificateOrderLine.productNumber": "String"}``
+(nullability) or ``"[String!]"`` (list-ness): an instance whose line types declare a shared field
+differently. Retypes apply before the drops; the result must still be a valid schema (an
+implementation's field may not be weaker than its interface's: retype or drop that too).
 Unknown or malformed coordinates raise ``SchemaEditError`` (a ``ValueError``), and so does an edit
 that leaves an invalid schema (e.g. an object field removed while its interface keeps it).
 
@@ -48,6 +52,7 @@ from graphql import (
     assert_valid_schema,
     build_ast_schema,
     parse,
+    parse_type,
     print_ast,
 )
 
@@ -112,6 +117,12 @@ PROFILES: dict[str, tuple[str, ...]] = {
         # are inferred (reachable as productSize { productVariant { id product { id } } })
         "Stock.product",
         "Stock.productVariant",
+        # an older instance's Query (issue 17): the newest roots are absent. streams §10: vouchers came
+        # with the 2023 Discount → Voucher rename (an older instance has neither the root nor its
+        # name); streams §11: the root name campaigns is inferred [I]. The connector leaves both
+        # streams out (check succeeds naming them) and reads the nine exactly.
+        "Query.vouchers",
+        "Query.campaigns",
         # streams §8: the cost of goods (stock changes, purchasing, allocations) is a module an instance may
         # not have, and several names are inferred; every type goes, with the roots and fields using them
         "StockChange",
@@ -283,6 +294,26 @@ def remove_coordinate(doc: DocumentNode, coordinate: str) -> DocumentNode:
     return _replace_def(doc, type_name, dataclasses.replace(tdef, fields=fields))
 
 
+def retype_field(doc: DocumentNode, coordinate: str, type_text: str) -> DocumentNode:
+    """``doc`` with the output or input field ``Type.field`` given the SDL type ``type_text``."""
+    m = _COORD.match(coordinate.strip()) if isinstance(coordinate, str) else None
+    if not m or m.group(2) is None or m.group(3) is not None:
+        raise SchemaEditError(f"malformed field coordinate {coordinate!r} to retype: use Type.field")
+    type_name, member, _ = m.groups()
+    tdef = _defs(doc).get(type_name)
+    field = next((f for f in getattr(tdef, "fields", None) or () if f.name.value == member), None)
+    if not isinstance(tdef, _FIELDED) or field is None:
+        raise SchemaEditError(f"unknown schema coordinate {coordinate!r} to retype")
+    try:
+        new_type = parse_type(type_text)
+    except GraphQLError:
+        raise SchemaEditError(f"not a GraphQL type for {coordinate}: {type_text!r}") from None
+    if _named(new_type) != _named(field.type):
+        raise SchemaEditError(f"retyping {coordinate} may change nullability and list-ness only, not the named type")
+    fields = tuple(dataclasses.replace(f, type=new_type) if f is field else f for f in tdef.fields)
+    return _replace_def(doc, type_name, dataclasses.replace(tdef, fields=fields))
+
+
 def add_enum_values(doc: DocumentNode, values: dict[str, str]) -> DocumentNode:
     """``doc`` with one extra value per enum (``{"OrderStatus": "AWAITING_REVIEW"}``)."""
     defs = _defs(doc)
@@ -311,23 +342,44 @@ def full_document() -> DocumentNode:
     return parse(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
+def retypes(schema_retype: Any = ()) -> tuple[tuple[str, str], ...]:
+    """``schema_retype`` (a mapping or ``COORD=TYPE`` strings / pairs) as sorted pairs."""
+    if isinstance(schema_retype, str):
+        schema_retype = (schema_retype,)
+    items = schema_retype.items() if hasattr(schema_retype, "items") else schema_retype
+    out = {}
+    for item in items or ():
+        if isinstance(item, str):
+            coordinate, sep, type_text = item.partition("=")
+            if not sep:
+                raise SchemaEditError(f"malformed retype {item!r}: use Type.field=TYPE, e.g. Line.size=String!")
+            item = (coordinate, type_text)
+        coordinate, type_text = item
+        out[coordinate.strip()] = type_text.strip()
+    return tuple(sorted(out.items()))
+
+
 @lru_cache(maxsize=16)
 def profile_document(profile: str = "full", schema_drop: tuple[str, ...] = (),
-                     unknown_enum: bool = False) -> DocumentNode:
+                     unknown_enum: bool = False, schema_retype: tuple[tuple[str, str], ...] = ()) -> DocumentNode:
     """The edited SDL document of a profile (checked: it builds a valid schema)."""
     coords = coordinates(profile, schema_drop)
     doc = full_document()
     if unknown_enum:
         doc = add_enum_values(doc, UNKNOWN_ENUM_VALUES)
+    for coordinate, type_text in schema_retype:
+        doc = retype_field(doc, coordinate, type_text)
     for c in coords:
         doc = remove_coordinate(doc, c)
     try:
         assert_valid_schema(build_ast_schema(doc))
     except (GraphQLError, TypeError) as exc:
-        raise SchemaEditError(f"removing {', '.join(coords)} leaves an invalid schema: {exc}") from None
+        edits = [*coords, *(f"{c}={t}" for c, t in schema_retype)]
+        raise SchemaEditError(f"editing {', '.join(edits)} leaves an invalid schema: {exc}") from None
     return doc
 
 
-def sdl(profile: str = "full", schema_drop: Iterable[str] = (), unknown_enum: bool = False) -> str:
+def sdl(profile: str = "full", schema_drop: Iterable[str] = (), unknown_enum: bool = False,
+        schema_retype: Any = ()) -> str:
     """The profile's SDL as text (comments are not kept)."""
-    return print_ast(profile_document(profile, tuple(schema_drop), unknown_enum)) + "\n"
+    return print_ast(profile_document(profile, tuple(schema_drop), unknown_enum, retypes(schema_retype))) + "\n"

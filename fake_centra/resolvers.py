@@ -10,12 +10,13 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from graphql import GraphQLError, GraphQLObjectType, GraphQLSchema, build_ast_schema, default_field_resolver
+from graphql import (GraphQLError, GraphQLObjectType, GraphQLSchema, build_ast_schema, default_field_resolver,
+                     get_nullable_type, is_list_type)
 
 from . import refdata
 from .fields import CURRENCY_OBJ, STORE_OBJ, TYPE_RESOLVERS, build_field_resolvers
 from .listing import STOCK_CHANGE_FILTER, STOCK_CHANGE_LINE_FILTER, filter_rows, row_connection, small_list
-from .profiles import SCHEMA_PATH, coordinates, profile_document
+from .profiles import SCHEMA_PATH, coordinates, profile_document, retypes
 from .query import Selector, connection_slice, page_slice
 from .scalars import install_scalars
 from .store import FakeData
@@ -274,15 +275,16 @@ def root_resolvers() -> dict[str, Callable]:
 
 
 def build_fake_schema(schema_profile: str = "full", schema_drop: Iterable[str] = (),
-                      unknown_enum: bool = False) -> GraphQLSchema:
+                      unknown_enum: bool = False, schema_retype: Any = ()) -> GraphQLSchema:
     """The executable schema of a profile, minus ``schema_drop``, with the unknown enum values
-    when asked (cached: resolvers keep no state, everything comes via context)."""
-    return _build(coordinates(schema_profile, schema_drop), bool(unknown_enum))
+    when asked and ``schema_retype``'s field types (cached: resolvers keep no state, everything
+    comes via context)."""
+    return _build(coordinates(schema_profile, schema_drop), bool(unknown_enum), retypes(schema_retype))
 
 
 @lru_cache(maxsize=16)
-def _build(coords: tuple[str, ...], unknown_enum: bool) -> GraphQLSchema:
-    schema = build_ast_schema(profile_document("full", coords, unknown_enum))
+def _build(coords: tuple[str, ...], unknown_enum: bool, retyped: tuple[tuple[str, str], ...] = ()) -> GraphQLSchema:
+    schema = build_ast_schema(profile_document("full", coords, unknown_enum, retyped))
     install_scalars(schema)
     per_type = build_field_resolvers()
     per_type["Query"] = root_resolvers()
@@ -303,4 +305,17 @@ def _build(coords: tuple[str, ...], unknown_enum: bool) -> GraphQLSchema:
                 field.resolve = _guard(permission, resolve or default_field_resolver)
             elif resolve is not None:
                 field.resolve = resolve
+    for coordinate, _type in retyped:
+        type_name, field_name = coordinate.split(".")
+        field = getattr(schema.get_type(type_name), "fields", {}).get(field_name)
+        if field is not None and is_list_type(get_nullable_type(field.type)):
+            # an instance that serves this field as a list serves the value as a list of one
+            field.resolve = _as_list(field.resolve or default_field_resolver)
     return schema
+
+
+def _as_list(resolve: Callable) -> Callable:
+    def resolver(root: Any, info: Any, **kwargs: Any) -> Any:
+        value = resolve(root, info, **kwargs)
+        return value if value is None or isinstance(value, list) else [value]
+    return resolver

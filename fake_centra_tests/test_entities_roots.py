@@ -197,17 +197,16 @@ def test_given_stock_quantities_then_complexity_charges_the_costly_ones(client: 
         "extensions"]["complexity"] == 1 + 20  # the SDL default limit 20
 
 
-def test_given_lean_profile_then_every_new_root_still_answers_without_the_unknown_sorts(
+def test_given_lean_profile_then_the_new_roots_of_an_older_instance_answer_without_the_unknown_sorts(
         fake_centra_factory_module) -> None:
     lean = Client(fake_centra_factory_module(orders=200, seed=7, schema_profile="lean", **UNLIMITED))
     d = lean.data("""{ customers(limit: 2, where: {updatedAt: {from: "2024-01-01"}}) { id email phoneNumber }
-      accounts(limit: 2) { id } invoices(limit: 2) { id lines { cogs { value } } } vouchers { id code }
-      campaigns { id updatedAt } warehouses { stock(limit: 2) { freeToAllocateQuantity productSize { id
-        productVariant { id product { id } } } } }
+      accounts(limit: 2) { id } invoices(limit: 2) { id lines { cogs { value } } }
+      warehouses { stock(limit: 2) { freeToAllocateQuantity productSize { id productVariant { id product { id } } } } }
       pricelists { prices(limit: 2) { id } } brands { id } categories { id } collections { id } countries { code } }""")
     assert all(d[k] for k in d)
     for query in ("{ customers(sort: [updatedAt_ASC]) { id } }", "{ invoices(sort: [updatedAt_DESC]) { id } }",
                   "{ customers { cellPhoneNumber } }", "{ customers { lastLoginAt } }",
-                  "{ warehouses { stock { product { id } } } }"):
+                  "{ warehouses { stock { product { id } } } }",
+                  "{ vouchers { id } }", "{ campaigns { id } }"):  # an older instance's Query lacks the newest roots
         assert lean.post(query).json()["errors"][0]["extensions"]["category"] == "graphql", query
-    assert lean.data("{ campaigns(sort: [updatedAt_ASC]) { id } }")["campaigns"]  # changelog-confirmed: kept

@@ -49,7 +49,7 @@ def test_given_lean_profile_then_it_lists_exactly_the_unconfirmed_coordinates() 
         "CustomerSort.createdAt_DESC", "AccountSort.updatedAt_ASC", "AccountSort.updatedAt_DESC",
         "InvoiceSort.updatedAt_ASC", "InvoiceSort.updatedAt_DESC", "VoucherSort.updatedAt_ASC",
         "VoucherSort.updatedAt_DESC", "Customer.cellPhoneNumber", "Customer.lastLoginAt",
-        "Stock.product", "Stock.productVariant",
+        "Stock.product", "Stock.productVariant", "Query.vouchers", "Query.campaigns",
         # centra-streams §8: the cost of goods types (with their roots and OrderLine.allocations)
         "StockChange", "StockChangeLine", "StockChangeConnection", "StockChangeEdge", "Allocation", "Supplier",
         "PurchaseOrder", "PurchaseOrderDelivery", "PurchaseOrderDeliveryLine",

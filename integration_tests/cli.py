@@ -36,6 +36,14 @@ def catalog(streams=None, mode="incremental") -> dict:
     return {"streams": chosen}
 
 
+def discovered(config: dict) -> list[str]:
+    """The streams ``discover`` offers for this config (what the Airbyte UI would list)."""
+    result = run("discover", config, timeout=120)
+    assert result.exit_code == 0, result.stderr[-2000:]
+    [found] = [m["catalog"] for m in result.of_type("CATALOG")]
+    return [stream["name"] for stream in found["streams"]]
+
+
 @dataclass
 class Run:
     exit_code: int

@@ -454,10 +454,10 @@ def test_given_fake_stock_then_stock_cover_matches(built):
 def test_given_fake_vouchers_then_orders_per_code_match(built):
     got = dict(built.query("select voucher_code, orders from analytics.centra__voucher_performance"))
     usages = {v["code"]: v["successful_usages"] for v in built.fake.data.vouchers() if v["code"]}
-    assert set(got) == set(usages)
-    if built.fake.schema_profile == "lean":  # no Order.discountsApplied: no codes on orders
-        assert set(got.values()) == {0}
+    if built.fake.schema_profile == "lean":  # an older instance: no vouchers root (the stream is left out), no codes on orders
+        assert got == {}
         return
+    assert set(got) == set(usages)
     # the fake's successful_usages: the orders whose discount comes from the voucher (none if cancelled)
     assert got == usages and sum(got.values()) > 10
 

@@ -29,7 +29,7 @@ def lean(fake_centra_factory_module):
 
 @pytest.fixture(scope="module")
 def lean_read(lean):
-    result = cli.run("read", cli.config_for(lean), cli.catalog())
+    result = cli.run("read", cli.config_for(lean), cli.catalog(cli.discovered(cli.config_for(lean))))
     assert result.exit_code == 0, result.stderr[-2000:]
     return result
 
@@ -42,6 +42,30 @@ def test_given_lean_instance_then_check_succeeds_and_lists_what_it_lacks_as_warn
         assert coordinate in status["message"], coordinate
     assert "voucher_codes" in status["message"]  # the record fields that will be null are named
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_given_an_older_instance_without_the_newest_roots_then_check_succeeds_naming_the_streams_left_out(lean):
+    """Lean's Query is an older instance's: no vouchers, no campaigns. Before: check and discover
+    crashed (``PlanError: a document selects at least one root field``)."""
+    check = cli.run("check", cli.config_for(lean), timeout=60)
+    message = check.connection_status["message"]
+    assert check.connection_status["status"] == "SUCCEEDED"
+    for stream in ("vouchers", "campaigns"):
+        assert f"Stream {stream} is left out: this Centra instance's API lacks the field Query.{stream}" in message
+    discover = cli.run("discover", cli.config_for(lean), timeout=60)
+    assert discover.exit_code == 0 and "Traceback" not in discover.stderr
+    [catalog] = [m["catalog"] for m in discover.of_type("CATALOG")]
+    left_out = set(cli.STREAMS) - {s["name"] for s in catalog["streams"]}
+    assert {"vouchers", "campaigns"} <= left_out and not left_out & set(cli.CORE_STREAMS)  # (and the cost module's)
+    lines = [m["log"]["message"] for m in discover.of_type("LOG") if "is left out" in m["log"]["message"]]
+    assert sorted(line.split(" is left out")[0] for line in lines) == sorted(f"Stream {name}" for name in left_out)
+
+
+def test_given_an_older_instance_then_the_nine_read_exactly(lean, lean_read):
+    for stream in cli.CORE_STREAMS:
+        emitted = record_keys(lean_read.records[stream], stream)
+        assert len(emitted) == len(set(emitted)) and set(emitted) == keys(lean, stream), stream
+    assert not lean_read.records["vouchers"] and not lean_read.records["campaigns"]
 
 
 def test_given_full_instance_then_check_succeeds_without_warnings(fake_centra):

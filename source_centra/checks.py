@@ -2,10 +2,12 @@
 reported together in one message in a Centra admin's words, each with its fix.
 
 Steps: config (URL, dates, bounds) → reach the host and validate the token (`rateLimits`, needs no
-permission) → plan every stream's query against the instance's schema (one introspection; plan.py):
-a missing *required* element is a problem naming the coordinate, the streams and the record fields
-it feeds, a missing optional one a warning → every read permission (one probe touching all of
-them; a denial's ``path`` says which) → configured store ids are visible to the token.
+permission) → plan every stream's query against the instance's schema (one introspection; plan.py,
+offer.py): an element one of Supermetrics' nine streams cannot do without is a problem naming the
+coordinate, the streams and the record fields it feeds; an optional stream lacking one is adapted
+or left out (a warning naming it and the element); a missing optional element is a warning → every
+read permission (one probe touching all of them; a denial's ``path`` says which) → configured store
+ids are visible to the token.
 """
 from __future__ import annotations
 
@@ -14,11 +16,11 @@ from typing import Iterable
 
 from source_centra.client import CHECK_TIMEOUT, CentraClient
 from source_centra.config import Config
-from source_centra.context import load_probe, read_live_schema, stream_gap
-from source_centra.errors import CentraError, category, invisible_stores_message
+from source_centra.context import RATE_LIMITS_MISSING, load_probe, read_live_schema
+from source_centra.errors import CentraError, category, classify_graphql_errors, invisible_stores_message, raise_for
+from source_centra.offer import Offer, offer
 from source_centra.permissions import permission_for, permission_label
 from source_centra.plan import Plan, plan, response_path
-from source_centra.queries import load
 from source_centra.streams import STREAMS
 
 
@@ -42,7 +44,11 @@ def check_report(raw_config, client: CentraClient | None = None) -> Report:
     client = client or CentraClient(config, max_retries=1, backoff_base=0.5,
                                     request_timeout=min(CHECK_TIMEOUT, config.request_timeout_seconds))
     try:
-        client.execute(load_probe("rate_limits"))
+        reached = client.execute(load_probe("rate_limits"), raise_errors=False)
+        if reached.errors and not all(category(error) == "graphql" for error in reached.errors):
+            raise_for(classify_graphql_errors(reached.errors))
+        # (only query errors: Centra answered and accepted the token; an instance that cannot report its
+        # rate limits is named by the schema step and paced by default budgets)
     except CentraError as error:
         report.problems.append(_unreachable(error.message, config))
         return report
@@ -51,8 +57,13 @@ def check_report(raw_config, client: CentraClient | None = None) -> Report:
     except CentraError as error:
         report.problems.append(f"Could not read the Centra API schema (introspection): {error.message}")
         return report
-    _schema_report(schema, report)
-    for stream, missing in optional_stream_access(client, schema).items():
+    offers = {spec.name: offer(spec, schema) for spec in STREAMS}
+    _schema_report(offers, report)
+    limits = plan("rate limits", load_probe("rate_limits"), schema)
+    if limits.empty or limits.missing_required:
+        report.warnings.append(f"This Centra instance cannot report its rate limits ({RATE_LIMITS_MISSING}): the "
+                               "connector paces itself by Centra's default quotas instead of the live ones.")
+    for stream, missing in optional_stream_access(client, schema, offers).items():
         if missing:
             report.warnings.append(f"Stream {stream} is left out: the token lacks {missing}. Tick it for the token under "
                                    "System → API tokens in the Centra admin to sync it (optional).")
@@ -71,26 +82,24 @@ def _unreachable(message: str, config: Config) -> str:
     return message
 
 
-def schema_gaps(schema) -> dict[str, str]:
-    """The optional streams this instance's API cannot serve (a root or required element is missing, e.g.
-    an instance without Centra's purchasing module), each with what it lacks: left out, never a failure."""
-    gaps = {spec.name: stream_gap(spec, schema) for spec in STREAMS if spec.optional}
-    return {name: lacks for name, lacks in gaps.items() if lacks}
-
-
-def _schema_report(schema, report: Report) -> None:
+def _schema_report(offers: dict[str, Offer], report: Report) -> None:
     """Plan every stream's query against the live schema: what is missing, grouped by coordinate,
-    with the streams and record fields it feeds — a failure when required, else a warning. An optional
-    stream the instance cannot serve at all is left out with one warning."""
+    with the streams and record fields it feeds — a failure when one of the nine needs it, a stream
+    left out or adapted when an optional stream does, else a warning."""
     grouped: dict[tuple[bool, str, str], dict[str, list[str]]] = {}
     details: dict[tuple[bool, str, str], str] = {}
-    gaps = schema_gaps(schema)
-    for stream, lacks in gaps.items():
-        report.warnings.append(f"Stream {stream} is left out: this Centra instance's API lacks {lacks}.")
     for spec in STREAMS:
-        if spec.name in gaps:
+        made_offer = offers[spec.name]
+        if made_offer.left_out:
+            report.warnings.append(
+                f"Stream {spec.name} is left out: this Centra instance's API lacks {made_offer.describe_missing()}. "
+                "Ask Centra support whether your instance runs an older Integration API version to sync it (optional).")
             continue
-        made = plan(spec.name, load(spec.query), schema, **{k: v for k, v in spec.plan_args().items() if k != "stream"})
+        if made_offer.adapted:
+            lacks = "; ".join(item.describe(spec.name) for item in made_offer.missing)
+            report.warnings.append(f"Stream {spec.name} is read {' and '.join(made_offer.adaptations)}: this Centra "
+                                   f"instance's API lacks {lacks}.")
+        made = made_offer.plan
         for item in made.dropped:
             key = (item.required, item.kind, item.coordinate)
             grouped.setdefault(key, {}).setdefault(spec.name, [])
@@ -109,7 +118,7 @@ def _schema_report(schema, report: Report) -> None:
             report.warnings.append(f"Centra's API here lacks {kind} {coordinate}{detail}{nulls}.")
 
 
-def optional_stream_access(client: CentraClient, schema) -> dict[str, str | None]:
+def optional_stream_access(client: CentraClient, schema, offers: dict[str, Offer] | None = None) -> dict[str, str | None]:
     """For each stream needing permissions beyond Supermetrics' (``optional`` rows): None when the
     token can read it, else the missing permission in an admin's words. One cheap request per such
     stream: its own planned query asking for one row; a denial's path says which permission."""
@@ -117,9 +126,9 @@ def optional_stream_access(client: CentraClient, schema) -> dict[str, str | None
     for spec in STREAMS:
         if not spec.optional:
             continue
-        made = plan(spec.name, load(spec.query), schema, **{k: v for k, v in spec.plan_args().items() if k != "stream"})
-        if made.missing_required:
-            continue  # check reports the missing schema elements themselves
+        made = (offers[spec.name] if offers else offer(spec, schema)).plan
+        if made.missing_required or made.empty:
+            continue  # left out for what the schema lacks (check and discover say so themselves)
         if made.paging == "connection":
             variables = {"where": {}, "first": 1, "after": None}
         else:
@@ -133,6 +142,8 @@ def optional_stream_access(client: CentraClient, schema) -> dict[str, str | None
 
 def _permission_problems(client: CentraClient, schema) -> tuple[list[dict] | None, list[str]]:
     probe = plan("check", load_probe("permissions"), schema)
+    if probe.empty:  # none of the probed roots exists here: the schema report names them per stream
+        return None, []
     try:
         result = client.execute(probe.document, raise_errors=False)
     except CentraError as error:
@@ -172,6 +183,8 @@ def _denied_permission(probe: Plan, schema, error: dict) -> str:
 
 
 def _store_problems(configured: Iterable[int], stores: list[dict]) -> list[str]:
+    if any(s.get("id") is None for s in stores):
+        return []  # this instance cannot name stores by id: the schema step says so (the stores stream needs it)
     visible = {int(s["id"]): s for s in stores}
     unknown = [i for i in configured if i not in visible]
     if not unknown:

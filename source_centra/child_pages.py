@@ -63,7 +63,7 @@ def complete(nodes: list[dict], made: Any, context: Any, spec: Any) -> list[dict
 
     def run(variables: dict[str, Any]) -> Mapping[str, Any]:
         context.pace()
-        return context.run(spec.query, variables, **spec.plan_args()).data
+        return context.run(spec.query, variables, **context.plan_args(spec)).data
 
     return complete_with(nodes, made.document, made.paging, run, spec.name)
 

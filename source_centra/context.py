@@ -26,6 +26,7 @@ from source_centra.complexity import complexity
 from source_centra.config import Config
 from source_centra.errors import (Action, CentraError, ConfigError, category, classify_graphql_errors,
                                   invisible_stores_message, raise_for)
+from source_centra.offer import Offer, offer
 from source_centra.permissions import permission_for, permission_label
 from source_centra.plan import Plan, plan, response_path
 from source_centra.queries import load
@@ -35,12 +36,10 @@ LOGGER = logging.getLogger("airbyte")
 
 
 def stream_gap(spec: Any, schema: GraphQLSchema) -> str | None:
-    """What the instance lacks that the stream cannot do without (a root or a required element, e.g. an
+    """What the instance lacks that an optional stream cannot do without, even adapted (offer.py: e.g. an
     instance without Centra's purchasing module), in words; None when it can serve the stream."""
-    made = plan(spec.name, load(spec.query), schema, **{k: v for k, v in spec.plan_args().items() if k != "stream"})
-    if not made.missing_required:
-        return None
-    return ", ".join(f"the {item.kind} {item.coordinate}" for item in made.missing_required[:3])
+    made = offer(spec, schema)
+    return made.describe_missing() if made.left_out else None
 
 
 # rateLimits is read to resynchronise with what others use: at the start, then at most this often, and
@@ -50,7 +49,11 @@ RATE_LIMIT_REFRESH_SECONDS = 60.0
 # this often: others' use may have fallen since.
 RATE_LIMIT_RECHECK_SECONDS = 10.0
 INTROSPECTION = get_introspection_query(descriptions=False)
-PROBES_THAT_WARN = {"base_currency"}  # probes whose callers word their own warnings
+PROBES_THAT_WARN = {"base_currency", "rate limits", "visible stores"}  # probes whose callers word their own warnings
+RATE_LIMITS_MISSING = "Query.rateLimits { type intervalSeconds quota }"
+# Centra's documented default quotas (connector-contract.md), for an instance that cannot report its own
+DEFAULT_RATE_LIMITS = ({"type": "REQUEST_COUNT", "intervalSeconds": "TEN_SECONDS", "quota": 60},
+                       {"type": "QUERY_COMPLEXITY", "intervalSeconds": "TEN_SECONDS", "quota": 250_000})
 
 
 @cache
@@ -97,6 +100,7 @@ class SyncContext:
         self._estimated: set[int] = set()  # documents whose static complexity the pacer was given
         self._unions: dict[tuple[str, ...], Plan] = {}  # shared passes: member documents → their union
         self._id_filters: dict[str, str | None] = {}  # document → its id filter's type (sparse.py)
+        self._offers: dict[str, Offer] = {}
         self._excluded: dict[str, dict[str, str]] = {}  # plan key → {document path: permission}
 
     @property
@@ -135,7 +139,17 @@ class SyncContext:
 
     def _read_limits(self) -> None:
         try:
-            result = self.client.execute(load_probe("rate_limits"))
+            try:
+                made = self.plan("probe:rate_limits", stream="rate limits", document=load_probe("rate_limits"))
+                if made.empty:
+                    raise ConfigError(RATE_LIMITS_MISSING)
+            except ConfigError:
+                self.warn_once(("schema", "rate limits"), f"This Centra instance cannot report its rate limits "
+                               f"({RATE_LIMITS_MISSING}): the connector paces itself by Centra's default quotas "
+                               "(60 requests and 250,000 complexity per 10 seconds).")
+                self.client.pacer.configure(DEFAULT_RATE_LIMITS)
+                return
+            result = self.client.execute(made.document)
             with self._lock:
                 self.limit_reads += 1
             self.client.pacer.configure(result.data.get("rateLimits") or [])
@@ -147,11 +161,17 @@ class SyncContext:
         with self._lock:
             if self._stores is not None:
                 return self._stores
-        result = self.client.execute(load_probe("stores"), raise_errors=False)
-        stores = result.data.get("stores")
-        if result.errors and not any(category(error) == "authorization" for error in result.errors):
+        try:
+            made = self.plan("probe:stores", stream="visible stores", document=load_probe("stores"))
+        except ConfigError:  # the instance cannot list stores by id (Query.stores, Store.id)
+            self.warn_once(("schema", "visible stores"), "This Centra instance's API cannot list stores by id "
+                           "(Query.stores, Store.id); reading all stores as one partition.")
+            made = None
+        result = self.client.execute(made.document, raise_errors=False) if made is not None else None
+        stores = result.data.get("stores") if result is not None else []
+        if result is not None and result.errors and not any(category(error) == "authorization" for error in result.errors):
             # a transient or other failure is not "no permission": retry / classify it like any request
-            stores = self.client.execute(load_probe("stores")).data.get("stores")
+            stores = self.client.execute(made.document).data.get("stores")
         listed = stores is not None
         if stores is None:
             LOGGER.warning("The token cannot list stores (Store details, Store:read); reading all stores as one partition.")
@@ -217,15 +237,37 @@ class SyncContext:
                 self._schema = schema
                 return schema
 
+    def offer(self, spec) -> Offer:
+        """How this instance lets ``spec`` be read (offer.py): once per stream per sync. An adapted
+        stream says so in one warning."""
+        with self._lock:
+            cached = self._offers.get(spec.name)
+        if cached is not None:
+            return cached
+        made = offer(spec, self.live_schema())
+        if made.adapted:
+            lacks = "; ".join(item.describe(spec.name) for item in made.missing)
+            self.warn_once(("adapted", spec.name), f"Stream {spec.name} is read {' and '.join(made.adaptations)}: this "
+                           f"Centra instance's API lacks {lacks}.")
+        with self._lock:
+            self._offers[spec.name] = made
+        return made
+
+    def plan_args(self, spec: Any) -> dict:
+        """What ``plan`` needs for stream ``spec`` as this instance lets it be read (its offer)."""
+        return {"stream": spec.name, **self.offer(spec).plan_args()}
+
     def unavailable(self, spec: Any) -> bool:
-        """True (after one log line) when this instance's API cannot serve the optional stream at all."""
-        lacks = stream_gap(spec, self.live_schema())
-        if lacks:
-            LOGGER.warning(f"Stream {spec.name} is left out: this Centra instance's API lacks {lacks}.")
-        return lacks is not None
+        """True (after one log line) when this instance's API cannot serve the optional stream at all,
+        not even adapted: a sync leaves it out (an older catalog may still name it)."""
+        made = self.offer(spec)
+        if made.left_out:
+            self.warn_once(("left out", spec.name), f"Stream {spec.name} is left out: this Centra instance's API lacks "
+                           f"{made.describe_missing()}.")
+        return made.left_out
 
     def plan(self, key: str, *, stream: str | None = None, document: str | None = None,
-             where_fields: tuple[str, ...] = (), time_field: str | None = None) -> Plan:
+             where_fields: tuple[str, ...] = (), time_field: str | None = None, relaxed: tuple[str, ...] = ()) -> Plan:
         """The plan of query ``key`` (a stream's document, or a probe given as ``document``), made once
         per sync (and again only when the token turns out not to read a field). Warns once per dropped
         element; raises ConfigError when the instance or the token lacks a required one."""
@@ -234,8 +276,13 @@ class SyncContext:
             excluded = dict(self._excluded.get(key, {}))
         if cached is not None:
             return cached
-        made = plan(stream or key, document or load(key), self.live_schema(), exclude=excluded.keys(),
-                    where_fields=where_fields, time_field=time_field, excluded_because=excluded)
+        offered = self._offers.get(key) if document is None and not excluded else None
+        if offered is not None and offered.plan_args() == {"where_fields": tuple(where_fields), "time_field": time_field,
+                                                            "relaxed": tuple(relaxed)}:
+            made = offered.plan  # the same plan the offer made (no exclusions yet)
+        else:
+            made = plan(stream or key, document or load(key), self.live_schema(), exclude=excluded.keys(),
+                        where_fields=where_fields, time_field=time_field, excluded_because=excluded, relaxed=relaxed)
         self._report(made)
         with self._lock:
             self._plans[key] = made
@@ -243,7 +290,7 @@ class SyncContext:
 
     def _report(self, made: Plan) -> None:
         for item in made.warnings:
-            if item.kind == "permission" and made.stream in PROBES_THAT_WARN:
+            if made.stream in PROBES_THAT_WARN:
                 continue  # the probe's caller says what is missing in its own words
             if item.kind == "permission":
                 self.warn_once(("permission", made.stream, item.detail),
@@ -286,7 +333,7 @@ class SyncContext:
             self.estimate(sent, variables)
             result = self.client.execute(sent, variables, raise_errors=False)
             if not result.errors:
-                return result
+                return _restored(result, made)
             denied = [error for error in result.errors if category(error) == "authorization"]
             others = [error for error in result.errors if category(error) != "authorization"]
             resolution = classify_graphql_errors(others) if others else None
@@ -299,7 +346,8 @@ class SyncContext:
                 if not others:
                     continue
             try:
-                return self.client.execute(shape(self.plan(key, **plan_args)).document, variables)
+                made = self.plan(key, **plan_args)
+                return _restored(self.client.execute(shape(made).document, variables), made)
             except ConfigError:
                 if looks == 5:
                     raise
@@ -312,7 +360,7 @@ class SyncContext:
         spec = STREAMS_BY_NAME.get(stream)
         if spec is None:
             return set()
-        made = self.plan(spec.query, **spec.plan_args())
+        made = self.plan(spec.query, **self.plan_args(spec))
         prefix = made.prefix + "."
         relative = [".".join(p for p in path[len(prefix):].split(".") if not p.startswith("on:"))
                     for path, _coordinate, _required in made.selections if path.startswith(prefix)]
@@ -357,11 +405,12 @@ class SyncContext:
             alive = [(key, args) for key, args in members if key not in failed]
             if not alive:
                 return None, failed
-            sent = shape(self.shared_plan(alive)).document
+            joined = self.shared_plan(alive)
+            sent = shape(joined).document
             self.estimate(sent, variables)
             result = self.client.execute(sent, variables, raise_errors=False)
             if not result.errors:
-                return result, failed
+                return _restored(result, joined), failed
             denied = [error for error in result.errors if category(error) == "authorization"]
             others = [error for error in result.errors if category(error) != "authorization"]
             resolution = classify_graphql_errors(others) if others else None
@@ -387,7 +436,8 @@ class SyncContext:
             if not alive:
                 return None, failed
             try:
-                return self.client.execute(shape(self.shared_plan(alive)).document, variables), failed
+                joined = self.shared_plan(alive)
+                return _restored(self.client.execute(shape(joined).document, variables), joined), failed
             except ConfigError:
                 if looks == 5:
                     raise
@@ -437,6 +487,8 @@ class SyncContext:
         code = None
         try:
             made = self.plan("probe:base_currency", stream="base_currency", document=load_probe("base_currency"))
+            if made.empty:
+                raise ConfigError("Query.currencies")
             result = self.client.execute(made.document, raise_errors=False)
         except ConfigError:  # this instance cannot list currencies as the probe asks
             result = None
@@ -459,3 +511,10 @@ class SyncContext:
         with self._lock:
             self._base_currency = (code,)
             return code
+
+
+def _restored(result: GraphQLResult, made: Plan) -> GraphQLResult:
+    """The answer in the document's shape (fields aliased per type condition renamed back)."""
+    if made.renames or made.nulls or made.singles:
+        result.data = made.restore(result.data)
+    return result

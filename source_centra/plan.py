@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Iterable
 
@@ -62,7 +62,8 @@ from graphql import (
     validate,
     visit,
 )
-from graphql.language import Visitor
+from graphql.validation import OverlappingFieldsCanBeMergedRule
+from graphql.language import REMOVE, Visitor
 
 REQUIRED = "required"
 # A window closed at the sync's start only loses rows while it is read (a row updated mid-sync leaves
@@ -102,6 +103,14 @@ class Plan:
     dropped: tuple[Dropped, ...] = ()
     selections: tuple[tuple[str, str, bool], ...] = ()  # (path, coordinate, required) of every field kept
     prefix: str = "result"  # path of the stream's node (feeds.json is keyed relative to it)
+    renames: tuple[tuple[str, str], ...] = ()  # (alias, response key): fields aliased per type condition
+    nulls: tuple[str, ...] = ()  # response paths of dropped selections a record function reads by key: sent as null
+    singles: tuple[str, ...] = ()  # response paths where one type answers a list of what the others answer singly
+
+    @property
+    def empty(self) -> bool:
+        """Nothing of the document is left to ask (its root is missing): there is no request to send."""
+        return not self.document
 
     def selection_at(self, response_path: str) -> tuple[str, str, bool] | None:
         """The kept selection a GraphQL error's path (list indices removed) points at."""
@@ -109,7 +118,20 @@ class Plan:
         return matches[0] if matches else None
 
     def fields_fed(self, path: str) -> tuple[str, ...]:
-        return tuple(_feeds(self.stream).get(_relative(path, self.prefix), ()))
+        return tuple(_feeds(self.stream).get(_relative(_unalias(path, self.renames), self.prefix), ()))
+
+    def restore(self, data):
+        """A response in the document's shape: fields aliased per type condition back under their own
+        names, dropped selections the record function reads by key present as null, and where one type
+        answers a list of what the others answer singly, a list of one as its value (else null).
+        A no-op when there are none."""
+        if self.renames:
+            data = _restore(data, dict(self.renames))
+        for path in self.nulls:
+            _fill_null(data, path.split("."))
+        for path in self.singles:
+            _unwrap(data, path.split("."))
+        return data
 
     @property
     def missing_required(self) -> tuple[Dropped, ...]:
@@ -128,19 +150,24 @@ class PlanError(ValueError):
 
 def plan(stream: str, document: str, schema: GraphQLSchema, *, exclude: Iterable[str] = (),
          where_fields: Iterable[str] = (), time_field: str | None = None,
-         excluded_because: dict[str, str] | None = None) -> Plan:
+         excluded_because: dict[str, str] | None = None, relaxed: Iterable[str] = ()) -> Plan:
     """``document`` edited to fit ``schema``; see the module docstring.
 
     ``exclude``: document paths to remove (fields the token may not read); ``excluded_because`` maps
     such a path to the permission named in the warning. ``where_fields``: filter fields the stream
-    sets in ``$where`` at run time (each must exist on the filter type). ``time_field``: the filter
-    a list fallback pages by (``updatedAt``).
+    sets in ``$where`` at run time (each must exist on the filter type; one whose type is an input
+    object is a window, ``{from, to}``); without any, ``$where`` is never set and is optional.
+    ``time_field``: the filter a list fallback pages by (``updatedAt``). ``relaxed``: record fields
+    the caller accepts as null (a stream read as full refresh does without its cursor), so the
+    selections feeding only them are optional whatever their markers say.
     """
     feeds = _feeds(stream)
-    tree = _inline_fragments(parse(document))
+    where_fields = tuple(where_fields)
+    tree = _parsed(document)
     operation = next(d for d in tree.definitions if isinstance(d, OperationDefinitionNode))
     prefix = node_prefix(document)
-    editor = _Editor(schema, feeds, set(exclude), excluded_because or {}, prefix)
+    editor = _Editor(schema, feeds, set(exclude), excluded_because or {}, prefix,
+                     unset=set() if where_fields else {"where"}, relaxed=frozenset(relaxed))
     query_type = schema.query_type
     paging = _paging_of(operation)
     root_node = _root(operation)
@@ -156,6 +183,8 @@ def plan(stream: str, document: str, schema: GraphQLSchema, *, exclude: Iterable
                         f"read through Query.{root_node.name.value} instead, {how}")
             root = root_node.name.value
     selections = editor.selection_set(operation.selection_set, query_type, "")
+    if not selections:  # the root itself is missing (noted): nothing to ask
+        return Plan(stream, "", root, paging, tuple(editor.dropped), (), prefix)
     operation = _with(operation, selection_set=SelectionSetNode(selections=tuple(selections)))
     if paging == "list" and time_field and selections:  # (no root on this instance: nothing to page)
         # a list read inside an updatedAt window (customers, invoices, …): rows leave it while it is read,
@@ -166,31 +195,67 @@ def plan(stream: str, document: str, schema: GraphQLSchema, *, exclude: Iterable
     edited = DocumentNode(definitions=(operation,))
     if not editor.dropped_required():
         errors = validate(schema, edited)
+        if errors:  # fields that differ per type condition are resolved here; anything else stays an error
+            operation = _resolve_conflicts(operation, schema, editor)
+            edited = DocumentNode(definitions=(operation,))
+            errors = validate(schema, edited)
         for error in errors:
-            message = error.message.split(" Did you mean")[0]
-            editor.note("field", "(query)", "", True, (), message)
+            # a document the planner could not fit (a connector bug, not an instance difference):
+            # named by the coordinates it touches, never in graphql-core's words
+            editor.note("field", _coordinates_of(error, schema, operation) or "(query)", "", True, (),
+                        "the connector could not fit its query to this instance's schema")
     return Plan(stream, print_ast(edited), root, paging, tuple(editor.dropped), tuple(editor.kept),
-                "result" if paging in ("time", "backwards") else prefix)
+                "result" if paging in ("time", "backwards") else prefix, tuple(editor.renames.items()), tuple(editor.nulls), tuple(editor.singles))
 
 
 # ---------------------------------------------------------------- the editor
 
 class _Editor:
     def __init__(self, schema: GraphQLSchema, feeds: dict[str, list[str]], exclude: set[str], because: dict[str, str],
-                 prefix: str = "result"):
+                 prefix: str = "result", unset: set[str] = frozenset(), relaxed: frozenset[str] = frozenset()):
         self.schema = schema
         self.prefix = prefix
         self.feeds = feeds
         self.exclude = exclude
         self.because = because
+        self.unset = unset  # variables the stream never sets: the arguments bound to them are optional
+        self.relaxed = relaxed  # record fields the caller accepts as null
         self.dropped: list[Dropped] = []
         self.used_variables: set[str] = set()
         self.kept: list[tuple[str, str, bool]] = []
+        self.renames: dict[str, str] = {}  # alias → response key (conflicts resolved per type condition)
+        self.nulls: list[str] = []
+        self.singles: list[str] = []  # response paths where a list of one stands for one value (conflicts)
+
+    def requires(self, node: FieldNode, here: str) -> bool:
+        """Marked ``@required`` (unless it feeds only relaxed record fields), or holding a required
+        selection, or bound to a variable the stream sets."""
+        if any(d.name.value == REQUIRED for d in node.directives or ()):
+            fed = set(self.fields_fed(here)) - {"*"}
+            if not (self.relaxed and fed and fed <= self.relaxed):
+                return True
+        if any(_variables_in(a.value) - self.unset for a in node.arguments or ()):
+            return True
+        return self.requires_any(node.selection_set, here)
+
+    def requires_any(self, selection_set: SelectionSetNode | None, path: str) -> bool:
+        for selection in (selection_set.selections if selection_set else ()):
+            if isinstance(selection, FieldNode):
+                key = selection.alias.value if selection.alias else selection.name.value
+                if self.requires(selection, f"{path}.{key}" if path else key):
+                    return True
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition.name.value if selection.type_condition else ""
+                if self.requires_any(selection.selection_set, f"{path}.on:{condition}"):
+                    return True
+        return False
 
     def note(self, kind: str, coordinate: str, path: str, required: bool, fields: tuple[str, ...] = (), detail: str = "") -> None:
         item = Dropped(kind, coordinate, path, required, fields, detail)
         if item not in self.dropped:
             self.dropped.append(item)
+        if not required and "*" in fields and kind in ("field", "permission") and path not in self.nulls:
+            self.nulls.append(_response(path))  # relaxed: the record function reads it by key
 
     def dropped_required(self) -> bool:
         return any(item.required for item in self.dropped)
@@ -218,7 +283,7 @@ class _Editor:
             return [node]
         if here in self.exclude:
             permission = self.because.get(here, "")
-            self.note("permission", f"{parent.name}.{name}", here, _requires(node), self.fields_fed(here),
+            self.note("permission", f"{parent.name}.{name}", here, self.requires(node, here), self.fields_fed(here),
                       f"needs {permission}" if permission else "the token may not read it")
             return []
         definition = parent.fields.get(name) if hasattr(parent, "fields") else None
@@ -235,7 +300,7 @@ class _Editor:
         named = get_named_type(definition.type)
         if (selection_set is not None) != (not is_leaf_type(named)):  # the field's shape differs here
             shape = "a value" if is_leaf_type(named) else "an object"
-            self.note("field", f"{parent.name}.{name}", here, _requires(node), self.fields_fed(here),
+            self.note("field", f"{parent.name}.{name}", here, self.requires(node, here), self.fields_fed(here),
                       f"is {shape} ({named.name}) on this instance, not what the connector selects")
             return []
         if selection_set is not None:
@@ -245,20 +310,26 @@ class _Editor:
             selection_set = SelectionSetNode(selections=tuple(edited))
         for argument in arguments:
             self.used_variables |= _variables_in(argument.value)
-        self.kept.append((here, f"{parent.name}.{name}", _requires(node)))
+        self.kept.append((here, f"{parent.name}.{name}", self.requires(node, here)))
         return [_with(node, arguments=tuple(arguments), selection_set=selection_set, directives=())]
 
     def missing_field(self, node: FieldNode, parent, path: str, here: str) -> list:
         name = node.name.value
         if is_abstract_type(parent):
             implementations = self.schema.get_possible_types(parent)
-            if implementations and all(name in impl.fields for impl in implementations):
-                # asked on each implementation instead (e.g. Return.order on an older schema)
-                return [self.fragment(InlineFragmentNode(type_condition=NamedTypeNode(name=NameNode(value=impl.name)),
-                                                         selection_set=SelectionSetNode(selections=(node,)), directives=()),
-                                      parent, path, narrowing=False)
-                        for impl in implementations]
-        self.note("field", f"{parent.name}.{name}", here, _requires(node), self.fields_fed(here))
+            having = [impl for impl in implementations if name in impl.fields]
+            if having:
+                # asked on each implementation instead (e.g. Return.order on an older schema); an
+                # implementation without it is missing it as the interface's selection would be
+                for impl in implementations:
+                    if impl not in having:
+                        self.note("field", f"{impl.name}.{name}", here, self.requires(node, here), self.fields_fed(here))
+                edited = [self.fragment(InlineFragmentNode(type_condition=NamedTypeNode(name=NameNode(value=impl.name)),
+                                                           selection_set=SelectionSetNode(selections=(node,)), directives=()),
+                                        parent, path, narrowing=False)
+                          for impl in having]
+                return [fragment for fragment in edited if fragment is not None]
+        self.note("field", f"{parent.name}.{name}", here, self.requires(node, here), self.fields_fed(here))
         return []
 
     def argument(self, argument: ArgumentNode, definition, node: FieldNode, parent, here: str):
@@ -266,11 +337,17 @@ class _Editor:
         coordinate = f"{parent.name}.{node.name.value}({name}:)"
         spec = definition.args.get(name)
         if spec is None:
-            if _variables_in(argument.value):
+            bound = _variables_in(argument.value)
+            if bound - self.unset:
                 self.note("argument", coordinate, here, True, self.fields_fed(here), "the stream sets it")
                 return _DROP_FIELD
-            if node.alias is not None:  # a variant of the field whose meaning rests on the argument
-                self.note("argument", coordinate, here, _requires(node), self.fields_fed(here))
+            if bound:  # bound only to variables this stream never sets
+                self.note("argument", coordinate, here, False, (), "asked without it")
+                return None
+            if node.alias is not None and parent is not self.schema.query_type:
+                # a variant of the field whose meaning rests on the argument (a root's alias is only
+                # the documents' response key, ``result``)
+                self.note("argument", coordinate, here, self.requires(node, here), self.fields_fed(here))
                 return _DROP_FIELD
             self.note("argument", coordinate, here, False, (), "asked without it")
             return None
@@ -297,7 +374,7 @@ class _Editor:
         if isinstance(value, ObjectValueNode) and isinstance(named, GraphQLInputObjectType):
             for item in value.fields:
                 if item.name.value not in named.fields:  # a literal filter the instance cannot apply
-                    self.note("filter field", f"{named.name}.{item.name.value}", here, _requires(node), self.fields_fed(here))
+                    self.note("filter field", f"{named.name}.{item.name.value}", here, self.requires(node, here), self.fields_fed(here))
                     return _DROP_FIELD
             return value
         return value
@@ -307,11 +384,11 @@ class _Editor:
         here = f"{path}.on:{condition}"
         target = self.schema.get_type(condition)
         if target is None:  # no such objects on this instance: their fields stay null where they would occur
-            self.note("type", condition, here, _requires_any(node.selection_set), self.fields_fed(here),
+            self.note("type", condition, here, self.requires_any(node.selection_set, here), self.fields_fed(here),
                       "no such objects here")
             return None
         if not _can_occur(self.schema, parent, target):
-            self.note("type", condition, here, _requires_any(node.selection_set), self.fields_fed(here),
+            self.note("type", condition, here, self.requires_any(node.selection_set, here), self.fields_fed(here),
                       f"cannot occur in {parent.name}")
             return None
         edited = self.selection_set(node.selection_set, target, here if narrowing else path)
@@ -329,26 +406,6 @@ def _can_occur(schema: GraphQLSchema, parent, target) -> bool:
     parents = set(t.name for t in schema.get_possible_types(parent)) if is_abstract_type(parent) else {parent.name}
     targets = set(t.name for t in schema.get_possible_types(target)) if is_abstract_type(target) else {target.name}
     return bool(parents & targets)
-
-
-def _requires(node: FieldNode) -> bool:
-    """Marked ``@required``, or holding a required selection, or bound to a stream variable."""
-    if any(d.name.value == REQUIRED for d in node.directives or ()):
-        return True
-    if any(_variables_in(a.value) for a in node.arguments or ()):
-        return True
-    return _requires_any(node.selection_set)
-
-
-def _requires_any(selection_set: SelectionSetNode | None) -> bool:
-    if selection_set is None:
-        return False
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode) and _requires(selection):
-            return True
-        if isinstance(selection, InlineFragmentNode) and _requires_any(selection.selection_set):
-            return True
-    return False
 
 
 # ---------------------------------------------------------------- document helpers
@@ -410,7 +467,7 @@ def strip_markers(document: str) -> str:
 def node_prefix(document: str) -> str:
     """The path of the stream's node: ``result.edges.node`` (connections), ``result.<child>`` (nested
     lists, e.g. ``result.stock``) or ``result`` (lists)."""
-    tree = parse(document)
+    tree = _parsed(document)
     operation = next(d for d in tree.definitions if isinstance(d, OperationDefinitionNode))
     paging = _paging_of(operation)
     if paging == "connection":
@@ -509,6 +566,12 @@ def _inline_fragments(document: DocumentNode) -> DocumentNode:
         raise PlanError("a stream document holds exactly one operation")
     operation = operations[0]
     return DocumentNode(definitions=(_with(operation, selection_set=expand(operation.selection_set)),))
+
+
+@lru_cache(maxsize=512)
+def _parsed(document: str) -> DocumentNode:
+    """A document parsed once per run (plans only ever copy its nodes, never change them)."""
+    return _inline_fragments(parse(document))
 
 
 def _root(operation: OperationDefinitionNode) -> FieldNode:
@@ -617,6 +680,227 @@ def _check_where(operation: OperationDefinitionNode, schema: GraphQLSchema, wher
     for name in where_fields:
         if name not in filter_type.fields:
             editor.note("filter field", f"{filter_type.name}.{name}", "$where", True, (), "the stream filters on it")
+            continue
+        window = get_named_type(filter_type.fields[name].type)
+        if isinstance(window, GraphQLInputObjectType):  # a window the stream sets as {from, to}
+            for bound in ("from", "to"):
+                if bound not in window.fields:
+                    editor.note("filter field", f"{window.name}.{bound}", "$where", True, (),
+                                f"the stream filters on {filter_type.name}.{name} with it")
+
+
+def _resolve_conflicts(operation: OperationDefinitionNode, schema: GraphQLSchema, editor: _Editor) -> OperationDefinitionNode:
+    """Fields that share a response key in sibling fragments but differ in type (one line type's
+    ``productNumber: String!``, another's ``String``) cannot be merged in one response. Each
+    conflict is resolved where it arises: the field on the later type condition is aliased
+    ``<key>__<Type>`` (``Plan.restore`` renames it back in every answer, and reads a list of one as
+    its value where one type answers a list); where the two differ in the scalar itself an optional
+    side is dropped instead (null, one warning), since its values would not fit the record. Never
+    fails a stream (``_conflict_side``)."""
+    for _ in range(64):
+        errors = validate(schema, DocumentNode(definitions=(operation,)), [OverlappingFieldsCanBeMergedRule])
+        if not errors:
+            return operation
+        placed = _fragment_fields(operation, schema)
+        involved = [placed[id(node)] for node in errors[0].nodes or () if id(node) in placed]
+        if not involved:
+            return operation  # not between fragments: validation reports it as it is
+        outer = min(len(_response(item.path).split(".")) for item in involved)
+        sides = [item for item in involved if len(_response(item.path).split(".")) == outer]
+        target = _conflict_side(sides, editor)
+        operation = _edit_field(operation, target, editor)
+    return operation
+
+
+@dataclass(frozen=True)
+class _Placed:
+    node: FieldNode
+    path: str  # response path of the field (type conditions included)
+    condition: str  # the type condition it sits under
+    definition: object  # its GraphQLField on that type
+    order: int  # document order
+
+
+def _fragment_fields(operation: OperationDefinitionNode, schema: GraphQLSchema) -> dict[int, _Placed]:
+    """Every field that is a direct child of an inline fragment, by node identity."""
+    found: dict[int, _Placed] = {}
+    counter = [0]
+
+    def walk(selection_set, parent, path: str, condition: str | None) -> None:
+        for selection in (selection_set.selections if selection_set else ()):
+            if isinstance(selection, FieldNode):
+                key = selection.alias.value if selection.alias else selection.name.value
+                here = f"{path}.{key}" if path else key
+                definition = getattr(parent, "fields", {}).get(selection.name.value)
+                counter[0] += 1
+                if condition is not None and definition is not None:
+                    found[id(selection)] = _Placed(selection, here, condition, definition, counter[0])
+                if definition is not None and selection.selection_set is not None:
+                    walk(selection.selection_set, get_named_type(definition.type), here, None)
+            elif isinstance(selection, InlineFragmentNode):
+                name = selection.type_condition.name.value if selection.type_condition else parent.name
+                target = schema.get_type(name) or parent
+                walk(selection.selection_set, target, f"{path}.on:{name}", name)
+
+    walk(operation.selection_set, schema.query_type, "", None)
+    return found
+
+
+def _wrappers(type_) -> tuple[str, ...]:
+    out = []
+    while hasattr(type_, "of_type"):
+        out.append(type(type_).__name__)
+        type_ = type_.of_type
+    return tuple(out) + ((type_.name,) if is_leaf_type(type_) else ())
+
+
+def _conflict_side(sides: list[_Placed], editor: _Editor) -> tuple[_Placed, str]:
+    """Which field of a conflict to edit, and how: "alias" (nullability differs, or deeper: the values
+    fit the record as they are), "alias+single" (one type answers a list where another answers one
+    value: aliased, and a list of one read as its value, ``Plan.restore``), or "drop" (another scalar
+    type or a nested list-ness: the optional side goes, null with one warning; two required sides are
+    aliased as they are)."""
+    sides = sorted(sides, key=lambda item: item.order)
+    later = sides[-1]
+    if len(sides) < 2:
+        return later, "alias"
+    first = sides[0]
+    shape = lambda item: tuple(w for w in _wrappers(item.definition.type) if w != "GraphQLNonNull")  # noqa: E731
+    if shape(first) == shape(later):
+        return later, "alias"
+    outer = lambda item: shape(item)[1:] if shape(item)[:1] == ("GraphQLList",) else shape(item)  # noqa: E731
+    if outer(first) == outer(later):
+        return later, "alias+single"
+    optional = [item for item in sides if not editor.requires(item.node, _unalias(item.path, tuple(editor.renames.items())))]
+    if optional:
+        return optional[-1], "drop"
+    return later, "alias"
+
+
+def _edit_field(operation: OperationDefinitionNode, choice: tuple[_Placed, str], editor: _Editor) -> OperationDefinitionNode:
+    target, how = choice
+    name = target.node.name.value
+    key = target.node.alias.value if target.node.alias else name
+    response = _response(target.path)
+    depth = len(response.split("."))
+
+    def ours(item: tuple[str, str, bool]) -> bool:  # the kept selection edited here, or one below it
+        at = _response(item[0])
+        if at == response:
+            return item[1] == f"{target.condition}.{name}"
+        return at.startswith(response + ".") and f"on:{target.condition}" in item[0]
+
+    if how == "drop":
+        editor.note("field", f"{target.condition}.{name}", target.path, False,
+                    editor.fields_fed(_unalias(target.path, tuple(editor.renames.items()))),
+                    "has another shape on this type than on the types selected beside it")
+        editor.kept = [item for item in editor.kept if not ours(item)]
+        replacement = None
+    else:
+        alias = f"{key}__{target.condition}"
+        editor.renames[alias] = key
+        if how == "alias+single" and response not in editor.singles:
+            editor.singles.append(response)
+        editor.kept = [(_rekey(item[0], depth, alias), item[1], item[2]) if ours(item) else item for item in editor.kept]
+        replacement = _with(target.node, alias=NameNode(value=alias))
+
+    class Swap(Visitor):
+        def enter_field(self, node, *_args):
+            if node is target.node:
+                return REMOVE if replacement is None else replacement
+            return None
+
+        def leave_inline_fragment(self, node, *_args):  # a fragment left empty by the drop goes too
+            return REMOVE if not node.selection_set.selections else None
+
+        def leave_field(self, node, *_args):
+            return REMOVE if node.selection_set is not None and not node.selection_set.selections else None
+
+    return visit(operation, Swap())
+
+
+def _rekey(path: str, depth: int, alias: str) -> str:
+    """``path`` with its ``depth``-th response segment (type conditions not counted) renamed."""
+    parts = path.split(".")
+    seen = 0
+    for index, part in enumerate(parts):
+        if not part.startswith("on:"):
+            seen += 1
+            if seen == depth:
+                parts[index] = alias
+                break
+    return ".".join(parts)
+
+
+def _unalias(path: str, renames) -> str:
+    """A response path with aliased segments (``productNumber__GiftCertificateOrderLine``) as the
+    document names them (feeds.json is keyed by the document's paths)."""
+    if not renames:
+        return path
+    names = dict(renames)
+    return ".".join(names.get(part, part) for part in path.split("."))
+
+
+def _restore(data, renames: dict[str, str]):
+    if isinstance(data, list):
+        return [_restore(item, renames) for item in data]
+    if not isinstance(data, dict):
+        return data
+    out = {}
+    for key, value in data.items():
+        out[renames.get(key, key)] = _restore(value, renames)
+    return out
+
+
+def _fill_null(data, parts: list[str]) -> None:
+    if isinstance(data, list):
+        for item in data:
+            _fill_null(item, parts)
+        return
+    if not isinstance(data, dict) or not parts:
+        return
+    if len(parts) == 1:
+        data.setdefault(parts[0], None)
+    elif data.get(parts[0]) is not None:
+        _fill_null(data[parts[0]], parts[1:])
+
+
+def _unwrap(data, parts: list[str]) -> None:
+    if isinstance(data, list):
+        for item in data:
+            _unwrap(item, parts)
+        return
+    if not isinstance(data, dict) or not parts:
+        return
+    if len(parts) == 1:
+        value = data.get(parts[0])
+        if isinstance(value, list):
+            data[parts[0]] = value[0] if len(value) == 1 else None
+    elif data.get(parts[0]) is not None:
+        _unwrap(data[parts[0]], parts[1:])
+
+
+def _coordinates_of(error, schema: GraphQLSchema, operation: OperationDefinitionNode) -> str:
+    """The schema coordinates of the fields a validation error points at (its nodes)."""
+    wanted = {id(node) for node in error.nodes or ()}
+    found: list[str] = []
+
+    def walk(selection_set, parent) -> None:
+        for selection in (selection_set.selections if selection_set else ()):
+            if isinstance(selection, FieldNode):
+                definition = getattr(parent, "fields", {}).get(selection.name.value)
+                if id(selection) in wanted:
+                    coordinate = f"{parent.name}.{selection.name.value}"
+                    if coordinate not in found:
+                        found.append(coordinate)
+                if definition is not None:
+                    walk(selection.selection_set, get_named_type(definition.type))
+            elif isinstance(selection, InlineFragmentNode):
+                name = selection.type_condition.name.value if selection.type_condition else parent.name
+                walk(selection.selection_set, schema.get_type(name) or parent)
+
+    walk(operation.selection_set, schema.query_type)
+    return ", ".join(found)
 
 
 def _type_name(type_node) -> str:
@@ -637,9 +921,15 @@ def _variables_in(value) -> set[str]:
 
 def _with(node, **changes):
     """A copy of an AST node with some attributes replaced (graphql-core nodes are not dataclasses)."""
-    values = {key: getattr(node, key, None) for key in node.keys if key != "loc"}
+    keys = _KEYS.get(node.__class__)
+    if keys is None:
+        keys = _KEYS[node.__class__] = tuple(key for key in node.keys if key != "loc")
+    values = {key: getattr(node, key, None) for key in keys}
     values.update(changes)
     return node.__class__(**values)
+
+
+_KEYS: dict[type, tuple[str, ...]] = {}
 
 
 @cache

@@ -64,7 +64,7 @@ def groups(streams: list["CentraStream"]) -> list[list["CentraStream"]]:
     """The selected streams that page the same parent, two or more each, in catalog order."""
     by_parent: dict[tuple, list] = {}
     for stream in streams:
-        parent = parent_of(stream.spec, stream.page_size)
+        parent = parent_of(stream.read_spec(), stream.page_size)
         if parent is not None:
             by_parent.setdefault(parent, []).append(stream)
     return [members for members in by_parent.values() if len(members) > 1]
@@ -259,8 +259,9 @@ class SharedPass:
                 yield from self._advance(member, generators, active, complete)
 
     def _signature(self, member: "CentraStream") -> tuple:
-        made = self.context.plan(member.spec.query, **member.spec.plan_args())
-        return (made.root, made.paging, made.prefix, member.spec.filter_field, member.spec.by_store, member.page_size)
+        made = self.context.plan(member.spec.query, **member.plan_args())
+        read = member.read_spec()
+        return (made.root, made.paging, made.prefix, read.filter_field, read.by_store, member.page_size)
 
     def _work(self, entries: list[_Served], put: Callable[[Any], None], stopped: Callable[[], bool]) -> None:
         """One partition's served jobs, in order. Jobs over the same window with different resume points
@@ -301,7 +302,7 @@ class SharedPass:
                                    if member.name not in self.failures and member.name not in receiver.refused))
         if not alive:
             return _Delivery(Page(entry.job, token, [], None, None), receivers, token)
-        keys = list({member.spec.query: (member.spec.query, member.spec.plan_args()) for member in alive}.values())
+        keys = list({member.spec.query: (member.spec.query, member.plan_args()) for member in alive}.values())
         by_key = {member.spec.query: member.name for member in alive}
         refused: dict[str, BaseException] = {}
 

@@ -20,9 +20,8 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from airbyte_cdk.sources import AbstractSource
 from airbyte_cdk.sources.streams import Stream
 
-from source_centra.checks import check_report, optional_stream_access, schema_gaps
+from source_centra.checks import check_report, optional_stream_access
 from source_centra.client import CHECK_TIMEOUT, CentraClient
-from source_centra.context import read_live_schema
 from source_centra.config import Config
 from source_centra.context import SyncContext
 from source_centra import inputs
@@ -44,32 +43,21 @@ class SourceCentra(AbstractSource):
             raise ConfigError(" | ".join(report.problems + [f"Warning: {w}" for w in report.warnings]))
         if report.warnings:
             return AirbyteConnectionStatus(status=Status.SUCCEEDED, message=(
-                "Connected. The sync will work; this instance's API lacks some optional fields, which will be null: "
+                "Connected. The sync will work; what this instance or token lacks (optional streams left out or "
+                "adapted, optional fields null): "
                 + " | ".join(report.warnings)))
         return AirbyteConnectionStatus(status=Status.SUCCEEDED)
 
     def discover(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteCatalog:
-        """Every stream the token can read: streams needing permissions beyond Supermetrics' are left
-        out when the token lacks them, with one log line each naming the permission to tick."""
-        streams = self.streams(config)
-        if any(stream.spec.optional for stream in streams):
-            parsed = Config.from_mapping(config)
-            client = CentraClient(parsed, max_retries=2, backoff_base=0.5,
-                                  request_timeout=min(CHECK_TIMEOUT, parsed.request_timeout_seconds))
-            schema = read_live_schema(client)
-            access, gaps = optional_stream_access(client, schema), schema_gaps(schema)
-            kept = []
-            for stream in streams:
-                if stream.name in gaps:
-                    logger.info(f"Stream {stream.name} is left out: this Centra instance's API lacks {gaps[stream.name]}.")
-                    continue
-                missing = access.get(stream.name) if stream.spec.optional else None
-                if missing:
-                    logger.info(f"Stream {stream.name} is left out: the API token lacks {missing}. Tick it for the token "
-                                "under System → API tokens in the Centra admin, then refresh the source schema.")
-                    continue
-                kept.append(stream)
-            streams = kept
+        """Every stream this instance and token can read: an optional stream is left out when the
+        token lacks its permission or the instance's API lacks an element it needs (one log line each,
+        naming it), and offered adapted where its records stay exact (offer.py)."""
+        parsed = Config.from_mapping(config)
+        context = SyncContext(parsed, CentraClient(parsed, max_retries=2, backoff_base=0.5,
+                                                    request_timeout=min(CHECK_TIMEOUT, parsed.request_timeout_seconds)))
+        streams, notes = offered_streams(context)
+        for note in notes:
+            logger.info(note)
         return AirbyteCatalog(streams=[stream.as_airbyte_stream() for stream in streams])
 
     def check_connection(self, logger: logging.Logger, config: Mapping[str, Any]) -> Tuple[bool, Any]:
@@ -208,3 +196,25 @@ class SourceCentra(AbstractSource):
             return True
         self._statuses_sent.add(key)
         return False
+
+
+def offered_streams(context: SyncContext) -> tuple[List[CentraStream], List[str]]:
+    """The streams ``discover`` offers, as this instance lets them be read, and one line per stream
+    left out, in an admin's words (an adapted stream's warning comes from ``SyncContext.offer``)."""
+    schema = context.live_schema()
+    offers = {spec.name: context.offer(spec) for spec in STREAMS}
+    access = optional_stream_access(context.client, schema, offers)
+    streams, notes = [], []
+    for spec in STREAMS:
+        made = offers[spec.name]
+        if made.left_out:
+            notes.append(f"Stream {spec.name} is left out: this Centra instance's API lacks {made.describe_missing()}. "
+                         "Ask Centra support whether your instance runs an older Integration API version to sync it.")
+            continue
+        missing = access.get(spec.name) if spec.optional else None
+        if missing:
+            notes.append(f"Stream {spec.name} is left out: the API token lacks {missing}. Tick it for the token under "
+                         "System → API tokens in the Centra admin, then refresh the source schema.")
+            continue
+        streams.append(CentraStream(made.effective, context))
+    return streams, notes

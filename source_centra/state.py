@@ -269,6 +269,59 @@ def expand_legacy(state: dict, partitions: Iterable[str]) -> dict:
     return {"state_version": STATE_VERSION, "partitions": expanded}
 
 
+def carry_over(state: dict, partitions: Iterable[str], stores: Iterable[int] | None = None) -> dict:
+    """When a stream's partitions change between syncs (an instance gains or loses the store filter,
+    or the token starts or stops listing stores), each partition without an entry starts from what
+    the other layout already covered, so nothing is re-read needlessly and nothing is skipped:
+
+    - a store partition inherits the ``"all"`` cursor when ``"all"`` covered that store (its
+      ``"stores"`` absent or naming it), or keeps its own cursor if that is later;
+    - an ``"all"`` partition (``stores``: the stores it must cover) starts from the earliest cursor
+      those stores reached, and records which of them that covers; the others are backfilled from
+      the start date (``"stores"``, see ``slices.store_backfill``).
+    """
+    partitions = list(partitions)
+    entries = dict(state["partitions"])
+    whole = entries.get("all") or {}
+
+    def covered_by_all(store: str) -> datetime | None:
+        if not whole.get("cursor"):
+            return None
+        if whole.get("stores") is not None and int(store) not in whole["stores"]:
+            return None
+        return parse_time(whole["cursor"])
+
+    changed = False
+    if partitions == ["all"]:
+        if "all" in entries or stores is None:
+            return state
+        reached = {}
+        for store in stores:
+            own = entries.get(str(store)) or {}
+            if own.get("cursor"):
+                reached[int(store)] = parse_time(own["cursor"])
+        if reached:
+            entries["all"] = {"cursor": iso(min(reached.values())), "stores": sorted(reached)}
+            changed = True
+    else:
+        for partition in partitions:
+            if partition == "all" or not partition.isdigit():
+                continue
+            inherited = covered_by_all(partition)
+            if inherited is None:
+                continue
+            own = dict(entries.get(partition) or {})
+            if own.get("window"):
+                continue  # a window being read: finish it first
+            if not own.get("cursor") or parse_time(own["cursor"]) < inherited:
+                own["cursor"] = iso(inherited)
+                entries[partition] = own
+                changed = True
+    if not changed:
+        return state
+    return {"state_version": STATE_VERSION, "partitions": entries}
+
+
 def cover_stores(state: dict, partition: str, stores: Iterable[int] | None = None, added: Iterable[int] | None = None) -> dict:
     """Record which stores a store-filtered partition's cursor covers: `stores` after a normal
     window (None = all stores), or `added` ones after their backfill window."""

@@ -59,6 +59,7 @@ class CentraStream(Stream, CheckpointMixin):
         self._estimates: dict[str, int] = {}
         self._schema: Mapping[str, Any] | None = None
         self._parents: list[str] | None = None
+        self._offered = None  # how this instance lets the stream be read (offer.py), on first use
         self._nodes = 0
         self._records = 0
         self._progress = Progress(spec.name)  # fails the stream if its pages stop advancing
@@ -139,19 +140,37 @@ class CentraStream(Stream, CheckpointMixin):
             return []
         if self.spec.snapshot:
             return [sl.Snapshot(dict(self._snapshot))]
-        partitions = self.context.store_partitions() if self.spec.by_store else ["all"]
-        if sync_mode != SyncMode.incremental or not self.spec.cursor_field:
-            return sl.plan_full_refresh(self.spec, st.normalise(None, self.name, self.spec.cursor_field), partitions,
+        read = self.read_spec()
+        partitions = self.context.store_partitions() if read.by_store else ["all"]
+        if sync_mode != SyncMode.incremental or not read.cursor_field:
+            # (a stream this instance offers as full refresh only keeps its saved state for later)
+            return sl.plan_full_refresh(read, st.normalise(None, self.name, read.cursor_field), partitions,
                                         start_date=config.start_date, sync_start=self.context.sync_start,
                                         concurrency=config.concurrency)
         self._state = st.expand_legacy(self._state, partitions)
         days = config.returns_lookback_days if self.spec.lookback == "returns" else config.lookback_window_days
         wanted = (set(config.store_ids) or {int(store["id"]) for store in self.context.stores()}) \
-            if self.spec.stores_from_records else None
-        return sl.plan_incremental(self.spec, self._state, partitions, start_date=config.start_date,
+            if read.stores_from_records else None
+        self._state = st.carry_over(self._state, partitions, wanted)
+        return sl.plan_incremental(read, self._state, partitions, start_date=config.start_date,
                                    lookback=timedelta(days=days), updates_lookback=timedelta(days=config.lookback_window_days),
                                    sync_start=self.context.sync_start, configured_stores=wanted,
                                    concurrency=config.concurrency)
+
+    # ---------------------------------------------------------------- how this instance lets it be read
+
+    def _offer(self):
+        if self._offered is None:
+            self._offered = self.context.offer(self.spec)
+        return self._offered
+
+    def read_spec(self) -> StreamSpec:
+        """The spec as read here: partitions and cursor adapted to the instance (offer.py)."""
+        return self._offer().effective
+
+    def plan_args(self) -> dict:
+        """What ``SyncContext.plan`` needs for this stream as this instance lets it be read."""
+        return self.context.plan_args(self.spec)
 
     # ---------------------------------------------------------------- reading
 
@@ -182,9 +201,9 @@ class CentraStream(Stream, CheckpointMixin):
     def _fetch(self, job: sl.Job, token: Any) -> Page:
         """One page of one job: pace, plan (once per stream per sync), run, unpack."""
         self.context.pace()
-        made = self.context.plan(self.spec.query, **self.spec.plan_args())
+        made = self.context.plan(self.spec.query, **self.plan_args())
         return self.page_of(job, token, made, lambda variables, shape: self.context.run(
-            self.spec.query, variables, shape=shape, **self.spec.plan_args()), [self.name])
+            self.spec.query, variables, shape=shape, **self.plan_args()), [self.name])
 
     def page_of(self, job: sl.Job, token: Any, made: Plan, run: Callable[[dict, Callable], GraphQLResult],
                 streams: list[str]) -> Page:
@@ -192,14 +211,14 @@ class CentraStream(Stream, CheckpointMixin):
         shape)`` (the stream's own plan, or a shared pass's union of the plans of ``streams``); sparse
         lists (sparse.py) asked for presence, then completed."""
         where: dict[str, Any] = {}
-        if self.spec.by_store and job.partition != "all":
+        if self.read_spec().by_store and job.partition != "all":
             where["storeId"] = [int(job.partition)]
         if job.extra_where:
             where.update(job.extra_where)
         first = token is None
         if made.paging == "backwards" and token is None:
             token = self._last_page(job, where, made)
-        variables = paging.variables(made.paging, where=where, window=job.window, filter_field=self.spec.filter_field,
+        variables = paging.variables(made.paging, where=where, window=job.window, filter_field=self.read_spec().filter_field,
                                      token=token, size=self.page_size)
         parts = sparse.parts_for(streams, {name: self.context.node_paths(name) for name in streams})
         splits: dict[str, Any] = {}
@@ -222,9 +241,13 @@ class CentraStream(Stream, CheckpointMixin):
             raise CentraError(f"Centra returned no data for stream '{self.name}' (partition {job.partition}).")
         nodes, next_token, total, parent = paging.unpack(made.paging, page, token=token, window=job.window,
                                                          size=self.page_size, nested_field=self.spec.nested_field)
-        if splits.get("sent") is not None:
-            nodes = sparse.complete(splits["sent"], nodes, self._follow_up,
-                                    self.context.id_filter(splits["sent"].full.document))
+        sent = splits.get("sent")
+        if sent is not None:
+            def follow_up(kind: str, document: str, variables: dict) -> Any:  # in the page's shape (Plan.restore)
+                answer = self._follow_up(kind, document, variables)
+                return sent.full.restore({"result": answer})["result"] if answer is not None else None
+
+            nodes = sparse.complete(sent, nodes, follow_up, self.context.id_filter(sent.full.document))
         nodes = child_pages.complete(nodes, made, self.context, self.spec)  # child lists Centra pages (stock change lines)
         return Page(job, None if first else token, nodes, next_token, total, parent)
 
@@ -240,7 +263,7 @@ class CentraStream(Stream, CheckpointMixin):
 
         def rows_on(number: int) -> int:
             self.context.pace()
-            variables = paging.variables("list", where=where, window=job.window, filter_field=self.spec.filter_field,
+            variables = paging.variables("list", where=where, window=job.window, filter_field=self.read_spec().filter_field,
                                          token=number, size=self.page_size)
             return len(self.context.run(f"ids:{made.stream}", variables, **probe).data.get("result") or [])
 
@@ -267,8 +290,10 @@ class CentraStream(Stream, CheckpointMixin):
             self._advance(job, page.next_token)
 
     def _keeps(self, record: Mapping, only: frozenset | None) -> bool:
-        if self.spec.by_store or "store_id" not in record:
+        if self.read_spec().by_store or "store_id" not in record:
             return True
+        if record["store_id"] is None and self._offer().store_from_records:
+            return True  # read instance-wide where the declaration partitions by store: no store to judge by
         if only is not None:
             return record["store_id"] in only
         return self.context.keeps_store(record["store_id"])
@@ -282,7 +307,7 @@ class CentraStream(Stream, CheckpointMixin):
                 self._state = st.cover_stores(self._state, window.partition, added=job.only_stores)
             return
         self._state = st.advance(self._state, window, resume=next_token, done=next_token is None)
-        if next_token is None and self.spec.stores_from_records:
+        if next_token is None and self.read_spec().stores_from_records:
             self._state = st.cover_stores(self._state, window.partition, stores=self.context.config.store_ids or None)
 
     # ---------------------------------------------------------------- returns of updated orders
@@ -339,9 +364,9 @@ class CentraStream(Stream, CheckpointMixin):
                 return
             position.update(parent=later[0], page=1)
         self.context.pace()
-        made = self.context.plan(self.spec.query, **self.spec.plan_args())
+        made = self.context.plan(self.spec.query, **self.plan_args())
         variables = {"where": {"id": [int(position["parent"])]}, "limit": self.page_size, "page": int(position["page"])}
-        page = self.context.run(self.spec.query, variables, **self.spec.plan_args()).data.get("result")
+        page = self.context.run(self.spec.query, variables, **self.plan_args()).data.get("result")
         if page is None:
             raise CentraError(f"Centra returned no data for stream '{self.name}' ({position['parent']}).")
         nodes, next_page, _total, parent = paging.unpack(made.paging, page, token=position["page"], window=None,
@@ -360,7 +385,7 @@ class CentraStream(Stream, CheckpointMixin):
         """Every parent's id (warehouses, pricelists), read once per sync, ascending."""
         if self._parents is None:
             key = f"parents:{self.name}"
-            document = parents_document(self.context.plan(self.spec.query, **self.spec.plan_args()).document)
+            document = parents_document(self.context.plan(self.spec.query, **self.plan_args()).document)
             ids: list[str] = []
             number = 1
             while True:
@@ -379,11 +404,11 @@ class CentraStream(Stream, CheckpointMixin):
 
     def _records_of(self, node: Mapping, partition: str = "all", extras: Mapping | None = None) -> list[dict]:
         extras = dict(extras or self._sync_extras())
-        if self.spec.by_store and partition != "all":
+        if self.read_spec().by_store and partition != "all":
             extras["store"] = self.context.store(partition)
         try:
             produced = list(self.spec.to_records(node, extras))
-        except (ValueError, TypeError, KeyError) as error:
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError) as error:  # a shape it cannot read
             ident = node.get("id") if isinstance(node, Mapping) else None
             raise CentraError(
                 f"Centra returned a {self.name} object (id {ident}) the connector cannot read: {error}. "

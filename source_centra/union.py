@@ -59,8 +59,11 @@ def union(plans: Sequence[Plan]) -> Plan:
     kept: list = []
     for made in plans:
         kept += [item for item in made.selections if item not in kept]
+    def joined(attribute: str) -> tuple:  # each member's restore facts (Plan.restore), once each
+        return tuple(dict.fromkeys(item for made in plans for item in getattr(made, attribute)))
+
     return replace(first, stream="+".join(made.stream for made in plans), document=document, dropped=(),
-                   selections=tuple(kept))
+                   selections=tuple(kept), renames=joined("renames"), nulls=joined("nulls"), singles=joined("singles"))
 
 
 def _merge(left: SelectionSetNode | None, right: SelectionSetNode | None, where: str) -> SelectionSetNode | None:
