@@ -45,8 +45,9 @@ from typing import Any
 
 import numpy as np
 
+from . import ids
 from .details import day_rate, utc
-from .generator import EPOCH_END, EPOCH_START
+from .generator import EPOCH_END, EPOCH_START, catalog_size
 
 _DAY = 86400
 # id, name, currency, customs percent (the non-EU suppliers pay duty)
@@ -117,11 +118,6 @@ class Ledger:
         self._sums: tuple | None = None  # cached totals (balance)
 
     # ---------------------------------------------------------------- building blocks
-    def _size(self, size_id: int) -> tuple[dict, dict, dict]:
-        product = self.catalog[size_id // 100 - 1]
-        variant = next(v for v in product["variants"] if v["id"] == size_id // 10)
-        return product, variant, next(s for s in variant["sizes"] if s["id"] == size_id)
-
     def add_stock_change(self, at: int, kind: str, comment: str, warehouse_id: int, lines: list[dict]) -> dict:
         """A stock change with its lines (``{size_id, delivered_quantity, unit_cost, currency,
         currency_base_rate, created_from_shipment_line_id}``); positive lines become FIFO lots."""
@@ -131,7 +127,7 @@ class Ledger:
         self._next["change"] += 1
         self.stock_changes[change["id"]] = change
         for line in lines:
-            product, variant, _size = self._size(line["size_id"])
+            product, variant, _size = catalog_size(self.catalog, line["size_id"])
             row = {"id": self._next["line"], "stock_change_id": change["id"], "warehouse_id": warehouse_id,
                    "size_id": line["size_id"], "variant_id": variant["id"], "product_id": product["id"],
                    "delivered_quantity": int(line["delivered_quantity"]), "unit_cost": line.get("unit_cost"),
@@ -290,7 +286,7 @@ class Ledger:
             for line in order["lines"]:
                 if line["size_id"] is None or line["quantity"] <= 0:
                     continue
-                supplier = supplier_of(line["size_id"] // 100)
+                supplier = supplier_of(ids.product_of_size(line["size_id"]))
                 demand[(supplier, warehouse, QUARTERS.index((year, month)))][(line["size_id"], int(third))] += \
                     line["quantity"]
         events: list[tuple[int, int, int, Any]] = []  # (time, kind order, tie, payload)
@@ -356,8 +352,7 @@ class Ledger:
                 rate = day_rate(currency, arrival)
                 lines = []
                 for size_id, n in sizes:
-                    product = self.catalog[size_id // 100 - 1]
-                    _product, variant, _size = self._size(size_id)
+                    product, variant, _size = catalog_size(self.catalog, size_id)
                     unit = round(unit_cost_sek(product, quarter, supplier) / rate, 2)
                     lines.append({"size_id": size_id, "variant_id": variant["id"], "product_id": product["id"],
                                   "quantity": n, "unit_cost": unit,
@@ -657,7 +652,7 @@ class CostData:
     def stock_change_line(self, line_id: int) -> dict:
         line = dict(self.ledger().lines[int(line_id)])
         line["free_to_allocate_quantity"] = line.pop("free")
-        _p, _v, size = self.ledger()._size(line["size_id"])
+        _p, _v, size = catalog_size(self.catalog, line["size_id"])
         line["sku"] = size["sku"]
         return line
 

@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from . import refdata
+from . import ids, refdata
 from .attributes import customer_attributes
 from .details import buyer_record, customer_record, utc
 from .generator import (
@@ -46,12 +46,10 @@ from .generator import (
     NO_BIRTHDATE,
     build_customers,
     build_invoices,
+    catalog_size,
     iso_epoch,
 )
 
-INVOICE_NUMBER_BASE = 1000  # invoice number = 1000 + id
-INVOICE_LINES = 8  # invoice line ids: invoice id * 8 + k + 1 (a shipment has at most 8 lines)
-INVOICE_PAYMENTS = 4  # invoice payment ids: invoice id * 4 + k + 1
 PARTIAL_SHARE = 0.4  # a partly paid invoice has 40% of its total paid
 STOCK_QUANTITIES = (
     "free_to_allocate_quantity", "available_now_quantity", "available_quantity", "physical_quantity",
@@ -277,7 +275,7 @@ class EntityData:
             value = sl["line_value"]
             value_ex = round(value / (1 + tax / 100), 2)
             lines.append({
-                "id": iid * INVOICE_LINES + k + 1, "invoice_id": iid, "quantity": sl["quantity"],
+                "id": ids.invoice_line_id(iid, k), "invoice_id": iid, "quantity": sl["quantity"],
                 "order_line_id": ol["id"], "shipment_line_id": sl["id"],
                 "product_id": ol.get("product_id"), "variant_id": ol.get("variant_id"),
                 "size_id": ol.get("size_id"), "size": ol.get("size"), "product_number": ol.get("product_number"),
@@ -302,12 +300,12 @@ class EntityData:
         payments += copy.deepcopy(self._invoice_payments.get(iid, []))
         account = order["_account"]
         return {
-            "id": iid, "number": INVOICE_NUMBER_BASE + iid, "type": "INVOICE",
+            "id": iid, "number": ids.invoice_number(iid), "type": "INVOICE",
             "status": INVOICE_STATUSES[it.get("status", row)], "is_draft": False,
             "created_at": utc(created), "updated_at": utc(it.get("updated", row)),
             "due_date": utc(it.get("due", row)).date(), "order_date": order["created_at"].date(),
             "purchase_order_number": order["purchase_order_number"],
-            "pdf_url": f"https://fake-centra.example/invoices/{INVOICE_NUMBER_BASE + iid}.pdf",
+            "pdf_url": f"https://fake-centra.example/invoices/{ids.invoice_number(iid)}.pdf",
             "is_overdue": bool(it.get("overdue", row)), "grand_total": grand, "grand_total_ex_tax": grand_ex,
             "currency": currency, "currency_base_rate": rate, "account_id": account["id"] if account else None,
             "store_id": order["store_id"], "order_ids": [order["id"]], "shipment_ids": [sid],
@@ -316,7 +314,7 @@ class EntityData:
 
     @staticmethod
     def _invoice_payment(iid: int, k: int, value: float, at: int, currency: str, rate: float) -> dict:
-        return {"id": iid * INVOICE_PAYMENTS + k + 1, "invoice_id": iid, "value": value,
+        return {"id": ids.invoice_payment_id(iid, k), "invoice_id": iid, "value": value,
                 "payment_date": utc(at).date(), "type": "PAYMENT", "created_at": utc(at),
                 "currency": currency, "currency_base_rate": rate}
 
@@ -410,8 +408,7 @@ class EntityData:
     def countries(self) -> list[dict]:
         out = []
         for cid, code, name, is_eu, _vat in refdata.COUNTRIES:
-            states = [{"id": cid * 100 + k, "code": sc, "name": sn}
-                      for k, (sc, sn) in enumerate(refdata.STATES.get(code, []), start=1)]
+            states = refdata.country_states(code)
             out.append({"id": cid, "code": code, "name": name, "is_eu": is_eu,
                         "continent": refdata.CONTINENT_BY_CODE[code], "states": states})
         return out
@@ -464,18 +461,13 @@ class EntityData:
 
     def stock_row(self, cols: dict, i: int) -> dict:
         size_id = int(cols["size"][i])
-        sz = self._size(size_id)
+        _product, _variant, sz = catalog_size(self.catalog, size_id)
         row = {"warehouse_id": int(cols["warehouse"][i]), "size_id": size_id,
                "variant_id": int(cols["variant"][i]), "product_id": int(cols["product"][i]),
                "sku": sz["sku"], "ean": sz["ean"]}
         for name in STOCK_QUANTITIES:
             row[name] = int(cols[name][i])
         return row
-
-    def _size(self, size_id: int) -> dict:
-        product = self.catalog[size_id // 100 - 1]
-        variant = next(v for v in product["variants"] if v["id"] == size_id // 10)
-        return next(s for s in variant["sizes"] if s["id"] == size_id)
 
     def count_stock(self) -> int:
         return len(self.catalog_arrays()["size"]) * len(refdata.WAREHOUSES)
@@ -518,7 +510,7 @@ class EntityData:
                 i = int(np.searchsorted(cat["v_variant"], variant_id))
                 price[i] = np.nan if value is None else float(value)
         cols = {"variant": cat["v_variant"], "product": cat["v_product"], "price": price,
-                "rrp": np.array(rrp, dtype=np.float64), "id": cat["v_variant"] * 10 + pricelist_id,
+                "rrp": np.array(rrp, dtype=np.float64), "id": ids.price_id(cat["v_variant"], pricelist_id),
                 "pricelist": np.full(len(price), pricelist_id, np.int64), "currency": currency,
                 "store": pl["store_id"]}
         self._price_cache[pricelist_id] = (self.versions["prices"], cols)
@@ -602,7 +594,7 @@ class EntityData:
                     raise ValueError(f"invoice {invoice_id} is already paid")
                 open_amount = round(inv["grand_total"] - sum(p["value"] for p in inv["payments"]), 2)
                 k = len(inv["payments"])
-                if k >= INVOICE_PAYMENTS:
+                if k >= ids.INVOICE_PAYMENTS:
                     raise ValueError(f"invoice {invoice_id} has no room for another payment")
                 self._invoice_payments.setdefault(invoice_id, []).append(
                     self._invoice_payment(invoice_id, k, open_amount, at, inv["currency"], inv["currency_base_rate"]))

@@ -25,9 +25,8 @@ from typing import Any
 import numpy as np
 from graphql import GraphQLError
 
-from . import refdata
-from .details import order_hex_id
-from .generator import GENDERS, INVOICE_STATUSES, NUMBER_BASE, NO_BIRTHDATE, ORDER_STATUS_CODE, PAYMENT_TYPE_CODE, \
+from . import ids, refdata
+from .generator import GENDERS, INVOICE_STATUSES, NO_BIRTHDATE, ORDER_STATUS_CODE, PAYMENT_TYPE_CODE, \
     PRODUCT_STATUSES
 from .store import FakeData
 
@@ -112,7 +111,7 @@ class Selector:
             return lambda: self._rows_mask(t, [int(v) - 1 for v in _as_list(value)])
         if kind == "orders":
             if field == "number":
-                return lambda: self._rows_mask(t, [int(v) - NUMBER_BASE for v in _as_list(value)])
+                return lambda: self._rows_mask(t, [ids.order_index_of_number(v) for v in _as_list(value)])
             if field == "status":
                 return lambda: np.isin(t.col("status"), [ORDER_STATUS_CODE[s] for s in _as_list(value)])
             if field == "marketId":
@@ -134,7 +133,7 @@ class Selector:
             if field == "status":
                 return lambda: np.full(len(t), "ACTIVE" in _as_list(value), dtype=bool)
             if field == "orderNumber":
-                return lambda: np.isin(t.col("order"), [int(v) - NUMBER_BASE for v in _as_list(value)])
+                return lambda: np.isin(t.col("order"), [ids.order_index_of_number(v) for v in _as_list(value)])
             if field == "shipmentId":
                 return lambda: np.isin(t.col("shipment"), _as_list(value))
         if kind == "shipments":
@@ -208,9 +207,8 @@ class Selector:
         return np.zeros(len(t), dtype=bool)
 
     def _invoice_condition(self, t, field: str, value: Any):
-        from .entities import INVOICE_NUMBER_BASE
         if field == "number":
-            return lambda: self._rows_mask(t, [int(v) - INVOICE_NUMBER_BASE - 1 for v in _as_list(value)])
+            return lambda: self._rows_mask(t, [ids.invoice_of_number(v) - 1 for v in _as_list(value)])
         if field == "dueDate":
             return lambda: _range(t.col("due"), value)
         if field == "isOverdue":
@@ -224,11 +222,11 @@ class Selector:
         if field == "accountId":
             return lambda: np.isin(t.col("account"), [int(v) for v in _as_list(value)])
         if field == "purchaseOrderNumber":
-            return lambda: np.array([_string_match(f"PO-{NUMBER_BASE + int(r)}", value)
+            return lambda: np.array([_string_match(ids.purchase_order_number(int(r)), value)
                                      for r in t.col("order")], dtype=bool)
         if field == "search":
             text = str(value).strip()
-            rows = [int(text) - INVOICE_NUMBER_BASE - 1, int(text) - 1] if text.isdigit() else []
+            rows = [ids.invoice_of_number(text) - 1, int(text) - 1] if text.isdigit() else []
             return lambda: self._rows_mask(t, rows)
         return None
 
@@ -263,7 +261,7 @@ class Selector:
     def _search_orders(self, t, text: str) -> np.ndarray:
         text = text.strip()
         if text.isdigit():
-            return self._rows_mask(t, [int(text) - NUMBER_BASE])
+            return self._rows_mask(t, [ids.order_index_of_number(text)])
         row = self.data.order_row(text)
         return self._rows_mask(t, [row] if row is not None else [])
 
@@ -331,9 +329,9 @@ class Selector:
     def cursor(self, kind: str, sort: Any, row: int) -> str:
         sort_value = _as_list(sort or "id_ASC")[0]
         field = sort_value.rpartition("_")[0]
-        ident = order_hex_id(self.data.seed, row) if kind == "orders" else str(row + 1)
+        ident = ids.order_hex_id(self.data.seed, row) if kind == "orders" else str(row + 1)
         if field == "number":
-            text = f"number:{NUMBER_BASE + row}"
+            text = f"number:{ids.order_number(row)}"
         elif field == "id":
             text = f"id:{ident}"
         else:
@@ -351,7 +349,7 @@ class Selector:
                 raise ValueError("cursor belongs to another sort")
             ident = parts[-1]
             if field == "number":
-                row = int(ident) - NUMBER_BASE
+                row = ids.order_index_of_number(ident)
             elif kind == "orders":
                 row = self.data.order_row(ident)
                 if row is None:

@@ -18,12 +18,11 @@ from typing import Any
 
 import numpy as np
 
-from . import clock, refdata
-from .details import DetailBuilder, money_line, order_index, order_totals, utc
+from . import clock, ids, refdata
+from .details import DetailBuilder, money_line, order_totals, utc
 from .costs import ALLOCATING, CostData, stocked_size
 from .entities import EntityData
 from .generator import (
-    NUMBER_BASE,
     ORDER_STATUS_CODE,
     PAYMENT_TYPE_CODE,
     PRODUCT_STATUSES,
@@ -130,7 +129,7 @@ class FakeData(EntityData, CostData):
             return fam
 
     def order_row(self, order_id: str) -> int | None:
-        return order_index(self.seed, order_id, len(self.tables["orders"]))
+        return ids.order_index(self.seed, order_id, len(self.tables["orders"]))
 
     def order_detail(self, row: int) -> dict:
         return self.family(row)["order"]
@@ -340,7 +339,7 @@ class FakeData(EntityData, CostData):
             lines = []
             for k, (ln, q) in enumerate(todo):
                 ln["shipped_quantity"] += q
-                lines.append({"id": sid * 8 + k + 1, "order_line_id": ln["id"], "quantity": q,
+                lines.append({"id": ids.shipment_line_id(sid, k), "order_line_id": ln["id"], "quantity": q,
                               "returned_quantity": 0, "line_value": round(ln["unit_price"] * q, 2),
                               "_unit_price": ln["unit_price"], "_tax_percent": ln["tax_percent"],
                               "_currency": ln["_currency"], "_rate": ln["_rate"]})
@@ -456,5 +455,5 @@ class FakeData(EntityData, CostData):
             self._bump("products")
 
     def number_to_row(self, number: int) -> int | None:
-        row = int(number) - NUMBER_BASE
+        row = ids.order_index_of_number(number)
         return row if 0 <= row < len(self.tables["orders"]) else None
