@@ -45,9 +45,9 @@ from typing import Any
 
 import numpy as np
 
-from . import ids
+from . import clock, ids
 from .details import day_rate, utc
-from .generator import EPOCH_END, EPOCH_START, catalog_size
+from .generator import EPOCH_END, catalog_size
 
 _DAY = 86400
 # id, name, currency, customs percent (the non-EU suppliers pay duty)
@@ -532,9 +532,8 @@ class CostData:
     def receive_delivery(self, delivery_id: int, at: Any = None) -> dict:
         """A delivery that was on its way (INSERTED) arrives at ``at``: it becomes ACCEPTED with a
         DELIVERY stock change; its purchase order's ``updated_at`` moves. Returns the delivery."""
-        from .store import _epoch
         with self.lock:
-            at = _epoch(at)
+            at = clock.epoch(at)
             delivery = self.ledger().deliveries.get(int(delivery_id))
             if delivery is None:
                 raise KeyError(f"unknown delivery {delivery_id}")
@@ -546,20 +545,18 @@ class CostData:
 
     def update_purchase_order(self, po_id: int, at: Any = None) -> None:
         """Touch a purchase order (its ``updated_at`` moves to ``at``)."""
-        from .store import _epoch
         with self.lock:
             po = self.ledger().purchase_orders.get(int(po_id))
             if po is None:
                 raise KeyError(f"unknown purchase order {po_id}")
-            po["updated_at"] = _epoch(at)
+            po["updated_at"] = clock.epoch(at)
             self._bump("costs")  # type: ignore[attr-defined]
 
     def announce_delivery(self, po_id: int, at: Any = None) -> int:
         """A new delivery (INSERTED, arriving 30 days after ``at``) of one unit of each size the purchase
         order's first delivery had; the purchase order's ``updated_at`` moves. Returns the delivery id."""
-        from .store import _epoch
         with self.lock:
-            at = _epoch(at)
+            at = clock.epoch(at)
             ledger = self.ledger()
             po = ledger.purchase_orders.get(int(po_id))
             if po is None:
@@ -581,10 +578,9 @@ class CostData:
     def stock_take(self, warehouse_id: int, sizes: int, at: Any = None) -> int:
         """A stock count that finds one more unit of each of the first ``sizes`` product sizes: one MANUAL
         stock change with ``sizes`` lines and no unit cost (a large stock change). Returns its id."""
-        from .store import _epoch
         with self.lock:
             size_ids = [int(s) for s in self.catalog_arrays()["size"][: int(sizes)]]  # type: ignore[attr-defined]
-            self.cost_event("stock_take", _epoch(at), int(warehouse_id), size_ids)
+            self.cost_event("stock_take", clock.epoch(at), int(warehouse_id), size_ids)
             self._bump("costs", "stock")  # type: ignore[attr-defined]
             return max(self.ledger().stock_changes)
 

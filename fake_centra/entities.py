@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from . import ids, refdata
+from . import clock, ids, refdata
 from .attributes import customer_attributes
 from .details import buyer_record, customer_record, utc
 from .generator import (
@@ -540,9 +540,8 @@ class EntityData:
     # ------------------------------------------------------------------ mutations
     def create_customer(self, store_id: int = 1, at: Any = None) -> int:
         """A new customer (no orders yet) of a direct-to-consumer store; returns its id."""
-        from .store import _epoch
         with self.lock:
-            at = _epoch(at)
+            at = clock.epoch(at)
             if store_id not in (1, 2):
                 raise ValueError("customers belong to a direct-to-consumer store (1 or 2)")
             market = next(m["id"] for m in refdata.MARKETS if m["store_id"] == store_id)
@@ -553,10 +552,9 @@ class EntityData:
             return row + 1
 
     def update_customer(self, customer_id: int, at: Any = None) -> None:
-        from .store import _epoch
         with self.lock:
             row = self._customer_row(customer_id)
-            self.tables["customers"].set("updated", row, _epoch(at))
+            self.tables["customers"].set("updated", row, clock.epoch(at))
             self._bump("customers")  # type: ignore[attr-defined]
 
     def _customer_ordered(self, customer_id: int, order_row: int, at: int) -> None:
@@ -571,19 +569,17 @@ class EntityData:
         self.versions["customers"] += 1
 
     def update_account(self, account_id: int, at: Any = None) -> None:
-        from .store import _epoch
         with self.lock:
             account = self.account_detail(account_id)
             if account is None:
                 raise KeyError(f"unknown account {account_id}")
-            account["updated_at"] = utc(_epoch(at))
+            account["updated_at"] = utc(clock.epoch(at))
             self._bump("accounts")  # type: ignore[attr-defined]
 
     def update_invoice(self, invoice_id: int, mark_paid: bool = False, at: Any = None) -> None:
         """Touch an invoice; ``mark_paid`` adds a PAYMENT of what is still open and makes it PAID."""
-        from .store import _epoch
         with self.lock:
-            at = _epoch(at)
+            at = clock.epoch(at)
             it = self.tables["invoices"]
             if not 1 <= int(invoice_id) <= len(it):
                 raise KeyError(f"unknown invoice {invoice_id}")
@@ -605,9 +601,8 @@ class EntityData:
 
     def create_invoice(self, order_id: str, at: Any = None) -> int:
         """Invoice the first shipped, not yet invoiced shipment of a wholesale order; returns its id."""
-        from .store import _epoch
         with self.lock:
-            at = _epoch(at)
+            at = clock.epoch(at)
             row = self._require_row(order_id)  # type: ignore[attr-defined]
             fam = self.family(row)  # type: ignore[attr-defined]
             if fam["order"]["store_type"] != "WHOLESALE":
@@ -624,7 +619,6 @@ class EntityData:
             return irow + 1
 
     def update_voucher(self, voucher_id: int, status: str | None = None, at: Any = None) -> None:
-        from .store import _epoch
         with self.lock:
             v = next((x for x in self._vouchers if x["id"] == int(voucher_id)), None)
             if v is None:
@@ -633,11 +627,10 @@ class EntityData:
                 if status not in ("ACTIVE", "INACTIVE"):
                     raise ValueError(f"unknown status {status}")
                 v["status"] = status
-            v["updated_at"] = utc(_epoch(at))
+            v["updated_at"] = utc(clock.epoch(at))
             self._bump("vouchers")  # type: ignore[attr-defined]
 
     def update_campaign(self, campaign_id: int, status: str | None = None, at: Any = None) -> None:
-        from .store import _epoch
         with self.lock:
             c = next((x for x in self._campaigns if x["id"] == int(campaign_id)), None)
             if c is None:
@@ -646,7 +639,7 @@ class EntityData:
                 if status not in ("ACTIVE", "INACTIVE"):
                     raise ValueError(f"unknown status {status}")
                 c["status"] = status
-            c["updated_at"] = utc(_epoch(at))
+            c["updated_at"] = utc(clock.epoch(at))
             self._bump("campaigns")  # type: ignore[attr-defined]
 
     def set_stock(self, warehouse_id: int, size_id: int, **quantities: int) -> dict:

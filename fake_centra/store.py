@@ -13,7 +13,6 @@ import random
 import threading
 from collections import OrderedDict
 from collections.abc import Collection, Iterator
-from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -48,14 +47,6 @@ def _public(value: Any) -> Any:
     if isinstance(value, list):
         return [_public(v) for v in value]
     return value
-
-
-def _epoch(at: Any) -> int:
-    if at is None:
-        return clock.now()
-    if isinstance(at, datetime):
-        return int(at.timestamp())
-    return int(at)
 
 
 def _returned_units(ret: dict) -> list[tuple[int, int, int]]:
@@ -234,7 +225,7 @@ class FakeData(EntityData, CostData):
     # ------------------------------------------------------------------ mutations
     def create_order(self, store_id: int | None = None, at: Any = None) -> str:
         with self.lock:
-            at = _epoch(at)
+            at = clock.epoch(at)
             rng = random.Random(self.seed * 31 + self.version)
             if store_id is None:
                 store_id = rng.choices([1, 2, 3], refdata.STORE_WEIGHTS)[0]
@@ -271,7 +262,7 @@ class FakeData(EntityData, CostData):
                 fam["order"]["status"] = status
                 self.tables["orders"].set("status", row, ORDER_STATUS_CODE[status])
                 self.cost_event("status", [ln["id"] for ln in fam["order"]["lines"]], status)
-            self._commit(row, fam, _epoch(at))
+            self._commit(row, fam, clock.epoch(at))
 
     def _line(self, fam: dict, line_id: int) -> dict:
         for ln in fam["order"]["lines"]:
@@ -296,7 +287,7 @@ class FakeData(EntityData, CostData):
             line["cancelled_quantity"] += qty
             self._reprice(fam, line)
             self.cost_event("quantity", line_id, line["quantity"], fam["order"]["status"] in ALLOCATING)
-            self._commit(row, fam, _epoch(at))
+            self._commit(row, fam, clock.epoch(at))
 
     def change_line_quantity(self, order_id: str, line_id: int, quantity: int, at: Any = None) -> None:
         with self.lock:
@@ -308,11 +299,11 @@ class FakeData(EntityData, CostData):
             line["quantity"] = quantity
             self._reprice(fam, line)
             self.cost_event("quantity", line_id, quantity, fam["order"]["status"] in ALLOCATING)
-            self._commit(row, fam, _epoch(at))
+            self._commit(row, fam, clock.epoch(at))
 
     def set_updated_at(self, order_ids: list[str], at: Any) -> None:
         with self.lock:
-            at = _epoch(at)
+            at = clock.epoch(at)
             for oid in order_ids:
                 row = self._require_row(oid)
                 self._commit(row, self._edit(row), at)
@@ -320,7 +311,7 @@ class FakeData(EntityData, CostData):
     def create_shipment(self, order_id: str, at: Any = None) -> int:
         """Ship every not yet shipped unit of the order (shipped, paid and captured at ``at``)."""
         with self.lock:
-            at = _epoch(at)
+            at = clock.epoch(at)
             row = self._require_row(order_id)
             fam = self._edit(row)
             order = fam["order"]
@@ -370,7 +361,7 @@ class FakeData(EntityData, CostData):
         if entry_type == UNKNOWN_PAYMENT_TYPE and not self.unknown_enum:
             raise ValueError(f"entry type {entry_type} exists only with unknown_enum")
         with self.lock:
-            at = _epoch(at)
+            at = clock.epoch(at)
             row = self._require_row(order_id)
             fam = self._edit(row)
             pid = self._add_payment(fam, row, entry_type, fam["order"]["grand_total"], at, None)
@@ -380,7 +371,7 @@ class FakeData(EntityData, CostData):
     def create_return(self, order_id: str, at: Any = None) -> int:
         """Return one unit of up to two shipped, not yet returned lines (status PENDING)."""
         with self.lock:
-            at = _epoch(at)
+            at = clock.epoch(at)
             row = self._require_row(order_id)
             fam = self._edit(row)
             order = fam["order"]
@@ -421,7 +412,7 @@ class FakeData(EntityData, CostData):
 
     def complete_return(self, return_id: int, at: Any = None) -> None:
         with self.lock:
-            at = _epoch(at)
+            at = clock.epoch(at)
             row, fam, ret = self._return_family(return_id)
             if ret["return_status"] == "COMPLETED":
                 return
@@ -434,7 +425,7 @@ class FakeData(EntityData, CostData):
 
     def uncomplete_return(self, return_id: int, at: Any = None) -> None:
         with self.lock:
-            at = _epoch(at)
+            at = clock.epoch(at)
             row, fam, ret = self._return_family(return_id)
             if ret["returned_to_stock"]:  # its units leave stock again
                 self.cost_event("unreturn", at, return_id, _returned_units(ret))
@@ -445,7 +436,7 @@ class FakeData(EntityData, CostData):
 
     def update_product(self, product_id: int, at: Any = None) -> None:
         with self.lock:
-            at = _epoch(at)
+            at = clock.epoch(at)
             if not 1 <= product_id <= len(self.catalog):
                 raise KeyError(f"unknown product {product_id}")
             product = copy.deepcopy(self.catalog[product_id - 1])
