@@ -1,11 +1,12 @@
 """The rules every list of the fake shares, whatever holds its rows (column tables in ``query``,
 small lists in ``listing``, attribute lists in ``attributes``): the validation error, string
-matching (``StringMatch``), and 1-based ``limit``/``page`` paging."""
+matching (``StringMatch``), a numeric range, and 1-based ``limit``/``page`` paging."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from graphql import GraphQLError
 
 DEFAULT_LIMIT = 1000  # rows of a top-level list without `limit`
@@ -31,6 +32,16 @@ def string_match(text: str | None, match: dict) -> bool:
     if match.get("endsWith") is not None:
         return text.endswith(match["endsWith"])
     return True
+
+
+def range_mask(col: np.ndarray, rng: dict) -> np.ndarray:
+    """Rows of ``col`` inside an inclusive ``{from, to}`` range (either end may be missing)."""
+    mask = np.ones(len(col), dtype=bool)
+    if rng.get("from") is not None:
+        mask &= col >= rng["from"]
+    if rng.get("to") is not None:
+        mask &= col <= rng["to"]
+    return mask
 
 
 def page_rows(rows, limit: int | None, page: int | None, default: int = DEFAULT_LIMIT):

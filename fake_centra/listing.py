@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .filters import as_list, bad, page_rows, string_match
+from .filters import as_list, bad, page_rows, range_mask, string_match
 
 NESTED_MAX = 200
 
@@ -124,15 +124,6 @@ def _nested_page(n: int, limit: int | None, page: int | None) -> tuple[int, int]
     return start, min(n, start + limit)
 
 
-def _range_mask(col: np.ndarray, rng: dict) -> np.ndarray:
-    mask = np.ones(len(col), dtype=bool)
-    if rng.get("from") is not None:
-        mask &= col >= rng["from"]
-    if rng.get("to") is not None:
-        mask &= col <= rng["to"]
-    return mask
-
-
 def _select(cols: dict, where: dict | None, sort: Any, columns: dict[str, tuple[str, str]],
             sort_columns: dict[str, str], not_null: dict[str, str], kind: str) -> np.ndarray:
     """Indices of the rows matching ``where``, in ``sort`` order. ``columns``: filter field ->
@@ -151,7 +142,7 @@ def _select(cols: dict, where: dict | None, sort: Any, columns: dict[str, tuple[
         values = cols[col]
         if np.isscalar(values):
             values = np.full(n, values)
-        m = np.isin(values, as_list(wanted)) if op == "in" else _range_mask(values, wanted)
+        m = np.isin(values, as_list(wanted)) if op == "in" else range_mask(values, wanted)
         mask &= ~m if field in negate else m
     for field in where.get("notNull") or []:
         if field not in not_null:

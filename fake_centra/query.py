@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from . import ids, refdata
-from .filters import as_list, bad, string_match
+from .filters import as_list, bad, range_mask, string_match
 from .generator import GENDERS, INVOICE_STATUSES, NO_BIRTHDATE, ORDER_STATUS_CODE, PAYMENT_TYPE_CODE, \
     PRODUCT_STATUSES
 from .store import FakeData
@@ -165,13 +165,13 @@ class Selector:
         if field == "isAnonymized":
             return lambda: (t.col("anonymized") == 1) == bool(value)
         if field == "totalOrders":
-            return lambda: _int_range(t.col("orders"), value)
+            return lambda: range_mask(t.col("orders"), value)
         if field == "gender":
             return lambda: np.isin(t.col("gender"), [GENDERS.index(g) for g in as_list(value)])
         if field == "birthdate":
             lo, hi = value.get("from"), value.get("to")
             days = {k: None if v is None else (v.timestamp() // 86400) for k, v in (("from", lo), ("to", hi))}
-            return lambda: _int_range(t.col("birth"), days) & (t.col("birth") != NO_BIRTHDATE)
+            return lambda: range_mask(t.col("birth"), days) & (t.col("birth") != NO_BIRTHDATE)
         if field in ("email", "firstName", "lastName", "phoneNumber", "cellPhoneNumber"):
             return lambda: self._customer_strings(t, field, value)
         if field == "search":
@@ -352,15 +352,6 @@ class Selector:
         except (ValueError, IndexError, UnicodeDecodeError) as exc:
             raise bad(f"Invalid cursor {cursor!r} for sort {sort_value}: {exc}") from None
         return -key if direction == "DESC" else key
-
-
-def _int_range(col: np.ndarray, rng: dict) -> np.ndarray:
-    mask = np.ones(len(col), dtype=bool)
-    if rng.get("from") is not None:
-        mask &= col >= rng["from"]
-    if rng.get("to") is not None:
-        mask &= col <= rng["to"]
-    return mask
 
 
 def connection_slice(sel: Selection, first: int | None, after_key: int | None,
