@@ -43,6 +43,7 @@ GROWTH = {"quota_requests": 60, "quota_complexity": 250_000, "quota_requests_hou
           "quota_complexity_hour": 30_000_000}
 FAKE_STUB = ("import sys; sys.path.insert(0, 'bench'); import sim_clock; "
              "sim_clock.install_in_fake(sim_clock.from_environment()); "
+             "import profiling; profiling.install_in_fake(); "
              "from fake_centra.cli import main; sys.exit(main(sys.argv[1:]))")
 
 
@@ -78,8 +79,10 @@ def run_size(orders: int, seed: int, share: float, page_size: int, workdir: Path
         env = {**os.environ, "CENTRA_BENCH_SIM_CLOCK": str(clock_path)}
         fake.admin("reset_stats")
         started = time.monotonic()
+        profile = os.environ.get("CENTRA_BENCH_PROFILE")
+        profiler = ["-m", "cProfile", "-o", str(Path(profile) / f"connector-{orders}.prof")] if profile else []
         with open(out, "wb") as stdout, open(err, "wb") as stderr:
-            proc = subprocess.Popen([PY, str(ROOT / "bench" / "connector_fixed_clock.py"), "read", "--config",
+            proc = subprocess.Popen([PY, *profiler, str(ROOT / "bench" / "connector_fixed_clock.py"), "read", "--config",
                                      str(workdir / "config.json"), "--catalog", str(workdir / "catalog.json")],
                                     stdout=stdout, stderr=stderr, cwd=ROOT, env=env)
             _, status, usage = os.wait4(proc.pid, 0)
