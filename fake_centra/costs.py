@@ -447,6 +447,7 @@ class CostData:
         self._ledger: Ledger | None = None
         self._cost_events: list[tuple] = []  # order mutations, replayed when the ledger is built later
         self.versions["costs"] = 0  # type: ignore[attr-defined]
+        self._change_views: tuple | None = None  # (ledger change count, views, views by id, answers)
 
     def ledger(self) -> Ledger:
         with self.lock:
@@ -636,6 +637,19 @@ class CostData:
         """Every stock change with its lines (``lines``: the stock-change line views)."""
         ledger = self.ledger()
         return [self.stock_change(i) for i in sorted(ledger.stock_changes)]
+
+    def stock_change_views(self) -> tuple[list[dict], dict[int, dict], dict]:
+        """``stock_changes()`` (sorted by id), the same by id, and a dict for answers derived from them,
+        built once per change of the ledger and shared, so must not be modified: the API's
+        ``stockChangeConnection`` reads them on every page (and once per stock change whose lines
+        overflow a page), and building every view per request made a sync's cost grow with the square of
+        the ledger."""
+        with self.lock:
+            ledger = self.ledger()
+            if self._change_views is None or self._change_views[0] != ledger._changes:
+                views = self.stock_changes()
+                self._change_views = (ledger._changes, views, {v["id"]: v for v in views}, {})
+            return self._change_views[1], self._change_views[2], self._change_views[3]
 
     def stock_change(self, change_id: int) -> dict:
         ledger = self.ledger()

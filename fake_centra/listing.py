@@ -15,6 +15,7 @@ Two kinds of lists:
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable
 from datetime import date, datetime, timezone
@@ -216,11 +217,17 @@ def _decode(cursor: str) -> tuple:
         raise bad(f"Invalid cursor {cursor!r}.") from None
 
 
-def row_connection(rows: list[dict], sort: Any, first: int | None, after: str | None, last: int | None,
-                   before: str | None, keys: dict[str, Getter]) -> dict:
-    """A Relay connection over ``rows`` (already filtered): sorted by the first sort value, ties by id;
-    cursors ``<field>:<id>`` for id sorts, ``<field>:<epoch>:<id>`` for date sorts (base64), keyset
-    bounds as the orders' connections (a row leaving the set never shifts later pages)."""
+class Ordered:
+    """Rows (already filtered) in a connection's order, each with its keyset key (``ordered_rows``)."""
+
+    def __init__(self, field: str, descending: bool, keyed: list[tuple[tuple, dict]], total: int) -> None:
+        self.field, self.descending, self.keyed, self.total = field, descending, keyed, total
+        self.keys = [k for k, _r in keyed]
+
+
+def ordered_rows(rows: list[dict], sort: Any, keys: dict[str, Getter]) -> Ordered:
+    """``rows`` sorted by the first sort value, ties by id, with their cursors' keys: ``(id,)`` for id
+    sorts, ``(epoch, id)`` for date sorts."""
     value = as_list(sort or "id_ASC")[0]
     field, _, direction = value.rpartition("_")
     get = keys.get(field)
@@ -232,15 +239,25 @@ def row_connection(rows: list[dict], sort: Any, first: int | None, after: str | 
         return (int(moment.timestamp()) if isinstance(moment, datetime) else int(moment), r["id"])
 
     ordered = sorted(rows, key=key, reverse=direction == "DESC")
-    keyed = [(key(r), r) for r in ordered]
+    return Ordered(field, direction == "DESC", [(key(r), r) for r in ordered], len(rows))
+
+
+def row_connection(ordered: Ordered, first: int | None, after: str | None, last: int | None,
+                   before: str | None) -> dict:
+    """A Relay connection over ``ordered`` (``ordered_rows``): cursors ``<field>:<id>`` for id sorts,
+    ``<field>:<epoch>:<id>`` for date sorts (base64), keyset bounds as the orders' connections (a row
+    leaving the set never shifts later pages). Ascending bounds are found by bisection (the keys are
+    sorted), so a page costs its own rows, not the whole set."""
+    field, keyed, descending = ordered.field, ordered.keyed, ordered.descending
     start, end = 0, len(keyed)
-    descending = direction == "DESC"
     if after:
         bound = _decode(after)[1:]
-        start = next((i for i, (k, _r) in enumerate(keyed) if (k < bound if descending else k > bound)), len(keyed))
+        start = (next((i for i, (k, _r) in enumerate(keyed) if k < bound), len(keyed)) if descending
+                 else bisect.bisect_right(ordered.keys, bound))
     if before:
         bound = _decode(before)[1:]
-        end = next((i for i, (k, _r) in enumerate(keyed) if not (k > bound if descending else k < bound)), len(keyed))
+        end = (next((i for i, (k, _r) in enumerate(keyed) if not k > bound), len(keyed)) if descending
+               else bisect.bisect_left(ordered.keys, bound))
         end = max(end, start)
     window = keyed[start:end]
     for n, name in ((first, "first"), (last, "last")):
@@ -254,7 +271,7 @@ def row_connection(rows: list[dict], sort: Any, first: int | None, after: str | 
     edges = [{"cursor": _encode(field, *k), "node": r} for k, r in picked]
     has_next = (start + len(picked) < end) if first is not None and last is None else end < len(keyed)
     has_prev = start > 0 or (last is not None and len(picked) < len(window))
-    return {"totalCount": len(rows), "edges": edges, "pageInfo": {
+    return {"totalCount": ordered.total, "edges": edges, "pageInfo": {
         "hasNextPage": has_next, "hasPreviousPage": has_prev,
         "startCursor": edges[0]["cursor"] if edges else None, "endCursor": edges[-1]["cursor"] if edges else None}}
 

@@ -15,9 +15,10 @@ from graphql import (GraphQLError, GraphQLObjectType, GraphQLSchema, build_ast_s
 
 from . import refdata
 from .fields import CURRENCY_OBJ, STORE_OBJ, TYPE_RESOLVERS, build_field_resolvers
-from .listing import STOCK_CHANGE_FILTER, STOCK_CHANGE_LINE_FILTER, filter_rows, row_connection, small_list
+from .listing import (STOCK_CHANGE_FILTER, STOCK_CHANGE_LINE_FILTER, filter_rows, ordered_rows, row_connection,
+                      small_list)
 from .profiles import SCHEMA_PATH, coordinates, profile_document, retypes
-from .filters import page_rows
+from .filters import as_list, page_rows
 from .query import Selector, connection_slice
 from .scalars import install_scalars
 from .store import FakeData
@@ -212,8 +213,25 @@ def cost_roots() -> dict[str, Callable]:
 
     def stock_change_connection(_root: Any, info: Any, where=None, sort=None, first=None, after=None, last=None,
                                 before=None) -> dict:
-        rows = filter_rows(info.context.data.stock_changes(), where, STOCK_CHANGE_FILTER, {}, "stockChangeConnection")
-        return row_connection(rows, sort, first, after, last, before, {"createdAt": _get("created_at")})
+        data = info.context.data
+        views, by_id, filtered = data.stock_change_views()
+        memo = repr((where, sort))  # the pages of one query share their filtered, sorted rows
+        with data.lock:
+            ordered = filtered.get(memo)
+        if ordered is None:
+            rows = views
+            wanted = (where or {}).get("id")
+            if wanted is not None and "id" not in ((where or {}).get("negate") or []):
+                # an id filter (a stock change whose lines overflow a page) picks its rows by id
+                picked = {i: by_id[i] for i in as_list(wanted) if isinstance(i, int) and i in by_id}
+                rows = [picked[i] for i in sorted(picked)]
+            rows = filter_rows(rows, where, STOCK_CHANGE_FILTER, {}, "stockChangeConnection")
+            ordered = ordered_rows(rows, sort, {"createdAt": _get("created_at")})
+            with data.lock:
+                if len(filtered) >= 64:
+                    filtered.pop(next(iter(filtered)))
+                filtered[memo] = ordered
+        return row_connection(ordered, first, after, last, before)
 
     return {"purchaseOrders": po, "purchaseOrderDeliveries": deliveries, "stockChangeLines": lines,
             "stockChangeConnection": stock_change_connection}

@@ -254,3 +254,74 @@ def test_given_lean_profile_then_no_cost_roots(fake_centra_factory) -> None:
     roots = set(lean.schema.query_type.fields)
     assert not roots & {"stockChangeConnection", "stockChangeLines", "purchaseOrders", "purchaseOrderDeliveries"}
     assert "allocations" not in lean.schema.type_map["OrderLine"].fields
+
+
+def _reference_connection(changes: list[dict], where: dict, sort: str, first: int | None, after: tuple | None,
+                          last: int | None, before: tuple | None) -> tuple[list[int], bool, bool, int]:
+    """stockChangeConnection computed the plain way: filter every view, sort, walk to the bounds."""
+    def key(c: dict) -> tuple:
+        return (int(c["created_at"].timestamp()), c["id"]) if sort.startswith("createdAt") else (c["id"],)
+
+    rows = [c for c in changes
+            if ("id" not in where or c["id"] in where["id"]) and ("type" not in where or c["type"] in where["type"])]
+    desc = sort.endswith("_DESC")
+    keyed = sorted(((key(c), c) for c in rows), key=lambda kc: kc[0], reverse=desc)
+    start = next((i for i, (k, _c) in enumerate(keyed) if (k < after if desc else k > after)), len(keyed)) \
+        if after else 0
+    end = next((i for i, (k, _c) in enumerate(keyed) if not (k > before if desc else k < before)), len(keyed)) \
+        if before else len(keyed)
+    window = keyed[start:max(start, end)]
+    if first is None and last is None:
+        first = 10
+    picked = window[:first] if first is not None else window
+    if last is not None:
+        picked = picked[max(0, len(picked) - last):]
+    has_next = (start + len(picked) < max(start, end)) if first is not None and last is None else max(start, end) < len(keyed)
+    has_prev = start > 0 or (last is not None and len(picked) < len(window))
+    return [c["id"] for _k, c in picked], has_next, has_prev, len(rows)
+
+
+def test_given_any_filter_sort_and_bounds_then_stock_changes_page_as_a_plain_scan_would(fresh, monkeypatch) -> None:
+    """The connection keeps its filtered, sorted rows per query and finds cursors by bisection (a 1M-order
+    scale run pages it thousands of times): every combination of id/type filter, sort, first/last and
+    after/before answers as a plain filter-sort-walk over the views, and the views are built once, not
+    per page."""
+    import base64
+    import random
+
+    from fake_centra.costs import CostData
+
+    client, data = Client(fresh), fresh.data
+    changes = data.stock_changes()
+    built = []
+    original = CostData.stock_changes
+    monkeypatch.setattr(CostData, "stock_changes", lambda self: built.append(1) or original(self))
+    q = """query($where: StockChangeFilter, $sort: [StockChangeSort!], $first: Int, $last: Int, $after: String,
+        $before: String) { stockChangeConnection(where: $where, sort: $sort, first: $first, last: $last, after: $after,
+        before: $before) { totalCount pageInfo { hasNextPage hasPreviousPage } edges { cursor node { id } } } }"""
+    ids = [c["id"] for c in changes]
+    rng = random.Random(5)
+    for _ in range(120):
+        sort = rng.choice(["id_ASC", "id_DESC", "createdAt_ASC", "createdAt_DESC"])
+        where: dict = {}
+        if rng.random() < 0.4:
+            where["id"] = rng.sample(ids, 5) + [10**6]
+        if rng.random() < 0.3:
+            where["type"] = [rng.choice(["DELIVERY", "RETURN", "MANUAL"])]
+        field = sort.rpartition("_")[0]
+        pivot = rng.choice(changes)
+        cursor_key = (int(pivot["created_at"].timestamp()), pivot["id"]) if field == "createdAt" else (pivot["id"],)
+        cursor = base64.b64encode(":".join([field, *map(str, cursor_key)]).encode()).decode()
+        first, last = rng.choice([(None, None), (7, None), (None, 4), (7, 3)])
+        after, before = rng.choice([(None, None), (cursor, None), (None, cursor)])
+        page = client.data(q, {"where": where or None, "sort": [sort], "first": first, "last": last,
+                               "after": after, "before": before})["stockChangeConnection"]
+        expected = _reference_connection(changes, where, sort, first, cursor_key if after else None, last,
+                                         cursor_key if before else None)
+        got = ([e["node"]["id"] for e in page["edges"]], page["pageInfo"]["hasNextPage"],
+               page["pageInfo"]["hasPreviousPage"], page["totalCount"])
+        assert got == expected, (sort, where, first, last, after, before)
+    assert len(built) == 1  # one build of the views for 120 pages
+    data.stock_take(1, 2, at=AT)  # a change of the ledger: the next page sees it
+    page = client.data(q, {"sort": ["id_DESC"], "first": 1})["stockChangeConnection"]
+    assert page["edges"][0]["node"]["id"] == max(ids) + 1 and len(built) == 2
