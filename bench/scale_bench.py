@@ -92,7 +92,7 @@ def run_size(orders: int, seed: int, share: float, page_size: int, workdir: Path
             sys.stderr.write(err.read_text(errors="replace")[-3000:])
             raise SystemExit(f"the connector failed at {orders:,} orders")
         stats = fake.admin("stats")
-        records, _digest, per_stream = count_records(out)
+        records, digest, per_stream = count_records(out)
         floor_points, floor_rows = floor(fake, {"records": per_stream, "nodes": node_counts(out),
                                                 "followed": followed(out)}, page_size)
         sparse_floor = sum(row["sparse points"] for row in floor_rows.values())
@@ -109,7 +109,8 @@ def run_size(orders: int, seed: int, share: float, page_size: int, workdir: Path
             "roots": stats["by_root_field"], "root_points": stats["complexity_by_root_field"],
             "throttled": stats["throttled_429"], "predicted_hours": predicted, "simulated_hours": simulated / 3600,
             "real_seconds": real, "rss_mb": usage.ru_maxrss / 1024, "shared": shared, "usage": usage_line,
-            "order_count": per_stream.get("orders", orders), "floor": floor_points, "sparse_floor": sparse_floor}
+            "order_count": per_stream.get("orders", orders), "floor": floor_points, "sparse_floor": sparse_floor,
+            "digest": digest}
 
 
 def predicted_hours(points: float, requests: float, share: float, burst: float = 0.1) -> float:
@@ -131,14 +132,14 @@ def report(results: list[dict], share: float, page_size: int) -> str:
     lines = [f"Growth plan quotas, share {share}, page_size {page_size}, full default catalog, no state, simulated clock", "",
              "| orders | records | complexity | per order | floor per order | ÷ floor | sparse floor per order | ÷ sparse floor "
              "| requests | predicted h (share allows) | achieved h (simulated) | achieved ÷ predicted | 429s | peak RSS MB "
-             "| real s |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| real s | records digest |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         lines.append(f"| {r['orders']:,} | {r['records']:,} | {r['points']:,} | {r['points'] / r['order_count']:,.1f} "
                      f"| {r['floor'] / r['order_count']:,.1f} | {r['points'] / r['floor']:.3f} "
                      f"| {r['sparse_floor'] / r['order_count']:,.1f} | {r['points'] / r['sparse_floor']:.3f} | {r['requests']:,} | {r['predicted_hours']:.2f} | {r['simulated_hours']:.2f} "
                      f"| {r['simulated_hours'] / r['predicted_hours']:.3f} | {r['throttled']} | {r['rss_mb']:.0f} "
-                     f"| {r['real_seconds']:.0f} |")
+                     f"| {r['real_seconds']:.0f} | {r['digest']} |")
     lines += ["", "Requests (and complexity) by root field:", ""]
     roots = sorted({root for r in results for root in r["roots"]}, key=lambda x: -results[-1]["roots"].get(x, 0))
     lines.append("| root | " + " | ".join(f"{r['orders']:,}: requests | points" for r in results) + " |")
