@@ -20,6 +20,9 @@ rate limiter on a simulated clock shared with the connector (bench/sim_clock.py)
 - the shared passes: pages fetched once for several streams.
 
 The fake serves three stores (fake_centra/refdata.py STORES), not five.
+
+Where the real seconds go: ``CENTRA_BENCH_PROFILE=<dir>`` writes a cProfile of the connector and of the
+fake's request handling per size (bench/profiling.py).
 """
 from __future__ import annotations
 
