@@ -18,6 +18,7 @@ from source_centra.client import CentraClient
 from source_centra.config import Config
 from source_centra.context import SyncContext
 from source_centra.pacing import Pacer, Waits
+from source_centra import slices as sl
 from source_centra.rate_limit_status import RateLimitStatus
 from source_centra.stream import CentraStream
 from source_centra.streams import STREAMS_BY_NAME
@@ -209,3 +210,43 @@ def test_given_pacer_waits_while_parents_are_listed_then_rate_limited_status(req
     limited = [reasons for _, reasons in statuses(messages) if reasons]
     assert limited and all(reasons[0][0] == RATE_LIMITED for reasons in limited), statuses(messages)
     assert stream.state["parent"] == "2" and stream._parents == [str(n) for n in range(1, 201)]
+
+
+class UpdatedOrdersCentra:
+    """The ids of updated orders answer their first request with HTTP 429 (Retry-After 7 s: a wait the
+    client records), then orders 1 and 2; the returns of those orders: none."""
+
+    def __init__(self):
+        self.throttled = False
+        self.asked: list[dict] = []
+
+    def __call__(self, request, context) -> dict:
+        body = json.loads(request.body)
+        if introspection_answer(body["query"]):
+            return introspection_answer(body["query"])
+        if "rateLimits" in body["query"]:
+            return {"data": {"rateLimits": [
+                {"type": "QUERY_COMPLEXITY", "intervalSeconds": "ONE_HOUR", "quota": 1_000_000, "usedQuota": 0}]}}
+        if "orderConnection" in body["query"]:
+            if not self.throttled:
+                self.throttled = True
+                context.status_code, context.headers["Retry-After"] = 429, "7"
+                return {}
+            return {"data": {"result": {"pageInfo": {"hasNextPage": False, "endCursor": "2"},
+                                        "edges": [{"node": {"id": 1}}, {"node": {"id": 2}}]}}}
+        self.asked.append(body["variables"])
+        return {"data": {"result": []}}
+
+
+def test_given_429_while_updated_orders_are_listed_then_rate_limited_status(requests_mock):
+    centra = UpdatedOrdersCentra()
+    requests_mock.post(URL, json=centra)
+    config = Config.from_mapping({"endpoint_url": URL, "api_token": "t0ken"})
+    client = CentraClient(config, sleep=lambda _s: None, pacer=Pacer(share=1.0, sleep=lambda _s: None))
+    stream = CentraStream(STREAMS_BY_NAME["returns"], SyncContext(config, client=client))
+    item = sl.UpdatedOrders("all", datetime(2026, 11, 1, tzinfo=timezone.utc), datetime(2026, 11, 27, tzinfo=timezone.utc))
+    messages = list(stream.read_records(SyncMode.incremental, stream_slice=item))
+
+    limited = [reasons for _, reasons in statuses(messages) if reasons]
+    assert centra.throttled and len(limited) == 1 and limited[0][0][0] == RATE_LIMITED, statuses(messages)
+    assert [variables["where"]["orderId"] for variables in centra.asked] == [[1, 2]]
