@@ -3,8 +3,8 @@ the instance's live schema and each stream's query plan.
 
 Built by `SourceCentra.streams()` without any I/O; the first stream that needs the network reads
 the rate limits, the visible stores and the schema (one introspection per run) once. The request
-path of a stream page is: ``plan`` (once per stream per sync, plan.py) → ``run`` → one
-``client.execute``. Fields the token may not read come back null with an authorization error whose
+path of a stream page is: ``plan`` (once per stream per sync, plan.py) → ``run`` (or ``run_shared``)
+→ ``_execute`` → one ``client.execute`` (docs/design.md, "The request path"). Fields the token may not read come back null with an authorization error whose
 ``path`` the plan resolves to a schema coordinate: optional ones are dropped from the plan (one
 warning), required ones end the stream with a config error naming them (permissions.py says which
 permission to tick). No error text is parsed.
