@@ -56,7 +56,7 @@ _package = types.ModuleType("source_centra")
 _package.__path__ = [str(Path(__file__).resolve().parent.parent / "source_centra")]
 sys.modules.setdefault("source_centra", _package)
 
-from source_centra.plan import strip_markers  # noqa: E402
+from source_centra.documents import strip_markers  # noqa: E402
 from source_centra.queries import load  # noqa: E402
 from source_centra.records.catalog import prices, stock  # noqa: E402
 from source_centra.records.sales import order_items  # noqa: E402

@@ -27,7 +27,8 @@ def documents(url: str, token: str, streams: list[str]) -> dict[str, str]:
 
     from source_centra.context import INTROSPECTION
     from source_centra import sparse
-    from source_centra.plan import parents_document, plan
+    from source_centra.documents import parents_document
+    from source_centra.plan import plan
     from source_centra.queries import load
     from source_centra.streams import STREAMS
 

@@ -28,6 +28,7 @@ from collections.abc import Collection
 from typing import Any
 
 from . import refdata
+from .filters import string_match
 
 MATERIAL_IDS = {word: i for i, word in enumerate(refdata.PRODUCT_WORDS, start=1)}
 CARE = {
@@ -113,19 +114,6 @@ def order_attributes(seed: int, idx: int, wholesale: bool, served: Collection[st
 # ---------------------------------------------------------------- filters
 
 
-def _string_match(text: str | None, match: dict) -> bool:
-    text = text or ""
-    if match.get("equals") is not None:
-        return text == match["equals"]
-    if match.get("contains") is not None:
-        return match["contains"].lower() in text.lower()
-    if match.get("startsWith") is not None:
-        return text.startswith(match["startsWith"])
-    if match.get("endsWith") is not None:
-        return text.endswith(match["endsWith"])
-    return True
-
-
 def _apply(items: list[dict], where: dict | None, tests: dict) -> list[dict]:
     if not where:
         return items
@@ -147,7 +135,7 @@ def filter_attributes(attributes: list[dict], where: dict | None) -> list[dict]:
     """``AssignedAttributeFilter``: typeName (any of), description (StringMatch), negate."""
     return _apply(attributes, where, {
         "typeName": lambda a, v: a["type"]["name"] in v,
-        "description": lambda a, v: _string_match(a["description"], v),
+        "description": lambda a, v: string_match(a["description"], v),
     })
 
 

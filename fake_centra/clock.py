@@ -46,6 +46,15 @@ def now() -> int:
     return int(time.time()) - shift_seconds()
 
 
+def epoch(at=None) -> int:
+    """A mutation's time as the data record it: ``at`` (a datetime or epoch seconds), or now."""
+    if at is None:
+        return now()
+    if isinstance(at, datetime):
+        return int(at.timestamp())
+    return int(at)
+
+
 def to_api(value):
     """A stored time (epoch seconds or datetime) as the API shows it."""
     if not _shift_days or value is None:

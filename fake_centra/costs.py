@@ -45,8 +45,9 @@ from typing import Any
 
 import numpy as np
 
+from . import clock, ids
 from .details import day_rate, utc
-from .generator import EPOCH_END, EPOCH_START
+from .generator import EPOCH_END, catalog_size
 
 _DAY = 86400
 # id, name, currency, customs percent (the non-EU suppliers pay duty)
@@ -117,11 +118,6 @@ class Ledger:
         self._sums: tuple | None = None  # cached totals (balance)
 
     # ---------------------------------------------------------------- building blocks
-    def _size(self, size_id: int) -> tuple[dict, dict, dict]:
-        product = self.catalog[size_id // 100 - 1]
-        variant = next(v for v in product["variants"] if v["id"] == size_id // 10)
-        return product, variant, next(s for s in variant["sizes"] if s["id"] == size_id)
-
     def add_stock_change(self, at: int, kind: str, comment: str, warehouse_id: int, lines: list[dict]) -> dict:
         """A stock change with its lines (``{size_id, delivered_quantity, unit_cost, currency,
         currency_base_rate, created_from_shipment_line_id}``); positive lines become FIFO lots."""
@@ -131,7 +127,7 @@ class Ledger:
         self._next["change"] += 1
         self.stock_changes[change["id"]] = change
         for line in lines:
-            product, variant, _size = self._size(line["size_id"])
+            product, variant, _size = catalog_size(self.catalog, line["size_id"])
             row = {"id": self._next["line"], "stock_change_id": change["id"], "warehouse_id": warehouse_id,
                    "size_id": line["size_id"], "variant_id": variant["id"], "product_id": product["id"],
                    "delivered_quantity": int(line["delivered_quantity"]), "unit_cost": line.get("unit_cost"),
@@ -290,7 +286,7 @@ class Ledger:
             for line in order["lines"]:
                 if line["size_id"] is None or line["quantity"] <= 0:
                     continue
-                supplier = supplier_of(line["size_id"] // 100)
+                supplier = supplier_of(ids.product_of_size(line["size_id"]))
                 demand[(supplier, warehouse, QUARTERS.index((year, month)))][(line["size_id"], int(third))] += \
                     line["quantity"]
         events: list[tuple[int, int, int, Any]] = []  # (time, kind order, tie, payload)
@@ -356,8 +352,7 @@ class Ledger:
                 rate = day_rate(currency, arrival)
                 lines = []
                 for size_id, n in sizes:
-                    product = self.catalog[size_id // 100 - 1]
-                    _product, variant, _size = self._size(size_id)
+                    product, variant, _size = catalog_size(self.catalog, size_id)
                     unit = round(unit_cost_sek(product, quarter, supplier) / rate, 2)
                     lines.append({"size_id": size_id, "variant_id": variant["id"], "product_id": product["id"],
                                   "quantity": n, "unit_cost": unit,
@@ -537,9 +532,8 @@ class CostData:
     def receive_delivery(self, delivery_id: int, at: Any = None) -> dict:
         """A delivery that was on its way (INSERTED) arrives at ``at``: it becomes ACCEPTED with a
         DELIVERY stock change; its purchase order's ``updated_at`` moves. Returns the delivery."""
-        from .store import _epoch
         with self.lock:
-            at = _epoch(at)
+            at = clock.epoch(at)
             delivery = self.ledger().deliveries.get(int(delivery_id))
             if delivery is None:
                 raise KeyError(f"unknown delivery {delivery_id}")
@@ -551,20 +545,18 @@ class CostData:
 
     def update_purchase_order(self, po_id: int, at: Any = None) -> None:
         """Touch a purchase order (its ``updated_at`` moves to ``at``)."""
-        from .store import _epoch
         with self.lock:
             po = self.ledger().purchase_orders.get(int(po_id))
             if po is None:
                 raise KeyError(f"unknown purchase order {po_id}")
-            po["updated_at"] = _epoch(at)
+            po["updated_at"] = clock.epoch(at)
             self._bump("costs")  # type: ignore[attr-defined]
 
     def announce_delivery(self, po_id: int, at: Any = None) -> int:
         """A new delivery (INSERTED, arriving 30 days after ``at``) of one unit of each size the purchase
         order's first delivery had; the purchase order's ``updated_at`` moves. Returns the delivery id."""
-        from .store import _epoch
         with self.lock:
-            at = _epoch(at)
+            at = clock.epoch(at)
             ledger = self.ledger()
             po = ledger.purchase_orders.get(int(po_id))
             if po is None:
@@ -586,10 +578,9 @@ class CostData:
     def stock_take(self, warehouse_id: int, sizes: int, at: Any = None) -> int:
         """A stock count that finds one more unit of each of the first ``sizes`` product sizes: one MANUAL
         stock change with ``sizes`` lines and no unit cost (a large stock change). Returns its id."""
-        from .store import _epoch
         with self.lock:
             size_ids = [int(s) for s in self.catalog_arrays()["size"][: int(sizes)]]  # type: ignore[attr-defined]
-            self.cost_event("stock_take", _epoch(at), int(warehouse_id), size_ids)
+            self.cost_event("stock_take", clock.epoch(at), int(warehouse_id), size_ids)
             self._bump("costs", "stock")  # type: ignore[attr-defined]
             return max(self.ledger().stock_changes)
 
@@ -657,7 +648,7 @@ class CostData:
     def stock_change_line(self, line_id: int) -> dict:
         line = dict(self.ledger().lines[int(line_id)])
         line["free_to_allocate_quantity"] = line.pop("free")
-        _p, _v, size = self.ledger()._size(line["size_id"])
+        _p, _v, size = catalog_size(self.catalog, line["size_id"])
         line["sku"] = size["sku"]
         return line
 

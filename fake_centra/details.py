@@ -13,47 +13,13 @@ import random
 from collections.abc import Collection
 from datetime import datetime, timezone
 
-from . import refdata
+from . import ids, refdata
 from .attributes import order_attributes
-from .generator import NUMBER_BASE, ORDER_STATUSES, PAYMENT_TYPES, RETURN_STATUSES, UNKNOWN_PAYMENT_TYPE
+from .generator import ORDER_STATUSES, PAYMENT_TYPES, RETURN_STATUSES, UNKNOWN_PAYMENT_TYPE
 from .table import Table
 
 UTC = timezone.utc
-_ID_MASK = 0x5A17C3E9
-LINES_PER_ORDER = 5  # ordinary line ids: order index * 5 + k + 1
-BUNDLE_LINE_BASE = 1_000_000_000  # bundle line ids: BUNDLE_LINE_BASE + order index * 4 + j + 1
 BUNDLE_SHARE = 0.12  # bundle_lines knob: share of orders (with at most 3 lines) that get a bundle
-
-
-def bundle_line_id(idx: int, j: int) -> int:
-    """Id of the bundle line (j = 0) or of its j-th item line of order ``idx``."""
-    return BUNDLE_LINE_BASE + idx * 4 + j + 1
-
-
-def line_order_index(line_id: int) -> int:
-    """The index of the order a line id belongs to."""
-    if line_id > BUNDLE_LINE_BASE:
-        return (line_id - BUNDLE_LINE_BASE - 1) // 4
-    return (line_id - 1) // LINES_PER_ORDER
-
-
-def order_hex_id(seed: int, idx: int) -> str:
-    """32-hex order id whose last 8 hex digits encode the index (so no lookup table is needed)."""
-    head = hashlib.md5(f"{seed}:{idx}".encode()).hexdigest()[:24]
-    return head + f"{(idx ^ _ID_MASK) & 0xFFFFFFFF:08x}"
-
-
-def order_index(seed: int, order_id: str, count: int) -> int | None:
-    """The index of ``order_id``, or None when it is not an id of this instance."""
-    if not isinstance(order_id, str) or len(order_id) != 32:
-        return None
-    try:
-        idx = int(order_id[24:], 16) ^ _ID_MASK
-    except ValueError:
-        return None
-    if 0 <= idx < count and order_hex_id(seed, idx) == order_id.lower():
-        return idx
-    return None
 
 
 def utc(epoch: int) -> datetime:
@@ -129,10 +95,10 @@ def customer_record(cid: int) -> dict:
 
 
 def buyer_record(account_id: int) -> dict:
-    """The buyer who places an account's orders (one per account, id = account id * 10 + 1)."""
+    """The buyer who places an account's orders (one per account, ``ids.buyer_id``)."""
     first = refdata.FIRST_NAMES[(account_id * 3) % len(refdata.FIRST_NAMES)]
     last = refdata.LAST_NAMES[(account_id * 7) % len(refdata.LAST_NAMES)]
-    return {"id": account_id * 10 + 1, "email": f"buyer{account_id}@example.com", "first_name": first,
+    return {"id": ids.buyer_id(account_id), "email": f"buyer{account_id}@example.com", "first_name": first,
             "last_name": last, "status": "ACTIVE", "account_id": account_id}
 
 
@@ -180,7 +146,7 @@ class DetailBuilder:
             country = refdata.ACCOUNT_COUNTRY.get(cust_id, country)
         tax = (25.0 if country == "SE" else 0.0) if wholesale else refdata.VAT_BY_CODE[country]
         base = refdata.CURRENCY_BY_CODE[currency]["base_rate"]
-        number = NUMBER_BASE + idx
+        number = ids.order_number(idx)
         if wholesale:
             customer = None
             account = {"id": cust_id, "name": refdata.ACCOUNTS[(cust_id - 1) % len(refdata.ACCOUNTS)]}
@@ -204,7 +170,7 @@ class DetailBuilder:
                 qty, cancelled = q0 - 1, 1
             else:
                 qty, cancelled = q0, 0
-            line = {"id": idx * LINES_PER_ORDER + k + 1, "quantity": qty, "cancelled_quantity": cancelled,
+            line = {"id": ids.order_line_id(idx, k), "quantity": qty, "cancelled_quantity": cancelled,
                     "returned_quantity": 0, "shipped_quantity": qty if shipped else 0}
             # The draw happens in every profile; without GiftCertificateOrderLine (lean) the line
             # becomes a product line, so only orders that had a gift certificate change.
@@ -236,14 +202,14 @@ class DetailBuilder:
         voucher_id = o.get("voucher", idx)
         voucher = refdata.VOUCHER_BY_ID[voucher_id]["percent"] if voucher_id else 0.0
         order = {
-            "id": order_hex_id(self.seed, idx), "number": number, "store_id": store_id,
+            "id": ids.order_hex_id(self.seed, idx), "number": number, "store_id": store_id,
             "store_type": store["type"], "status": status, "created_at": utc(created),
             "updated_at": utc(o.get("updated", idx)), "order_date": utc(created),
             "currency": currency, "currency_base_rate": rate,
             "market_id": market["id"], "pricelist_id": pricelist["id"],
             "shipping_address": shipping_address, "billing_address": billing_address,
             "customer": customer, "account_id": cust_id if wholesale else None,
-            "purchase_order_number": f"PO-{number}" if wholesale else None,
+            "purchase_order_number": ids.purchase_order_number(idx) if wholesale else None,
             "shipping": 0.0 if wholesale or r.random() < 0.3 else float(round(59 / base, 2)),
             "handling": float(round(20 / base, 2)) if r.random() < 0.05 else 0.0,
             "discounts": 0.0, "attributes": order_attributes(self.seed, idx, wholesale, self.served),
@@ -276,7 +242,7 @@ class DetailBuilder:
             orig = round(orig * 0.5, 2)
         disc = 0.0 if rb.random() < 0.8 else 20.0
         bv = bundle["variants"][0]
-        head_id = bundle_line_id(idx, 0)
+        head_id = ids.bundle_line_id(idx, 0)
         common = {"cancelled_quantity": cancelled, "returned_quantity": 0,
                   "shipped_quantity": qty if shipped else 0, "tax_percent": tax}
         out = [{"id": head_id, "quantity": qty, **common, "type": "BundleOrderLine",
@@ -286,7 +252,7 @@ class DetailBuilder:
             p = self.catalog[item["product_id"] - 1]
             v = next(x for x in p["variants"] if x["id"] == item["variant_id"])
             s = next(x for x in v["sizes"] if x["id"] == item["size_id"])
-            out.append({"id": bundle_line_id(idx, j), "quantity": qty, **common,
+            out.append({"id": ids.bundle_line_id(idx, j), "quantity": qty, **common,
                         "type": "BundleItemOrderLine", "bundle_line_id": head_id,
                         "discount_percent": 0.0, **_product_fields(p, v, s),
                         **money_line(0.0, 0.0, tax, qty)})
@@ -317,7 +283,7 @@ class DetailBuilder:
         row = sid - 1
         shipped_at, is_shipped = s.get("shipped_at", row), bool(s.get("shipped", row))
         if lines is None:
-            lines = [{"id": sid * 8 + k + 1, "order_line_id": ln["id"], "quantity": ln["quantity"],
+            lines = [{"id": ids.shipment_line_id(sid, k), "order_line_id": ln["id"], "quantity": ln["quantity"],
                       "returned_quantity": 0, "line_value": ln["line_value"],
                       "_unit_price": ln["unit_price"], "_tax_percent": ln["tax_percent"],
                       "_currency": order["currency"], "_rate": order["currency_base_rate"]}
@@ -359,7 +325,7 @@ class DetailBuilder:
     @staticmethod
     def return_line(rid: int, k: int, ol: dict, sl: dict, qty: int) -> dict:
         lv = round(ol["unit_price"] * qty, 2)
-        return {"id": rid * 8 + k + 1, "quantity": qty, "order_line_id": ol["id"],
+        return {"id": ids.return_line_id(rid, k), "quantity": qty, "order_line_id": ol["id"],
                 "shipment_line_id": sl["id"], "unit_price": ol["unit_price"], "line_value": lv,
                 "line_value_ex_tax": round(lv / (1 + ol["tax_percent"] / 100), 2),
                 "_tax_percent": ol["tax_percent"], "_currency": ol["_currency"], "_rate": ol["_rate"]}

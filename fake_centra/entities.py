@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from . import refdata
+from . import clock, ids, refdata
 from .attributes import customer_attributes
 from .details import buyer_record, customer_record, utc
 from .generator import (
@@ -46,12 +46,10 @@ from .generator import (
     NO_BIRTHDATE,
     build_customers,
     build_invoices,
+    catalog_size,
     iso_epoch,
 )
 
-INVOICE_NUMBER_BASE = 1000  # invoice number = 1000 + id
-INVOICE_LINES = 8  # invoice line ids: invoice id * 8 + k + 1 (a shipment has at most 8 lines)
-INVOICE_PAYMENTS = 4  # invoice payment ids: invoice id * 4 + k + 1
 PARTIAL_SHARE = 0.4  # a partly paid invoice has 40% of its total paid
 STOCK_QUANTITIES = (
     "free_to_allocate_quantity", "available_now_quantity", "available_quantity", "physical_quantity",
@@ -277,7 +275,7 @@ class EntityData:
             value = sl["line_value"]
             value_ex = round(value / (1 + tax / 100), 2)
             lines.append({
-                "id": iid * INVOICE_LINES + k + 1, "invoice_id": iid, "quantity": sl["quantity"],
+                "id": ids.invoice_line_id(iid, k), "invoice_id": iid, "quantity": sl["quantity"],
                 "order_line_id": ol["id"], "shipment_line_id": sl["id"],
                 "product_id": ol.get("product_id"), "variant_id": ol.get("variant_id"),
                 "size_id": ol.get("size_id"), "size": ol.get("size"), "product_number": ol.get("product_number"),
@@ -302,12 +300,12 @@ class EntityData:
         payments += copy.deepcopy(self._invoice_payments.get(iid, []))
         account = order["_account"]
         return {
-            "id": iid, "number": INVOICE_NUMBER_BASE + iid, "type": "INVOICE",
+            "id": iid, "number": ids.invoice_number(iid), "type": "INVOICE",
             "status": INVOICE_STATUSES[it.get("status", row)], "is_draft": False,
             "created_at": utc(created), "updated_at": utc(it.get("updated", row)),
             "due_date": utc(it.get("due", row)).date(), "order_date": order["created_at"].date(),
             "purchase_order_number": order["purchase_order_number"],
-            "pdf_url": f"https://fake-centra.example/invoices/{INVOICE_NUMBER_BASE + iid}.pdf",
+            "pdf_url": f"https://fake-centra.example/invoices/{ids.invoice_number(iid)}.pdf",
             "is_overdue": bool(it.get("overdue", row)), "grand_total": grand, "grand_total_ex_tax": grand_ex,
             "currency": currency, "currency_base_rate": rate, "account_id": account["id"] if account else None,
             "store_id": order["store_id"], "order_ids": [order["id"]], "shipment_ids": [sid],
@@ -316,7 +314,7 @@ class EntityData:
 
     @staticmethod
     def _invoice_payment(iid: int, k: int, value: float, at: int, currency: str, rate: float) -> dict:
-        return {"id": iid * INVOICE_PAYMENTS + k + 1, "invoice_id": iid, "value": value,
+        return {"id": ids.invoice_payment_id(iid, k), "invoice_id": iid, "value": value,
                 "payment_date": utc(at).date(), "type": "PAYMENT", "created_at": utc(at),
                 "currency": currency, "currency_base_rate": rate}
 
@@ -410,8 +408,7 @@ class EntityData:
     def countries(self) -> list[dict]:
         out = []
         for cid, code, name, is_eu, _vat in refdata.COUNTRIES:
-            states = [{"id": cid * 100 + k, "code": sc, "name": sn}
-                      for k, (sc, sn) in enumerate(refdata.STATES.get(code, []), start=1)]
+            states = refdata.country_states(code)
             out.append({"id": cid, "code": code, "name": name, "is_eu": is_eu,
                         "continent": refdata.CONTINENT_BY_CODE[code], "states": states})
         return out
@@ -464,18 +461,13 @@ class EntityData:
 
     def stock_row(self, cols: dict, i: int) -> dict:
         size_id = int(cols["size"][i])
-        sz = self._size(size_id)
+        _product, _variant, sz = catalog_size(self.catalog, size_id)
         row = {"warehouse_id": int(cols["warehouse"][i]), "size_id": size_id,
                "variant_id": int(cols["variant"][i]), "product_id": int(cols["product"][i]),
                "sku": sz["sku"], "ean": sz["ean"]}
         for name in STOCK_QUANTITIES:
             row[name] = int(cols[name][i])
         return row
-
-    def _size(self, size_id: int) -> dict:
-        product = self.catalog[size_id // 100 - 1]
-        variant = next(v for v in product["variants"] if v["id"] == size_id // 10)
-        return next(s for s in variant["sizes"] if s["id"] == size_id)
 
     def count_stock(self) -> int:
         return len(self.catalog_arrays()["size"]) * len(refdata.WAREHOUSES)
@@ -518,7 +510,7 @@ class EntityData:
                 i = int(np.searchsorted(cat["v_variant"], variant_id))
                 price[i] = np.nan if value is None else float(value)
         cols = {"variant": cat["v_variant"], "product": cat["v_product"], "price": price,
-                "rrp": np.array(rrp, dtype=np.float64), "id": cat["v_variant"] * 10 + pricelist_id,
+                "rrp": np.array(rrp, dtype=np.float64), "id": ids.price_id(cat["v_variant"], pricelist_id),
                 "pricelist": np.full(len(price), pricelist_id, np.int64), "currency": currency,
                 "store": pl["store_id"]}
         self._price_cache[pricelist_id] = (self.versions["prices"], cols)
@@ -548,9 +540,8 @@ class EntityData:
     # ------------------------------------------------------------------ mutations
     def create_customer(self, store_id: int = 1, at: Any = None) -> int:
         """A new customer (no orders yet) of a direct-to-consumer store; returns its id."""
-        from .store import _epoch
         with self.lock:
-            at = _epoch(at)
+            at = clock.epoch(at)
             if store_id not in (1, 2):
                 raise ValueError("customers belong to a direct-to-consumer store (1 or 2)")
             market = next(m["id"] for m in refdata.MARKETS if m["store_id"] == store_id)
@@ -561,10 +552,9 @@ class EntityData:
             return row + 1
 
     def update_customer(self, customer_id: int, at: Any = None) -> None:
-        from .store import _epoch
         with self.lock:
             row = self._customer_row(customer_id)
-            self.tables["customers"].set("updated", row, _epoch(at))
+            self.tables["customers"].set("updated", row, clock.epoch(at))
             self._bump("customers")  # type: ignore[attr-defined]
 
     def _customer_ordered(self, customer_id: int, order_row: int, at: int) -> None:
@@ -579,19 +569,17 @@ class EntityData:
         self.versions["customers"] += 1
 
     def update_account(self, account_id: int, at: Any = None) -> None:
-        from .store import _epoch
         with self.lock:
             account = self.account_detail(account_id)
             if account is None:
                 raise KeyError(f"unknown account {account_id}")
-            account["updated_at"] = utc(_epoch(at))
+            account["updated_at"] = utc(clock.epoch(at))
             self._bump("accounts")  # type: ignore[attr-defined]
 
     def update_invoice(self, invoice_id: int, mark_paid: bool = False, at: Any = None) -> None:
         """Touch an invoice; ``mark_paid`` adds a PAYMENT of what is still open and makes it PAID."""
-        from .store import _epoch
         with self.lock:
-            at = _epoch(at)
+            at = clock.epoch(at)
             it = self.tables["invoices"]
             if not 1 <= int(invoice_id) <= len(it):
                 raise KeyError(f"unknown invoice {invoice_id}")
@@ -602,7 +590,7 @@ class EntityData:
                     raise ValueError(f"invoice {invoice_id} is already paid")
                 open_amount = round(inv["grand_total"] - sum(p["value"] for p in inv["payments"]), 2)
                 k = len(inv["payments"])
-                if k >= INVOICE_PAYMENTS:
+                if k >= ids.INVOICE_PAYMENTS:
                     raise ValueError(f"invoice {invoice_id} has no room for another payment")
                 self._invoice_payments.setdefault(invoice_id, []).append(
                     self._invoice_payment(invoice_id, k, open_amount, at, inv["currency"], inv["currency_base_rate"]))
@@ -613,9 +601,8 @@ class EntityData:
 
     def create_invoice(self, order_id: str, at: Any = None) -> int:
         """Invoice the first shipped, not yet invoiced shipment of a wholesale order; returns its id."""
-        from .store import _epoch
         with self.lock:
-            at = _epoch(at)
+            at = clock.epoch(at)
             row = self._require_row(order_id)  # type: ignore[attr-defined]
             fam = self.family(row)  # type: ignore[attr-defined]
             if fam["order"]["store_type"] != "WHOLESALE":
@@ -632,7 +619,6 @@ class EntityData:
             return irow + 1
 
     def update_voucher(self, voucher_id: int, status: str | None = None, at: Any = None) -> None:
-        from .store import _epoch
         with self.lock:
             v = next((x for x in self._vouchers if x["id"] == int(voucher_id)), None)
             if v is None:
@@ -641,11 +627,10 @@ class EntityData:
                 if status not in ("ACTIVE", "INACTIVE"):
                     raise ValueError(f"unknown status {status}")
                 v["status"] = status
-            v["updated_at"] = utc(_epoch(at))
+            v["updated_at"] = utc(clock.epoch(at))
             self._bump("vouchers")  # type: ignore[attr-defined]
 
     def update_campaign(self, campaign_id: int, status: str | None = None, at: Any = None) -> None:
-        from .store import _epoch
         with self.lock:
             c = next((x for x in self._campaigns if x["id"] == int(campaign_id)), None)
             if c is None:
@@ -654,7 +639,7 @@ class EntityData:
                 if status not in ("ACTIVE", "INACTIVE"):
                     raise ValueError(f"unknown status {status}")
                 c["status"] = status
-            c["updated_at"] = utc(_epoch(at))
+            c["updated_at"] = utc(clock.epoch(at))
             self._bump("campaigns")  # type: ignore[attr-defined]
 
     def set_stock(self, warehouse_id: int, size_id: int, **quantities: int) -> dict:

@@ -11,10 +11,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from . import refdata
+from . import ids, refdata
 from .attributes import filter_attributes, filter_elements
 from . import listing as nested
-from .details import line_order_index
 from .listing import STOCK_CHANGE_LINE_FILTER
 from .scalars import format_datetime
 
@@ -113,12 +112,6 @@ def _money_or_none(value_key: str, currency_key: str = "currency", rate_key: str
     return resolve
 
 
-def _states(code: str) -> list[dict]:
-    cid = refdata.COUNTRY_BY_CODE[code]["id"]
-    return [{"id": cid * 100 + k, "code": sc, "name": sn}
-            for k, (sc, sn) in enumerate(refdata.STATES.get(code, []), start=1)]
-
-
 def _lines(o: dict, _info: Any, includeFullyCancelled: bool = False) -> list[dict]:  # noqa: N803
     if includeFullyCancelled:
         return o["lines"]
@@ -150,7 +143,7 @@ def _product_of_line(data: Any, o: dict) -> Any:
 def _variant_view(data: Any, variant_id: int | None) -> tuple | None:
     if not variant_id:
         return None
-    product = data.product_detail(variant_id // 10)
+    product = data.product_detail(ids.product_of_variant(variant_id))
     for v in product["variants"]:
         if v["id"] == variant_id:
             return (v, product)
@@ -160,7 +153,7 @@ def _variant_view(data: Any, variant_id: int | None) -> tuple | None:
 def _size_view(data: Any, size_id: int | None) -> tuple | None:
     if not size_id:
         return None
-    vv = _variant_view(data, size_id // 10)
+    vv = _variant_view(data, ids.variant_of_size(size_id))
     if vv is None:
         return None
     for s in vv[0]["sizes"]:
@@ -190,7 +183,7 @@ def build_field_resolvers() -> dict[str, dict[str, Resolver]]:  # noqa: C901 - o
         return d(info).account_detail(order["_account"]["id"]) if order.get("_account") else None
 
     def order_line(line_id: int, info: Any) -> dict | None:
-        order = d(info).order_detail(line_order_index(line_id))
+        order = d(info).order_detail(ids.line_order_index(line_id))
         return next((ln for ln in order["lines"] if ln["id"] == line_id), None)
 
     order = {
@@ -257,7 +250,7 @@ def build_field_resolvers() -> dict[str, dict[str, Resolver]]:  # noqa: C901 - o
     }
 
     def shipment_line_of(sl_id: int, info: Any) -> dict | None:
-        s = d(info).shipment_detail((sl_id - 1) // 8)
+        s = d(info).shipment_detail(ids.shipment_of_line(sl_id))
         return next((x for x in s["lines"] if x["id"] == sl_id), None)
 
     ret = {
@@ -337,7 +330,7 @@ def build_field_resolvers() -> dict[str, dict[str, Resolver]]:  # noqa: C901 - o
                 "voucher": lambda o, i: d(i).voucher_detail(o["_voucher_id"]) if o.get("_voucher_id") else None}
     country = {"isEU": lambda o, _i: o["isEU"] if "isEU" in o else o["is_eu"],
                "continent": lambda o, _i: refdata.CONTINENT_BY_CODE.get(o["code"]),
-               "states": lambda o, _i: _states(o["code"])}
+               "states": lambda o, _i: refdata.country_states(o["code"])}
     market_obj = lambda o, _i: _market_obj(o["market_id"])  # noqa: E731
     store_obj = lambda o, _i: STORE_OBJ[o["store_id"]]  # noqa: E731
     customer = {

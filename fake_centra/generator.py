@@ -18,13 +18,12 @@ from datetime import datetime, timezone
 
 import numpy as np
 
-from . import refdata
+from . import ids, refdata
 from .attributes import product_attributes, variant_attributes
 from .table import Table
 
 EPOCH_START = int(datetime(2024, 1, 1, tzinfo=timezone.utc).timestamp())
 EPOCH_END = int(datetime(2025, 12, 31, 23, 59, 59, tzinfo=timezone.utc).timestamp())
-NUMBER_BASE = 100001  # order number = NUMBER_BASE + order index
 
 # The last status / payment type exists only with the unknown_enum knob (profiles.UNKNOWN_ENUM_VALUES).
 UNKNOWN_ORDER_STATUS = "AWAITING_REVIEW"
@@ -58,6 +57,13 @@ def ean13(body12: int) -> str:
     return digits + str((10 - total % 10) % 10)
 
 
+def catalog_size(catalog: list[dict], size_id: int) -> tuple[dict, dict, dict]:
+    """(product, variant, size) of ``size_id`` in a catalog built by ``build_catalog``."""
+    product = catalog[ids.product_of_size(size_id) - 1]
+    variant = next(v for v in product["variants"] if v["id"] == ids.variant_of_size(size_id))
+    return product, variant, next(s for s in variant["sizes"] if s["id"] == size_id)
+
+
 def build_catalog(seed: int, count: int, served: Collection[str] | None = None) -> list[dict]:
     """Products -> variants -> sizes; SKU = productNumber + variantNumber + sizeNumber.
 
@@ -76,11 +82,11 @@ def build_catalog(seed: int, count: int, served: Collection[str] | None = None) 
         variants = []
         for v in range(1, int(rng.integers(1, 4)) + 1):
             colour = refdata.COLOURS[int(rng.integers(len(refdata.COLOURS)))]
-            variant_id = pid * 10 + v
+            variant_id = ids.variant_id(pid, v)
             variant_number = f"{v:02d}"
             sizes = []
             for s, label in enumerate(sizes_set, start=1):
-                size_id = variant_id * 10 + s
+                size_id = ids.size_id(variant_id, s)
                 size_number = f"{s:02d}"
                 sizes.append({
                     "id": size_id, "description": label, "size_number": size_number,
@@ -128,8 +134,8 @@ def build_bundles(seed: int, catalog: list[dict], served: Collection[str] | None
             v = p["variants"][int(rng.integers(len(p["variants"])))]
             sz = v["sizes"][int(rng.integers(len(v["sizes"])))]
             items.append({"product_id": p["id"], "variant_id": v["id"], "size_id": sz["id"]})
-        variant_id = pid * 10 + 1
-        size_id = variant_id * 10 + 1
+        variant_id = ids.variant_id(pid, 1)
+        size_id = ids.size_id(variant_id, 1)
         product_number = f"{1000 + pid}"
         product = {
             "id": pid, "name": f"{word} Set", "product_number": product_number, "status": "ACTIVE",

@@ -21,23 +21,13 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 import numpy as np
-from graphql import GraphQLError
 
-from .query import _string_match
+from .filters import as_list, bad, page_rows, range_mask, string_match
 
-DEFAULT_LIMIT = 1000  # rows of a top-level list without `limit` (as resolvers.DEFAULT_LIMIT)
 NESTED_MAX = 200
 
 Getter = Callable[[dict], Any]
 FilterSpec = dict[str, tuple[str, Getter]]
-
-
-def bad(msg: str) -> GraphQLError:
-    return GraphQLError(msg, extensions={"category": "validation"})
-
-
-def _as_list(v: Any) -> list:
-    return v if isinstance(v, list) else [v]
 
 
 def _in_range(value: Any, rng: dict) -> bool:
@@ -57,13 +47,13 @@ def _in_range(value: Any, rng: dict) -> bool:
 
 def _match(op: str, value: Any, wanted: Any) -> bool:
     if op == "in":
-        return value in _as_list(wanted)
+        return value in as_list(wanted)
     if op == "any":
-        return bool(set(value or ()) & set(_as_list(wanted)))
+        return bool(set(value or ()) & set(as_list(wanted)))
     if op in ("eq", "bool"):
         return value == wanted
     if op == "str":
-        return value is not None and _string_match(str(value), wanted)
+        return value is not None and string_match(str(value), wanted)
     if op in ("date", "range"):
         return _in_range(value, wanted)
     if op == "search":
@@ -97,24 +87,12 @@ def filter_rows(rows: list[dict], where: dict | None, spec: FilterSpec, not_null
 
 def sort_rows(rows: list[dict], sort: Any, keys: dict[str, Getter]) -> list[dict]:
     """Sort by the first sort value (``field_ASC|_DESC``), ties by id ascending."""
-    value = _as_list(sort or "id_ASC")[0]
+    value = as_list(sort or "id_ASC")[0]
     field, _, direction = value.rpartition("_")
     get = keys.get(field, lambda r: r["id"])
     rows = sorted(rows, key=lambda r: r["id"])
     return sorted(rows, key=lambda r: (get(r) is None, get(r)), reverse=direction == "DESC") \
         if field != "id" else (rows[::-1] if direction == "DESC" else rows)
-
-
-def page_rows(rows: list, limit: int | None, page: int | None, default: int = DEFAULT_LIMIT) -> list:
-    if limit is None:
-        limit = default
-    if limit < 1:
-        raise bad("Limit must be a positive integer.")
-    page = page or 1
-    if page < 1:
-        raise bad("Page must be 1 or greater.")
-    start = (page - 1) * limit
-    return rows[start:start + limit]
 
 
 def small_list(rows_of: Callable[[Any], list[dict]], spec: FilterSpec, *, kind: str,
@@ -146,15 +124,6 @@ def _nested_page(n: int, limit: int | None, page: int | None) -> tuple[int, int]
     return start, min(n, start + limit)
 
 
-def _range_mask(col: np.ndarray, rng: dict) -> np.ndarray:
-    mask = np.ones(len(col), dtype=bool)
-    if rng.get("from") is not None:
-        mask &= col >= rng["from"]
-    if rng.get("to") is not None:
-        mask &= col <= rng["to"]
-    return mask
-
-
 def _select(cols: dict, where: dict | None, sort: Any, columns: dict[str, tuple[str, str]],
             sort_columns: dict[str, str], not_null: dict[str, str], kind: str) -> np.ndarray:
     """Indices of the rows matching ``where``, in ``sort`` order. ``columns``: filter field ->
@@ -173,7 +142,7 @@ def _select(cols: dict, where: dict | None, sort: Any, columns: dict[str, tuple[
         values = cols[col]
         if np.isscalar(values):
             values = np.full(n, values)
-        m = np.isin(values, _as_list(wanted)) if op == "in" else _range_mask(values, wanted)
+        m = np.isin(values, as_list(wanted)) if op == "in" else range_mask(values, wanted)
         mask &= ~m if field in negate else m
     for field in where.get("notNull") or []:
         if field not in not_null:
@@ -182,7 +151,7 @@ def _select(cols: dict, where: dict | None, sort: Any, columns: dict[str, tuple[
         mask &= ~m if field in negate else m
     rows = np.flatnonzero(mask)
     keys = []
-    for value in _as_list(sort) if sort else []:
+    for value in as_list(sort) if sort else []:
         field, _, direction = value.rpartition("_")
         col = cols[sort_columns[field]][rows]
         keys.append(-col if direction == "DESC" else col)
@@ -252,7 +221,7 @@ def row_connection(rows: list[dict], sort: Any, first: int | None, after: str | 
     """A Relay connection over ``rows`` (already filtered): sorted by the first sort value, ties by id;
     cursors ``<field>:<id>`` for id sorts, ``<field>:<epoch>:<id>`` for date sorts (base64), keyset
     bounds as the orders' connections (a row leaving the set never shifts later pages)."""
-    value = _as_list(sort or "id_ASC")[0]
+    value = as_list(sort or "id_ASC")[0]
     field, _, direction = value.rpartition("_")
     get = keys.get(field)
 

@@ -23,11 +23,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from graphql import GraphQLError
 
-from . import refdata
-from .details import order_hex_id
-from .generator import GENDERS, INVOICE_STATUSES, NUMBER_BASE, NO_BIRTHDATE, ORDER_STATUS_CODE, PAYMENT_TYPE_CODE, \
+from . import ids, refdata
+from .filters import as_list, bad, range_mask, string_match
+from .generator import GENDERS, INVOICE_STATUSES, NO_BIRTHDATE, ORDER_STATUS_CODE, PAYMENT_TYPE_CODE, \
     PRODUCT_STATUSES
 from .store import FakeData
 
@@ -43,10 +42,6 @@ class Selection:
     keys: np.ndarray  # ascending unique sort keys (negated for DESC)
 
 
-def _bad(msg: str) -> GraphQLError:
-    return GraphQLError(msg, extensions={"category": "validation"})
-
-
 def _range(col: np.ndarray, rng: dict) -> np.ndarray:
     mask = np.ones(len(col), dtype=bool)
     lo, hi = rng.get("from"), rng.get("to")
@@ -55,10 +50,6 @@ def _range(col: np.ndarray, rng: dict) -> np.ndarray:
     if hi is not None:
         mask &= col <= math.floor(hi.timestamp())
     return mask
-
-
-def _as_list(v: Any) -> list:
-    return v if isinstance(v, list) else [v]
 
 
 class Selector:
@@ -78,19 +69,19 @@ class Selector:
                 continue
             fn = self._condition(kind, t, field, value)
             if fn is None:
-                raise _bad(f"Filter field {field} is not supported by the fake for {kind}.")
+                raise bad(f"Filter field {field} is not supported by the fake for {kind}.")
             conds[field] = fn
         for field in where.get("notNull") or []:
             fn = self._not_null(kind, t, field)
             if fn is None:
-                raise _bad(f"notNull: unknown field {field}.")
+                raise bad(f"notNull: unknown field {field}.")
             conds[f"notNull:{field}"] = fn
         return conds
 
     def _condition(self, kind: str, t, field: str, value: Any):  # noqa: C901 - a flat dispatch
         data = self.data
         if field == "storeId" and kind != "products":
-            return lambda: np.isin(t.col("store"), _as_list(value))
+            return lambda: np.isin(t.col("store"), as_list(value))
         if field == "storeType":
             return lambda: np.isin(t.col("store"), _STORE_TYPE_STORES[value])
         if field == "createdAt" or (field == "orderDate" and kind == "orders"):
@@ -107,36 +98,36 @@ class Selector:
             return lambda: _range(t.col("updated"), value)
         if field == "id":
             if kind == "orders":
-                rows = [data.order_row(v) for v in _as_list(value)]
+                rows = [data.order_row(v) for v in as_list(value)]
                 return lambda: self._rows_mask(t, [r for r in rows if r is not None])
-            return lambda: self._rows_mask(t, [int(v) - 1 for v in _as_list(value)])
+            return lambda: self._rows_mask(t, [int(v) - 1 for v in as_list(value)])
         if kind == "orders":
             if field == "number":
-                return lambda: self._rows_mask(t, [int(v) - NUMBER_BASE for v in _as_list(value)])
+                return lambda: self._rows_mask(t, [ids.order_index_of_number(v) for v in as_list(value)])
             if field == "status":
-                return lambda: np.isin(t.col("status"), [ORDER_STATUS_CODE[s] for s in _as_list(value)])
+                return lambda: np.isin(t.col("status"), [ORDER_STATUS_CODE[s] for s in as_list(value)])
             if field == "marketId":
-                return lambda: np.isin(t.col("market"), _as_list(value))
+                return lambda: np.isin(t.col("market"), as_list(value))
             if field == "pricelistId":
-                return lambda: np.isin(t.col("pricelist"), _as_list(value))
+                return lambda: np.isin(t.col("pricelist"), as_list(value))
             if field == "customerId":
-                return lambda: np.isin(t.col("customer"), _as_list(value)) & (t.col("store") != 3)
+                return lambda: np.isin(t.col("customer"), as_list(value)) & (t.col("store") != 3)
             if field == "isOnHold":
                 return lambda: np.full(len(t), not value, dtype=bool)
             if field == "search":
                 return lambda: self._search_orders(t, str(value))
         if field == "orderId" and kind in ("returns", "shipments", "payments"):
-            rows = [data.order_row(v) for v in _as_list(value)]
+            rows = [data.order_row(v) for v in as_list(value)]
             return lambda: np.isin(t.col("order"), [r for r in rows if r is not None])
         if kind == "returns":
             if field == "returnStatus":
-                return lambda: np.isin(t.col("status"), [1 if s == "COMPLETED" else 0 for s in _as_list(value)])
+                return lambda: np.isin(t.col("status"), [1 if s == "COMPLETED" else 0 for s in as_list(value)])
             if field == "status":
-                return lambda: np.full(len(t), "ACTIVE" in _as_list(value), dtype=bool)
+                return lambda: np.full(len(t), "ACTIVE" in as_list(value), dtype=bool)
             if field == "orderNumber":
-                return lambda: np.isin(t.col("order"), [int(v) - NUMBER_BASE for v in _as_list(value)])
+                return lambda: np.isin(t.col("order"), [ids.order_index_of_number(v) for v in as_list(value)])
             if field == "shipmentId":
-                return lambda: np.isin(t.col("shipment"), _as_list(value))
+                return lambda: np.isin(t.col("shipment"), as_list(value))
         if kind == "shipments":
             if field in ("isShipped", "isGoodToGo"):
                 return lambda: (t.col("shipped") == 1) == bool(value) if field == "isShipped" \
@@ -146,41 +137,41 @@ class Selector:
             if field == "shippedAt":
                 return lambda: _range(t.col("shipped_at"), value) & (t.col("shipped_at") > 0)
             if field == "number":
-                return lambda: self._shipment_numbers(t, _as_list(value))
+                return lambda: self._shipment_numbers(t, as_list(value))
         if kind == "payments":
             if field == "entryType":
-                codes = [PAYMENT_TYPE_CODE.get(v, -1) for v in _as_list(value)]
+                codes = [PAYMENT_TYPE_CODE.get(v, -1) for v in as_list(value)]
                 return lambda: np.isin(t.col("type"), codes)
             if field == "status":
-                return lambda: np.full(len(t), "SUCCESS" in _as_list(value), dtype=bool)
+                return lambda: np.full(len(t), "SUCCESS" in as_list(value), dtype=bool)
         if kind == "products":
             if field == "status":
-                return lambda: np.isin(t.col("status"), [PRODUCT_STATUSES.index(s) for s in _as_list(value)])
+                return lambda: np.isin(t.col("status"), [PRODUCT_STATUSES.index(s) for s in as_list(value)])
             if field in ("name", "productNumber"):
                 key = "name" if field == "name" else "product_number"
-                return lambda: np.array([_string_match(p[key], value) for p in data.catalog], dtype=bool)
+                return lambda: np.array([string_match(p[key], value) for p in data.catalog], dtype=bool)
         return None
 
     def _customer_condition(self, t, field: str, value: Any):  # noqa: C901 - a flat dispatch
         if field == "status":
-            return lambda: np.isin(t.col("status"), [1 if s == "INACTIVE" else 0 for s in _as_list(value)])
+            return lambda: np.isin(t.col("status"), [1 if s == "INACTIVE" else 0 for s in as_list(value)])
         if field == "marketId":
-            return lambda: np.isin(t.col("market"), _as_list(value))
+            return lambda: np.isin(t.col("market"), as_list(value))
         if field == "pricelistId":
-            markets = [m for m, pl in refdata.MARKET_PRICELIST.items() if pl in _as_list(value)]
+            markets = [m for m, pl in refdata.MARKET_PRICELIST.items() if pl in as_list(value)]
             return lambda: np.isin(t.col("market"), markets)
         if field == "lastLoginAt":
             return lambda: _range(t.col("last_login"), value) & (t.col("last_login") > 0)
         if field == "isAnonymized":
             return lambda: (t.col("anonymized") == 1) == bool(value)
         if field == "totalOrders":
-            return lambda: _int_range(t.col("orders"), value)
+            return lambda: range_mask(t.col("orders"), value)
         if field == "gender":
-            return lambda: np.isin(t.col("gender"), [GENDERS.index(g) for g in _as_list(value)])
+            return lambda: np.isin(t.col("gender"), [GENDERS.index(g) for g in as_list(value)])
         if field == "birthdate":
             lo, hi = value.get("from"), value.get("to")
             days = {k: None if v is None else (v.timestamp() // 86400) for k, v in (("from", lo), ("to", hi))}
-            return lambda: _int_range(t.col("birth"), days) & (t.col("birth") != NO_BIRTHDATE)
+            return lambda: range_mask(t.col("birth"), days) & (t.col("birth") != NO_BIRTHDATE)
         if field in ("email", "firstName", "lastName", "phoneNumber", "cellPhoneNumber"):
             return lambda: self._customer_strings(t, field, value)
         if field == "search":
@@ -193,7 +184,7 @@ class Selector:
                "phoneNumber": "phone_number", "cellPhoneNumber": "cell_phone_number"}[field]
         if field == "email" and match.get("equals") is not None:
             return self._customer_search(t, match["equals"])
-        return np.array([_string_match(self.data.customer_contact(cid)[key], match)
+        return np.array([string_match(self.data.customer_contact(cid)[key], match)
                          for cid in range(1, len(t) + 1)], dtype=bool)
 
     def _customer_search(self, t, text: str) -> np.ndarray:
@@ -208,9 +199,8 @@ class Selector:
         return np.zeros(len(t), dtype=bool)
 
     def _invoice_condition(self, t, field: str, value: Any):
-        from .entities import INVOICE_NUMBER_BASE
         if field == "number":
-            return lambda: self._rows_mask(t, [int(v) - INVOICE_NUMBER_BASE - 1 for v in _as_list(value)])
+            return lambda: self._rows_mask(t, [ids.invoice_of_number(v) - 1 for v in as_list(value)])
         if field == "dueDate":
             return lambda: _range(t.col("due"), value)
         if field == "isOverdue":
@@ -218,17 +208,17 @@ class Selector:
         if field == "isDraft":
             return lambda: np.full(len(t), not value, dtype=bool)
         if field == "status":
-            return lambda: np.isin(t.col("status"), [INVOICE_STATUSES.index(v) for v in _as_list(value)])
+            return lambda: np.isin(t.col("status"), [INVOICE_STATUSES.index(v) for v in as_list(value)])
         if field == "type":
             return lambda: np.full(len(t), value == "INVOICE", dtype=bool)
         if field == "accountId":
-            return lambda: np.isin(t.col("account"), [int(v) for v in _as_list(value)])
+            return lambda: np.isin(t.col("account"), [int(v) for v in as_list(value)])
         if field == "purchaseOrderNumber":
-            return lambda: np.array([_string_match(f"PO-{NUMBER_BASE + int(r)}", value)
+            return lambda: np.array([string_match(ids.purchase_order_number(int(r)), value)
                                      for r in t.col("order")], dtype=bool)
         if field == "search":
             text = str(value).strip()
-            rows = [int(text) - INVOICE_NUMBER_BASE - 1, int(text) - 1] if text.isdigit() else []
+            rows = [ids.invoice_of_number(text) - 1, int(text) - 1] if text.isdigit() else []
             return lambda: self._rows_mask(t, rows)
         return None
 
@@ -263,7 +253,7 @@ class Selector:
     def _search_orders(self, t, text: str) -> np.ndarray:
         text = text.strip()
         if text.isdigit():
-            return self._rows_mask(t, [int(text) - NUMBER_BASE])
+            return self._rows_mask(t, [ids.order_index_of_number(text)])
         row = self.data.order_row(text)
         return self._rows_mask(t, [row] if row is not None else [])
 
@@ -283,7 +273,7 @@ class Selector:
     def select(self, kind: str, where: dict | None, sort: list[str] | str | None,
                stores: frozenset | None) -> Selection:
         where = where or {}
-        sort_value = _as_list(sort or "id_ASC")[0]
+        sort_value = as_list(sort or "id_ASC")[0]
         field, _, direction = sort_value.rpartition("_")
         key = (kind, json.dumps(where, sort_keys=True, default=str), sort_value,
                tuple(sorted(stores)) if stores is not None else None)
@@ -329,11 +319,11 @@ class Selector:
 
     # ------------------------------------------------------------------ cursors
     def cursor(self, kind: str, sort: Any, row: int) -> str:
-        sort_value = _as_list(sort or "id_ASC")[0]
+        sort_value = as_list(sort or "id_ASC")[0]
         field = sort_value.rpartition("_")[0]
-        ident = order_hex_id(self.data.seed, row) if kind == "orders" else str(row + 1)
+        ident = ids.order_hex_id(self.data.seed, row) if kind == "orders" else str(row + 1)
         if field == "number":
-            text = f"number:{NUMBER_BASE + row}"
+            text = f"number:{ids.order_number(row)}"
         elif field == "id":
             text = f"id:{ident}"
         else:
@@ -343,7 +333,7 @@ class Selector:
 
     def cursor_key(self, kind: str, sort: Any, cursor: str) -> int:
         """The (direction-adjusted) sort key a cursor stands for."""
-        sort_value = _as_list(sort or "id_ASC")[0]
+        sort_value = as_list(sort or "id_ASC")[0]
         field, _, direction = sort_value.rpartition("_")
         try:
             parts = base64.b64decode(cursor.encode(), validate=True).decode().split(":")
@@ -351,7 +341,7 @@ class Selector:
                 raise ValueError("cursor belongs to another sort")
             ident = parts[-1]
             if field == "number":
-                row = int(ident) - NUMBER_BASE
+                row = ids.order_index_of_number(ident)
             elif kind == "orders":
                 row = self.data.order_row(ident)
                 if row is None:
@@ -360,43 +350,8 @@ class Selector:
                 row = int(ident) - 1
             key = row if field in ("id", "number") else (int(parts[1]) << _SHIFT) | row
         except (ValueError, IndexError, UnicodeDecodeError) as exc:
-            raise _bad(f"Invalid cursor {cursor!r} for sort {sort_value}: {exc}") from None
+            raise bad(f"Invalid cursor {cursor!r} for sort {sort_value}: {exc}") from None
         return -key if direction == "DESC" else key
-
-
-def _int_range(col: np.ndarray, rng: dict) -> np.ndarray:
-    mask = np.ones(len(col), dtype=bool)
-    if rng.get("from") is not None:
-        mask &= col >= rng["from"]
-    if rng.get("to") is not None:
-        mask &= col <= rng["to"]
-    return mask
-
-
-def _string_match(text: str | None, match: dict) -> bool:
-    text = text or ""
-    if match.get("equals") is not None:
-        return text == match["equals"]
-    if match.get("contains") is not None:
-        return match["contains"].lower() in text.lower()
-    if match.get("startsWith") is not None:
-        return text.startswith(match["startsWith"])
-    if match.get("endsWith") is not None:
-        return text.endswith(match["endsWith"])
-    return True
-
-
-def page_slice(sel: Selection, limit: int | None, page: int | None, default_limit: int) -> np.ndarray:
-    """Rows of a 1-based ``page`` of ``limit`` rows."""
-    if limit is None:
-        limit = default_limit
-    if limit < 1:
-        raise _bad("Limit must be a positive integer.")
-    page = page or 1
-    if page < 1:
-        raise _bad("Page must be 1 or greater.")
-    start = (page - 1) * limit
-    return sel.rows[start:start + limit]
 
 
 def connection_slice(sel: Selection, first: int | None, after_key: int | None,
@@ -407,7 +362,7 @@ def connection_slice(sel: Selection, first: int | None, after_key: int | None,
     end = max(start, end)
     for name, v in (("first", first), ("last", last)):
         if v is not None and v < 0:
-            raise _bad(f"Argument {name} must be a non-negative integer.")
+            raise bad(f"Argument {name} must be a non-negative integer.")
     if first is None and last is None:
         first = 10
     has_prev, has_next = start > 0, end < len(sel.keys)

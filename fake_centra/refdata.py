@@ -3,6 +3,8 @@ plus the word lists the generator draws names and addresses from. Small and cons
 
 from __future__ import annotations
 
+from . import ids
+
 BASE_CURRENCY = "SEK"
 
 STORES = [
@@ -92,11 +94,18 @@ PAYMENT_METHODS_DTC = ["Klarna Checkout", "Adyen Drop-In", "PayPal"]
 CONTINENT_BY_CODE = {"SE": "Europe", "DE": "Europe", "FR": "Europe", "NL": "Europe", "FI": "Europe",
                      "NO": "Europe", "DK": "Europe", "GB": "Europe", "US": "North America",
                      "CA": "North America"}
-# (id, code, name) per country; id = country id * 100 + k.
+# (code, name) per country
 STATES = {
     "US": [("NY", "New York"), ("CA", "California"), ("IL", "Illinois"), ("NJ", "New Jersey")],
     "CA": [("ON", "Ontario"), ("BC", "British Columbia")],
 }
+
+
+def country_states(code: str) -> list[dict]:
+    """A country's states as the API serves them (id: ``ids.state_id``)."""
+    cid = COUNTRY_BY_CODE[code]["id"]
+    return [{"id": ids.state_id(cid, k), "code": sc, "name": sn}
+            for k, (sc, sn) in enumerate(STATES.get(code, []), start=1)]
 
 # Wholesale accounts: refdata.ACCOUNTS (ids 1-8, the accounts wholesale orders are placed by, in that
 # order) with their country and market; the market decides the pricelist (MARKET_PRICELIST), so every

@@ -17,12 +17,12 @@ from . import refdata
 from .fields import CURRENCY_OBJ, STORE_OBJ, TYPE_RESOLVERS, build_field_resolvers
 from .listing import STOCK_CHANGE_FILTER, STOCK_CHANGE_LINE_FILTER, filter_rows, row_connection, small_list
 from .profiles import SCHEMA_PATH, coordinates, profile_document, retypes
-from .query import Selector, connection_slice, page_slice
+from .filters import page_rows
+from .query import Selector, connection_slice
 from .scalars import install_scalars
 from .store import FakeData
 
 __all__ = ["SCHEMA_PATH", "build_fake_schema"]
-DEFAULT_LIMIT = 1000  # rows returned by a top-level list query without `limit`
 
 
 @dataclass
@@ -69,7 +69,7 @@ def _big_list(kind: str, detail: str) -> Callable:
         sel = ctx.selector.select(kind, where, sort, ctx.stores)
         get = getattr(ctx.data, detail)
         offset = 0 if kind == "orders" else 1
-        return [get(int(r) + offset) for r in page_slice(sel, limit, page, DEFAULT_LIMIT)]
+        return [get(int(r) + offset) for r in page_rows(sel.rows, limit, page)]
     return resolve
 
 

@@ -13,17 +13,15 @@ import random
 import threading
 from collections import OrderedDict
 from collections.abc import Collection, Iterator
-from datetime import datetime
 from typing import Any
 
 import numpy as np
 
-from . import clock, refdata
-from .details import DetailBuilder, money_line, order_index, order_totals, utc
+from . import clock, ids, refdata
+from .details import DetailBuilder, money_line, order_totals, utc
 from .costs import ALLOCATING, CostData, stocked_size
 from .entities import EntityData
 from .generator import (
-    NUMBER_BASE,
     ORDER_STATUS_CODE,
     PAYMENT_TYPE_CODE,
     PRODUCT_STATUSES,
@@ -49,14 +47,6 @@ def _public(value: Any) -> Any:
     if isinstance(value, list):
         return [_public(v) for v in value]
     return value
-
-
-def _epoch(at: Any) -> int:
-    if at is None:
-        return clock.now()
-    if isinstance(at, datetime):
-        return int(at.timestamp())
-    return int(at)
 
 
 def _returned_units(ret: dict) -> list[tuple[int, int, int]]:
@@ -130,7 +120,7 @@ class FakeData(EntityData, CostData):
             return fam
 
     def order_row(self, order_id: str) -> int | None:
-        return order_index(self.seed, order_id, len(self.tables["orders"]))
+        return ids.order_index(self.seed, order_id, len(self.tables["orders"]))
 
     def order_detail(self, row: int) -> dict:
         return self.family(row)["order"]
@@ -235,7 +225,7 @@ class FakeData(EntityData, CostData):
     # ------------------------------------------------------------------ mutations
     def create_order(self, store_id: int | None = None, at: Any = None) -> str:
         with self.lock:
-            at = _epoch(at)
+            at = clock.epoch(at)
             rng = random.Random(self.seed * 31 + self.version)
             if store_id is None:
                 store_id = rng.choices([1, 2, 3], refdata.STORE_WEIGHTS)[0]
@@ -272,7 +262,7 @@ class FakeData(EntityData, CostData):
                 fam["order"]["status"] = status
                 self.tables["orders"].set("status", row, ORDER_STATUS_CODE[status])
                 self.cost_event("status", [ln["id"] for ln in fam["order"]["lines"]], status)
-            self._commit(row, fam, _epoch(at))
+            self._commit(row, fam, clock.epoch(at))
 
     def _line(self, fam: dict, line_id: int) -> dict:
         for ln in fam["order"]["lines"]:
@@ -297,7 +287,7 @@ class FakeData(EntityData, CostData):
             line["cancelled_quantity"] += qty
             self._reprice(fam, line)
             self.cost_event("quantity", line_id, line["quantity"], fam["order"]["status"] in ALLOCATING)
-            self._commit(row, fam, _epoch(at))
+            self._commit(row, fam, clock.epoch(at))
 
     def change_line_quantity(self, order_id: str, line_id: int, quantity: int, at: Any = None) -> None:
         with self.lock:
@@ -309,11 +299,11 @@ class FakeData(EntityData, CostData):
             line["quantity"] = quantity
             self._reprice(fam, line)
             self.cost_event("quantity", line_id, quantity, fam["order"]["status"] in ALLOCATING)
-            self._commit(row, fam, _epoch(at))
+            self._commit(row, fam, clock.epoch(at))
 
     def set_updated_at(self, order_ids: list[str], at: Any) -> None:
         with self.lock:
-            at = _epoch(at)
+            at = clock.epoch(at)
             for oid in order_ids:
                 row = self._require_row(oid)
                 self._commit(row, self._edit(row), at)
@@ -321,7 +311,7 @@ class FakeData(EntityData, CostData):
     def create_shipment(self, order_id: str, at: Any = None) -> int:
         """Ship every not yet shipped unit of the order (shipped, paid and captured at ``at``)."""
         with self.lock:
-            at = _epoch(at)
+            at = clock.epoch(at)
             row = self._require_row(order_id)
             fam = self._edit(row)
             order = fam["order"]
@@ -340,7 +330,7 @@ class FakeData(EntityData, CostData):
             lines = []
             for k, (ln, q) in enumerate(todo):
                 ln["shipped_quantity"] += q
-                lines.append({"id": sid * 8 + k + 1, "order_line_id": ln["id"], "quantity": q,
+                lines.append({"id": ids.shipment_line_id(sid, k), "order_line_id": ln["id"], "quantity": q,
                               "returned_quantity": 0, "line_value": round(ln["unit_price"] * q, 2),
                               "_unit_price": ln["unit_price"], "_tax_percent": ln["tax_percent"],
                               "_currency": ln["_currency"], "_rate": ln["_rate"]})
@@ -371,7 +361,7 @@ class FakeData(EntityData, CostData):
         if entry_type == UNKNOWN_PAYMENT_TYPE and not self.unknown_enum:
             raise ValueError(f"entry type {entry_type} exists only with unknown_enum")
         with self.lock:
-            at = _epoch(at)
+            at = clock.epoch(at)
             row = self._require_row(order_id)
             fam = self._edit(row)
             pid = self._add_payment(fam, row, entry_type, fam["order"]["grand_total"], at, None)
@@ -381,7 +371,7 @@ class FakeData(EntityData, CostData):
     def create_return(self, order_id: str, at: Any = None) -> int:
         """Return one unit of up to two shipped, not yet returned lines (status PENDING)."""
         with self.lock:
-            at = _epoch(at)
+            at = clock.epoch(at)
             row = self._require_row(order_id)
             fam = self._edit(row)
             order = fam["order"]
@@ -422,7 +412,7 @@ class FakeData(EntityData, CostData):
 
     def complete_return(self, return_id: int, at: Any = None) -> None:
         with self.lock:
-            at = _epoch(at)
+            at = clock.epoch(at)
             row, fam, ret = self._return_family(return_id)
             if ret["return_status"] == "COMPLETED":
                 return
@@ -435,7 +425,7 @@ class FakeData(EntityData, CostData):
 
     def uncomplete_return(self, return_id: int, at: Any = None) -> None:
         with self.lock:
-            at = _epoch(at)
+            at = clock.epoch(at)
             row, fam, ret = self._return_family(return_id)
             if ret["returned_to_stock"]:  # its units leave stock again
                 self.cost_event("unreturn", at, return_id, _returned_units(ret))
@@ -446,7 +436,7 @@ class FakeData(EntityData, CostData):
 
     def update_product(self, product_id: int, at: Any = None) -> None:
         with self.lock:
-            at = _epoch(at)
+            at = clock.epoch(at)
             if not 1 <= product_id <= len(self.catalog):
                 raise KeyError(f"unknown product {product_id}")
             product = copy.deepcopy(self.catalog[product_id - 1])
@@ -456,5 +446,5 @@ class FakeData(EntityData, CostData):
             self._bump("products")
 
     def number_to_row(self, number: int) -> int | None:
-        row = int(number) - NUMBER_BASE
+        row = ids.order_index_of_number(number)
         return row if 0 <= row < len(self.tables["orders"]) else None

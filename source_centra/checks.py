@@ -17,10 +17,11 @@ from typing import Iterable
 from source_centra.client import CHECK_TIMEOUT, CentraClient
 from source_centra.config import Config
 from source_centra.context import RATE_LIMITS_MISSING, load_probe, read_live_schema
+from source_centra.documents import response_path
 from source_centra.errors import CentraError, category, classify_graphql_errors, invisible_stores_message, raise_for
 from source_centra.offer import Offer, offer
 from source_centra.permissions import permission_for, permission_label
-from source_centra.plan import Plan, plan, response_path
+from source_centra.plan import Plan, plan
 from source_centra.streams import STREAMS
 
 

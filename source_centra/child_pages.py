@@ -16,8 +16,8 @@ from typing import Any, Callable, Mapping
 
 from graphql import FieldNode, IntValueNode, OperationDefinitionNode, VariableNode, parse
 
+from source_centra.documents import node_prefix
 from source_centra.errors import CentraError
-from source_centra.plan import node_prefix
 from source_centra.progress import Progress
 
 Run = Callable[[dict[str, Any]], Mapping[str, Any]]  # variables → the response's data

@@ -24,11 +24,12 @@ from graphql import GraphQLSchema, build_client_schema, get_introspection_query
 from source_centra.client import CentraClient, GraphQLResult
 from source_centra.complexity import complexity
 from source_centra.config import Config
+from source_centra.documents import response_path
 from source_centra.errors import (Action, CentraError, ConfigError, category, classify_graphql_errors,
                                   invisible_stores_message, raise_for)
 from source_centra.offer import Offer, offer
 from source_centra.permissions import permission_for, permission_label
-from source_centra.plan import Plan, plan, response_path
+from source_centra.plan import Plan, plan
 from source_centra.queries import load
 from source_centra.union import union
 

@@ -27,7 +27,9 @@ from typing import Iterable
 
 from graphql import GraphQLSchema
 
-from source_centra.plan import Dropped, Plan, parents_document, plan
+from source_centra.documents import parents_document
+from source_centra.fitting import Dropped
+from source_centra.plan import Plan, plan
 from source_centra.queries import load
 from source_centra.streams import Paging, StreamSpec
 
@@ -85,7 +87,7 @@ def offer(spec: StreamSpec, schema: GraphQLSchema, *, exclude: Iterable[str] = (
         made = plan(spec.name, load(spec.query), schema, exclude=exclude, excluded_because=excluded_because,
                     relaxed=relaxed, **args)
         if effective.paging is Paging.NESTED and not made.missing_required and made.document:
-            # a nested stream first lists its parents (plan.parents_document): what that list needs counts too
+            # a nested stream first lists its parents (documents.parents_document): what that list needs counts too
             parents = plan(spec.name, parents_document(made.document), schema)
             if parents.missing_required:
                 made = dataclasses.replace(made, dropped=made.dropped + parents.missing_required)

@@ -363,21 +363,22 @@ def _exhausted_message(delay: float, stalled: float, reason: str, max_wait: floa
                        used_up: bool, others: str) -> str:
     from datetime import datetime, timezone
 
-    waited = f"The sync waited {_duration(stalled)} for it, reading the quota every minute; w" if stalled else "W"
+    waited = f"The sync waited {duration(stalled)} for it, reading the quota every minute; w" if stalled else "W"
     if used_up:
         when = "when the other integrations' use leaves Centra's window (within the hour)"
         what = f"{waited}aiting longer would pass"
     else:
         resumes = datetime.fromtimestamp(wall_now + delay, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
         when = f"after {resumes}"
-        what = f"{waited}aiting the {_duration(delay)} it needs would pass"
+        what = f"{waited}aiting the {duration(delay)} it needs would pass"
     return (f"Centra's API quota has no room for this sync now: {reason}. {what} the configured 'Maximum wait for the "
             f"rate limit' of {max_wait:.0f}s. {others or 'Other integrations share the quota. '}Run the sync again {when} (it resumes "
             "where it stopped), lower 'Share of the API rate limit' to leave others room, or raise 'Maximum wait for the "
             "rate limit' to let the sync wait.")
 
 
-def _duration(seconds: float) -> str:
+def duration(seconds: float) -> str:
+    """A wait in an admin's words: 45s, 3m 07s, 1h 05m."""
     seconds = int(round(seconds))
     if seconds < 60:
         return f"{seconds}s"

@@ -26,7 +26,7 @@ from airbyte_cdk.models import (
 from airbyte_cdk.models.airbyte_protocol import AirbyteStreamStatusRateLimitedReason
 from airbyte_cdk.utils.stream_status_utils import as_airbyte_message
 
-from source_centra.pacing import Waits
+from source_centra.pacing import Waits, duration as _duration
 
 LOGGER = logging.getLogger("airbyte")
 LOG_FROM_SECONDS = 30.0
@@ -72,13 +72,3 @@ class RateLimitStatus:
             return [as_airbyte_message(stream, AirbyteStreamStatus.RUNNING) for stream in self._streams]
         return []
 
-
-def _duration(seconds: float) -> str:
-    seconds = int(round(seconds))
-    if seconds < 60:
-        return f"{seconds}s"
-    minutes, seconds = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes}m {seconds:02d}s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h {minutes:02d}m"

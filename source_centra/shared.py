@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from airbyte_cdk.models import AirbyteLogMessage, AirbyteMessage, Level, Type
 
-from source_centra.plan import _root as root_field  # noqa: F401  (the unplanned root names a stream's parent)
+from source_centra.documents import root_field  # the unplanned root names a stream's parent
 from source_centra.queries import load
 from source_centra.rate_limit_status import RateLimitStatus
 from source_centra.reader import Page, read_partitions

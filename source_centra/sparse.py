@@ -42,6 +42,7 @@ from graphql import (
     print_ast,
 )
 
+from source_centra.ast_edit import copy_node
 from source_centra.plan import Plan
 
 BUNDLES = ("BundleOrderLine", "BundleItemOrderLine")
@@ -115,7 +116,7 @@ def _split(made: Plan, parts: tuple[Sparse, ...]) -> Split | None:
             continue
         field = page_selections[at]
         if not part.types:
-            page_selections[at] = _with(field, selection_set=SelectionSetNode(selections=(_field(PRESENCE),)))
+            page_selections[at] = copy_node(field, selection_set=SelectionSetNode(selections=(_field(PRESENCE),)))
             follow_selections.append(field)
             found.append(part)
             continue
@@ -132,19 +133,19 @@ def _split(made: Plan, parts: tuple[Sparse, ...]) -> Split | None:
         completion = SelectionSetNode(selections=tuple(removed))
         if part.inner:
             page_selections[at] = _replace_child(field, part.inner, lean)
-            follow_field = _with(field, selection_set=SelectionSetNode(selections=(
-                _field("id"), _with(inner, selection_set=completion))))
+            follow_field = copy_node(field, selection_set=SelectionSetNode(selections=(
+                _field("id"), copy_node(inner, selection_set=completion))))
         else:
-            page_selections[at] = _with(field, selection_set=lean)
-            follow_field = _with(field, selection_set=SelectionSetNode(selections=(_field("id"), *removed)))
+            page_selections[at] = copy_node(field, selection_set=lean)
+            follow_field = copy_node(field, selection_set=SelectionSetNode(selections=(_field("id"), *removed)))
         follow_selections.append(follow_field)
         found.append(part)
     if not found:
         return None
-    lean_node = _with(node, selection_set=SelectionSetNode(selections=tuple(page_selections)))
+    lean_node = copy_node(node, selection_set=SelectionSetNode(selections=tuple(page_selections)))
     page = replace(made, document=_document(operation, _rebuild(root, lean_node, connection)))
     kept = [_field(name) for name in ("id", "updatedAt") if name in asked] + follow_selections
-    follow_node = _with(node, selection_set=SelectionSetNode(selections=tuple(kept)))
+    follow_node = copy_node(node, selection_set=SelectionSetNode(selections=tuple(kept)))
     return Split(page, made, tuple(found), _by_id(operation, root, follow_node, connection),
                  _by_id(operation, root, node, connection))
 
@@ -248,7 +249,7 @@ def _without_types(selection_set: SelectionSetNode, types: set[str]) -> tuple[Se
             inner, taken = _without_types(selection.selection_set, types)
             removed += taken
             if inner.selections:
-                kept.append(_with(selection, selection_set=inner))
+                kept.append(copy_node(selection, selection_set=inner))
             continue
         kept.append(selection)
     return SelectionSetNode(selections=tuple(kept)), removed
@@ -261,8 +262,8 @@ def _with_typename(selection_set: SelectionSetNode) -> SelectionSetNode:
 
 
 def _replace_child(field: FieldNode, name: str, selection_set: SelectionSetNode) -> FieldNode:
-    return _with(field, selection_set=SelectionSetNode(selections=tuple(
-        _with(s, selection_set=selection_set) if isinstance(s, FieldNode) and (s.alias or s.name).value == name else s
+    return copy_node(field, selection_set=SelectionSetNode(selections=tuple(
+        copy_node(s, selection_set=selection_set) if isinstance(s, FieldNode) and (s.alias or s.name).value == name else s
         for s in field.selection_set.selections)))
 
 
@@ -270,29 +271,29 @@ def _by_id(operation: OperationDefinitionNode, root: FieldNode, node: FieldNode,
     """The root with the same arguments, paged from the start (no ``after`` cursor), holding ``node``:
     the variables left are ``$where`` and ``$first`` (or ``$limit`` and ``$page``)."""
     arguments = tuple(a for a in root.arguments or () if not (connection and a.name.value == "after"))
-    rebuilt = _rebuild(_with(root, arguments=arguments), node, connection, bare=True)
+    rebuilt = _rebuild(copy_node(root, arguments=arguments), node, connection, bare=True)
     used = {a.value.name.value for a in arguments if isinstance(a.value, VariableNode)}
     definitions = tuple(v for v in operation.variable_definitions or () if v.variable.name.value in used)
-    return _document(_with(operation, name=None, variable_definitions=definitions), rebuilt)
+    return _document(copy_node(operation, name=None, variable_definitions=definitions), rebuilt)
 
 
 def _rebuild(root: FieldNode, node: FieldNode, connection: bool, bare: bool = False) -> FieldNode:
     if not connection:
-        return _with(root, selection_set=node.selection_set)
+        return copy_node(root, selection_set=node.selection_set)
     selections = []
     for selection in root.selection_set.selections:
         if isinstance(selection, FieldNode) and selection.name.value == "edges":
-            edges = _with(selection, selection_set=SelectionSetNode(selections=tuple(
+            edges = copy_node(selection, selection_set=SelectionSetNode(selections=tuple(
                 node if isinstance(s, FieldNode) and s.name.value == "node" else s
                 for s in selection.selection_set.selections)))
             selections.append(edges)
         elif not bare:
             selections.append(selection)
-    return _with(root, selection_set=SelectionSetNode(selections=tuple(selections)))
+    return copy_node(root, selection_set=SelectionSetNode(selections=tuple(selections)))
 
 
 def _document(operation: OperationDefinitionNode, root: FieldNode) -> str:
-    edited = _with(operation, selection_set=SelectionSetNode(selections=(root,)))
+    edited = copy_node(operation, selection_set=SelectionSetNode(selections=(root,)))
     return print_ast(DocumentNode(definitions=(edited,)))
 
 
@@ -315,9 +316,3 @@ def _child(field: FieldNode | None, name: str) -> FieldNode | None:
         return None
     return next((s for s in field.selection_set.selections
                  if isinstance(s, FieldNode) and (s.alias or s.name).value == name), None)
-
-
-def _with(node, **changes):
-    kwargs = {key: getattr(node, key) for key in node.keys if key != "loc"}
-    kwargs.update(changes)
-    return type(node)(**kwargs)

@@ -35,9 +35,10 @@ from source_centra import slices as sl
 from source_centra import state as st
 from source_centra.client import GraphQLResult
 from source_centra.context import SyncContext, load_probe
+from source_centra.documents import id_list_document, parents_document
 from source_centra.errors import CentraError, ConfigError
 from source_centra.known_values import unknown_values
-from source_centra.plan import Plan, id_list_document, parents_document
+from source_centra.plan import Plan
 from source_centra.progress import Progress, job_scope
 from source_centra.rate_limit_status import RateLimitStatus
 from source_centra.reader import Page, read_pages

@@ -27,6 +27,7 @@ from graphql import (
     print_ast,
 )
 
+from source_centra.ast_edit import copy_node
 from source_centra.plan import Plan
 
 
@@ -53,8 +54,8 @@ def union(plans: Sequence[Plan]) -> Plan:
     selections = roots[0].selection_set
     for root in roots[1:]:
         selections = _merge(selections, root.selection_set, first.root)
-    merged_root = _with(roots[0], selection_set=selections)
-    operation = _with(operations[0], name=None, selection_set=SelectionSetNode(selections=(merged_root,)))
+    merged_root = copy_node(roots[0], selection_set=selections)
+    operation = copy_node(operations[0], name=None, selection_set=SelectionSetNode(selections=(merged_root,)))
     document = print_ast(DocumentNode(definitions=(operation,)))
     kept: list = []
     for made in plans:
@@ -83,7 +84,7 @@ def _merge(left: SelectionSetNode | None, right: SelectionSetNode | None, where:
         if isinstance(selection, FieldNode) and _key(present, with_selections=False) != _key(selection, with_selections=False):
             raise UnionError(f"{where}: '{key[1]}' names different fields or arguments")
         label = f"{where}.{key[1]}"
-        out[index[key]] = _with(present, selection_set=_merge(present.selection_set, selection.selection_set, label))
+        out[index[key]] = copy_node(present, selection_set=_merge(present.selection_set, selection.selection_set, label))
     return SelectionSetNode(selections=tuple(out))
 
 
@@ -97,7 +98,7 @@ def _selection_key(selection) -> tuple[str, str]:
 
 def _key(node: FieldNode, *, with_selections: bool) -> str:
     """A field's identity apart from its selections: name, alias, arguments, directives."""
-    bare = _with(node, selection_set=None) if not with_selections else node
+    bare = copy_node(node, selection_set=None) if not with_selections else node
     return print_ast(bare)
 
 
@@ -117,9 +118,3 @@ def _single_root(operation: OperationDefinitionNode) -> FieldNode:
 
 def _variables(operation: OperationDefinitionNode) -> list[str]:
     return sorted(print_ast(v) for v in operation.variable_definitions or ())
-
-
-def _with(node, **changes):
-    kwargs = {key: getattr(node, key) for key in node.keys if key != "loc"}
-    kwargs.update(changes)
-    return type(node)(**kwargs)

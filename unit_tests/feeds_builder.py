@@ -4,13 +4,13 @@ record fields that become null when an instance cannot answer it.
 Derived from behaviour, not kept by hand: each selection path is deleted from the stream's fixture
 nodes (``fixtures/nodes/<stream>.json``) and the stream's record function is run again; record fields
 that were filled and are now null (or missing) are what the selection feeds. A deletion that makes
-the record function fail feeds ``"*"`` (the record cannot be built without it). ``plan.py`` reads the
+the record function fail feeds ``"*"`` (the record cannot be built without it). The planner (``plan.py``) reads the
 map to name those fields in its warnings and failures; ``test_feeds.py`` checks that it is current
 (``UPDATE_FEEDS=1`` rewrites it) and that ``@required`` markers match the contract.
 
 Nested streams (``stock``, ``prices``): a fixture node is one child item with its parent under
 ``_parent``, which ``extras_for`` passes as ``extras["parent"]``; the parent's selections are keyed
-``_parent.<path>`` (``plan.feeds_key``).
+``_parent.<path>`` (``documents.feeds_key``).
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from typing import Any, Iterator
 
 from graphql import build_schema, is_abstract_type
 
-from source_centra import plan, queries
+from source_centra import documents, queries
 from source_centra.streams import STREAMS, Paging
 from source_centra.streams import STREAMS_BY_NAME as _BY_NAME
 
@@ -53,7 +53,7 @@ def extras_for(stream: str, node: dict | None = None, *, store: dict | None = PA
     if spec.by_store and store is not None:
         extras["store"] = store
     if spec.paging is Paging.NESTED:
-        extras["parent"] = (node or {}).get(plan.PARENT)
+        extras["parent"] = (node or {}).get(documents.PARENT)
     if spec.snapshot:
         extras["synced_at"] = SYNCED_AT
     return extras
@@ -125,22 +125,22 @@ def build() -> dict[str, dict[str, list[str]]]:
     table: dict[str, dict[str, list[str]]] = {}
     for spec in STREAMS:
         document = queries.load(spec.query)
-        node_path = plan.node_prefix(document)
+        node_path = documents.node_prefix(document)
         prefix = node_path + "."
         nested = spec.paging is Paging.NESTED
-        paths = [p for p in plan.selection_paths(document)
+        paths = [p for p in documents.selection_paths(document)
                  if p.startswith(prefix) or (nested and p.startswith("result.") and p != node_path)]
         nodes = list(json.loads((NODES / f"{spec.name}.json").read_text(encoding="utf-8")).values())
         feeds: dict[str, list[str]] = {}
         for path in paths:
-            relative = plan.feeds_key(path, node_path)
+            relative = documents.feeds_key(path, node_path)
             targets = fragment_children(paths, path) if path.rsplit(".", 1)[-1].startswith("on:") else [path]
             fields: set[str] = set()
             for null in (False, True):
                 changed = [copy.deepcopy(node) for node in nodes]
                 for target in targets:
                     for node in changed:
-                        delete(node, plan.feeds_key(target, node_path).split("."), types, null)
+                        delete(node, documents.feeds_key(target, node_path).split("."), types, null)
                 try:
                     fields |= lost_fields(spec.name, nodes, changed)
                 except (KeyError, TypeError, ValueError, AttributeError):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from source_centra import plan, queries
+from source_centra import documents, queries
 from source_centra.streams import STREAMS
 from unit_tests import feeds_builder
 
@@ -70,7 +70,7 @@ def needed(spec) -> set[str]:
 def optional_type(document: str, path: str) -> bool:
     """Under a type condition none of whose selections is marked: a type an instance may not have
     (bundle, gift certificate lines), so its fields are optional by declaration."""
-    marked = plan.required_paths(document)
+    marked = documents.required_paths(document)
     parts = path.split(".")
     for index, part in enumerate(parts):
         if part.startswith("on:"):
@@ -88,10 +88,10 @@ def _suffix(path: str) -> str:
 
 
 def required_by_planner(document: str) -> set[str]:
-    """Paths plan.py treats as required: marked, or holding a marked selection."""
-    marked = plan.required_paths(document)
+    """Paths the planner treats as required (``fitting.Editor.requires``): marked, or holding a marked selection."""
+    marked = documents.required_paths(document)
     out = set()
-    for path in plan.selection_paths(document):
+    for path in documents.selection_paths(document):
         if any(m == path or m.startswith(path + ".") for m in marked):
             out.add(path)
     return out
@@ -115,14 +115,14 @@ def test_contract_is_readable_here() -> None:
 @pytest.mark.parametrize("spec", STREAMS, ids=lambda s: s.name)
 def test_given_selection_feeding_a_needed_field_then_it_is_marked_required(spec) -> None:
     document = queries.load(spec.query)
-    node = plan.node_prefix(document)
+    node = documents.node_prefix(document)
     feeds = json.loads(feeds_builder.FEEDS.read_text(encoding="utf-8"))[spec.name]
     required = required_by_planner(document)
     wanted = needed(spec)
     unmarked = sorted(key for key, fields in feeds.items()
-                      if ("*" in fields or set(fields) & wanted) and plan.document_path(key, node) not in required
+                      if ("*" in fields or set(fields) & wanted) and documents.document_path(key, node) not in required
                       and not key.split(".")[-1].startswith("on:")
-                      and not optional_type(document, plan.document_path(key, node)))
+                      and not optional_type(document, documents.document_path(key, node)))
     assert not unmarked, f"{spec.name}: selections feeding {sorted(wanted)} without @required: {unmarked}"
 
 
@@ -132,7 +132,7 @@ def test_given_required_marker_then_it_feeds_a_needed_field(spec) -> None:
         pytest.skip("../shared/connector-contract.md is not beside this checkout: markers cannot be checked against it")
     """A marker in a shared fragment is justified by any stream whose document holds the same path."""
     document = queries.load(spec.query)
-    node = plan.node_prefix(document)
+    node = documents.node_prefix(document)
     table = json.loads(feeds_builder.FEEDS.read_text(encoding="utf-8"))
 
     def justified(relative: str) -> bool:
@@ -140,21 +140,21 @@ def test_given_required_marker_then_it_feeds_a_needed_field(spec) -> None:
                    for other in STREAMS for path, fields in table[other.name].items()
                    if path == relative or (_suffix(path) == _suffix(relative) and "on:" in relative))
 
-    fed = [path for path in plan.required_paths(document)  # the node's selections, and a nested stream's parent's
+    fed = [path for path in documents.required_paths(document)  # the node's selections, and a nested stream's parent's
            if path.startswith(node + ".") or (spec.paging == "nested" and path.startswith("result.") and path != node)]
-    over = sorted(path for path in fed if not justified(plan.feeds_key(path, node)))
+    over = sorted(path for path in fed if not justified(documents.feeds_key(path, node)))
     assert not over, f"{spec.name}: @required selections that feed no needed field: {over}"
 
 
 @pytest.mark.parametrize("spec", STREAMS, ids=lambda s: s.name)
 def test_given_needed_field_then_it_never_rests_on_optional_selections_alone(spec) -> None:
     document = queries.load(spec.query)
-    node = plan.node_prefix(document)
+    node = documents.node_prefix(document)
     feeds = json.loads(feeds_builder.FEEDS.read_text(encoding="utf-8"))[spec.name]
-    required = {plan.feeds_key(p, node) for p in required_by_planner(document)}
+    required = {documents.feeds_key(p, node) for p in required_by_planner(document)}
     by_required = {field for key, fields in feeds.items() if key in required for field in fields}
     by_optional = {field for key, fields in feeds.items()
-                   if key not in required and not optional_type(document, plan.document_path(key, node))
+                   if key not in required and not optional_type(document, documents.document_path(key, node))
                    for field in fields}
     derived = {"store_id", "store_name", "store_type"} if spec.by_store else set()  # from the store partition
     missing = sorted((needed(spec) & by_optional) - by_required - derived)

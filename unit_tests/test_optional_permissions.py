@@ -184,7 +184,7 @@ def test_given_transient_error_hiding_an_optional_denial_then_the_retry_sees_it_
 def test_given_stream_the_instance_answers_whole_then_its_query_is_sent_as_written(requests_mock) -> None:
     from graphql import parse, print_ast
 
-    from source_centra.plan import strip_markers
+    from source_centra.documents import strip_markers
     from source_centra.queries import load
 
     centra = Centra(before=[{"data": {"result": []}}])

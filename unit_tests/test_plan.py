@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 from graphql import build_schema, parse, validate
 
-from source_centra.plan import plan, required_paths, strip_markers
+from source_centra.documents import required_paths, strip_markers
+from source_centra.plan import plan
 from source_centra.stream import time_page
 from source_centra import state as st
 

@@ -44,7 +44,8 @@ from graphql import (
 
 from source_centra import child_pages, queries
 from source_centra.permissions import PERMISSION_LABELS, permission_for
-from source_centra.plan import PARENT, plan, strip_markers
+from source_centra.documents import PARENT, strip_markers
+from source_centra.plan import plan
 from source_centra.streams import STREAMS_BY_NAME, Paging, Window
 
 SCHEMA: GraphQLSchema = build_schema(

@@ -12,7 +12,7 @@ from collections import Counter
 
 import pytest
 
-from source_centra import plan, queries
+from source_centra import documents, queries
 from source_centra.streams import STREAMS, STREAMS_BY_NAME
 from unit_tests import feeds_builder
 from unit_tests import schema_mutations as sm
@@ -47,10 +47,10 @@ def test_given_required_markers_then_the_elements_whose_loss_fails_check_feed_th
     unjustified = []
     for item in sm.required_elements():
         spec = STREAMS_BY_NAME[item.stream]
-        prefix = plan.node_prefix(queries.load(spec.query))
+        prefix = documents.node_prefix(queries.load(spec.query))
         if item.kind != "field" or item.path.split(".")[-1] in structural or ".pageInfo" in item.path or item.path == prefix:
             continue
-        key = plan.feeds_key(item.path, prefix)
+        key = documents.feeds_key(item.path, prefix)
         fields = set(table[item.stream].get(key, ()))
         # a selection in a shared fragment (OrderDimensions, LineProduct) may be needed by another stream
         if not any(set(fields_) & (needed(STREAMS_BY_NAME[other]) | {"*"}) for other in sm.NINE

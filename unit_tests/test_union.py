@@ -9,7 +9,8 @@ from graphql import build_schema, parse, validate
 
 from source_centra import state as st
 from source_centra.complexity import complexity
-from source_centra.plan import plan, selection_paths
+from source_centra.documents import selection_paths
+from source_centra.plan import plan
 from source_centra.queries import load
 from source_centra.shared import _in_step, _place, _Served, _Ticket, groups, parent_of
 from source_centra.slices import Job, Jobs
