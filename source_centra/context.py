@@ -3,8 +3,8 @@ the instance's live schema and each stream's query plan.
 
 Built by `SourceCentra.streams()` without any I/O; the first stream that needs the network reads
 the rate limits, the visible stores and the schema (one introspection per run) once. The request
-path of a stream page is: ``plan`` (once per stream per sync, plan.py) → ``run`` → one
-``client.execute``. Fields the token may not read come back null with an authorization error whose
+path of a stream page is: ``plan`` (once per stream per sync, plan.py) → ``run`` (or ``run_shared``)
+→ ``_execute`` → one ``client.execute`` (docs/design.md, "The request path"). Fields the token may not read come back null with an authorization error whose
 ``path`` the plan resolves to a schema coordinate: optional ones are dropped from the plan (one
 warning), required ones end the stream with a config error naming them (permissions.py says which
 permission to tick). No error text is parsed.
@@ -319,40 +319,11 @@ class SyncContext:
 
     def run(self, key: str, variables: Mapping[str, Any] | None = None, shape: Callable[[Plan], Plan] | None = None,
             **plan_args: Any) -> GraphQLResult:
-        """One request of query ``key`` through its plan.
-
-        Authorization errors are resolved through the plan (error ``path`` → selection → schema
-        coordinate → permissions.py): an optional selection is dropped from the plan for the rest of
-        the sync and is null on this page; a required one raises ConfigError naming the permission.
-        Other errors go through the error table; transient ones re-run the request through the
-        client's own retry loop (looked at tolerantly again if that retry meets a denial).
-        """
-        shape = shape or (lambda made: made)  # what is sent, from the plan (sparse.py: lists asked for presence)
-        for looks in range(6):
-            made = self.plan(key, **plan_args)
-            sent = shape(made).document
-            self.estimate(sent, variables)
-            result = self.client.execute(sent, variables, raise_errors=False)
-            if not result.errors:
-                return _restored(result, made)
-            denied = [error for error in result.errors if category(error) == "authorization"]
-            others = [error for error in result.errors if category(error) != "authorization"]
-            resolution = classify_graphql_errors(others) if others else None
-            if resolution is not None and resolution.action is Action.FAIL:
-                raise_for(resolution)
-            if denied:
-                # dropped from the plan, then asked again: a denied non-null field nulls its parents too
-                # (Centra's attributes are [Attribute!]!), so this page's answer may have lost more than it
-                self._exclude(key, made, denied)
-                if not others:
-                    continue
-            try:
-                made = self.plan(key, **plan_args)
-                return _restored(self.client.execute(shape(made).document, variables), made)
-            except ConfigError:
-                if looks == 5:
-                    raise
-        raise CentraError(f"Centra kept refusing parts of the {key} query.")
+        """One request of query ``key`` through its plan (``_execute`` says how errors are looked at):
+        an optional selection the token may not read is dropped from the plan for the rest of the sync
+        and is null on this page; a required one raises ConfigError naming the permission."""
+        return self._execute(f"{key} query", lambda: self.plan(key, **plan_args),
+                             lambda made, denied: self._exclude(key, made, denied), variables, shape)
 
     def node_paths(self, stream: str) -> set[str]:
         """The node fields (top level, by response key) stream ``stream``'s current plan selects."""
@@ -401,48 +372,71 @@ class SyncContext:
         (returned per query key) while the others go on with a narrower union. The result is None
         when every member failed."""
         failed: dict[str, BaseException] = {}
+
+        def alive() -> list[tuple[str, dict]]:
+            return [(key, args) for key, args in members if key not in failed]
+
+        def joined() -> Plan | None:
+            return self.shared_plan(alive()) if alive() else None
+
+        def exclude(_joined: Plan, denied: list[dict]) -> None:
+            plans = {key: self.plan(key, **args) for key, args in alive()}
+
+            def placed(error: dict) -> list[str]:
+                return [key for key, own in plans.items() if own.selection_at(response_path(error.get("path")))]
+
+            for key, own in plans.items():
+                # a denial no member's plan can place is every member's problem (``_exclude`` says so)
+                mine = [error for error in denied if key in placed(error) or not placed(error)]
+                if mine:
+                    try:
+                        self._exclude(key, own, mine)
+                    except ConfigError as error:
+                        failed[key] = error
+
+        what = f"shared query of {', '.join(key for key, _ in members)}"
+        return self._execute(what, joined, exclude, variables, shape), failed
+
+    def _execute(self, what: str, planned: Callable[[], Plan | None], exclude: Callable[[Plan, list[dict]], None],
+                 variables: Mapping[str, Any] | None, shape: Callable[[Plan], Plan] | None) -> GraphQLResult | None:
+        """One request of the plan ``planned()`` makes as it stands (None: nothing is left to ask), in the
+        shape ``shape`` gives it (sparse.py: lists asked for presence), answered in the plan's shape.
+
+        The one place that decides what an error does: the answer is first looked at leniently.
+        Authorization errors go to ``exclude`` (which drops optional selections from the plans, or raises
+        ConfigError naming the permission for a required one), and the request is asked again: a denied
+        non-null field nulls its parents too (Centra's attributes are [Attribute!]!), so the answer may have
+        lost more than the denied field. Other errors go through the error table: failing ones raise,
+        transient ones re-run the request through the client's own retry loop (looked at leniently again if
+        that retry meets a denial, at most six looks)."""
         shape = shape or (lambda made: made)
         for looks in range(6):
-            alive = [(key, args) for key, args in members if key not in failed]
-            if not alive:
-                return None, failed
-            joined = self.shared_plan(alive)
-            sent = shape(joined).document
+            made = planned()
+            if made is None:
+                return None
+            sent = shape(made).document
             self.estimate(sent, variables)
             result = self.client.execute(sent, variables, raise_errors=False)
             if not result.errors:
-                return _restored(result, joined), failed
+                return _restored(result, made)
             denied = [error for error in result.errors if category(error) == "authorization"]
             others = [error for error in result.errors if category(error) != "authorization"]
             resolution = classify_graphql_errors(others) if others else None
             if resolution is not None and resolution.action is Action.FAIL:
                 raise_for(resolution)
             if denied:
-                plans = {key: self.plan(key, **args) for key, args in alive}
-
-                def placed(error: dict) -> list[str]:
-                    return [key for key, own in plans.items() if own.selection_at(response_path(error.get("path")))]
-
-                for key, own in plans.items():
-                    # a denial no member's plan can place is every member's problem (``_exclude`` says so)
-                    mine = [error for error in denied if key in placed(error) or not placed(error)]
-                    if mine:
-                        try:
-                            self._exclude(key, own, mine)
-                        except ConfigError as error:
-                            failed[key] = error
+                exclude(made, denied)
                 if not others:
                     continue
-            alive = [(key, args) for key, args in members if key not in failed]
-            if not alive:
-                return None, failed
             try:
-                joined = self.shared_plan(alive)
-                return _restored(self.client.execute(shape(joined).document, variables), joined), failed
+                made = planned()
+                if made is None:
+                    return None
+                return _restored(self.client.execute(shape(made).document, variables), made)
             except ConfigError:
                 if looks == 5:
                     raise
-        raise CentraError(f"Centra kept refusing parts of the shared query of {', '.join(key for key, _ in members)}.")
+        raise CentraError(f"Centra kept refusing parts of the {what}.")
 
     def estimate(self, document: str, variables: Mapping[str, Any] | None = None) -> None:
         """Give the pacer a document's static complexity (complexity.py) before Centra first answers it,

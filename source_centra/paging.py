@@ -23,8 +23,12 @@ from source_centra.errors import CentraError
 MAX_PAGE = 2**30  # doubling past this would overflow a GraphQL Int
 
 
-def variables(paging: str, *, where: dict[str, Any], window: st.Window | None, filter_field: str | None,
-              token: Any, size: int) -> dict[str, Any]:
+def variables(paging: str, *, where: dict[str, Any] | None, window: st.Window | None = None,
+              filter_field: str | None = None, token: Any, size: int) -> dict[str, Any]:
+    """The variables of the page after ``token``; ``where`` None: the document has no ``$where`` (a
+    nested stream's parents list)."""
+    if where is None:
+        return {"limit": size, "page": int(token or 1)}
     where = dict(where)
     if window is not None and filter_field:
         start = token["from"] if paging == "time" and token else st.iso(window.start)
@@ -33,7 +37,7 @@ def variables(paging: str, *, where: dict[str, Any], window: st.Window | None, f
         return {"where": where, "first": size, "after": token}
     if paging == "time":
         return {"where": where or None, "limit": size, "page": int((token or {}).get("page", 1))}
-    return {"where": where or None, "limit": size, "page": int(token or 1)}  # list; backwards: token = the page
+    return {"where": where or None, "limit": size, "page": int(token or 1)}  # list, nested; backwards: token = the page
 
 
 def unpack(paging: str, page: Any, *, token: Any, window: st.Window | None, size: int,

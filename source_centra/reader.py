@@ -35,17 +35,19 @@ Work = Callable[[list, Callable[[Any], None], Callable[[], bool]], None]
 
 
 def read_pages(jobs: list[Job], fetch: Fetch, concurrency: int, name: str = "centra",
-               idle: Callable[[], Iterator[Any]] | None = None) -> Iterator[Page | Any]:
+               idle: Callable[[], Iterator[Any]] | None = None, pages: int | None = None) -> Iterator[Page | Any]:
     """Pages of every job, partition-concurrently. ``idle()`` is polled about once a second while no
-    page is ready and may yield messages to pass through (e.g. a rate-limit status)."""
+    page is ready and may yield messages to pass through (e.g. a rate-limit status). ``pages``: at most
+    this many pages of each job (a snapshot stream reads one page per call)."""
 
     def work(partition_jobs: list[Job], put: Callable[[Any], None], stopped: Callable[[], bool]) -> None:
         for job in partition_jobs:
-            token = job.resume
+            token, count = job.resume, 0
             while not stopped():
                 page = fetch(job, token)
                 put(page)
-                if page.next_token is None:
+                count += 1
+                if page.next_token is None or count == pages:
                     break
                 token = page.next_token
 

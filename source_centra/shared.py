@@ -25,6 +25,7 @@ Memory: one page per job in flight (the reader's queue), handed over and emitted
 from __future__ import annotations
 
 import json
+import threading
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterator
@@ -120,6 +121,8 @@ class SharedPass:
         self.requests = 0  # pages fetched for more than one member (the benchmark's "shared pages")
         self._tickets: dict[str, _Ticket] = {}
         self._memo: OrderedDict = OrderedDict()
+        self._memo_lock = threading.Lock()
+        self._producing: dict[str, threading.Lock] = {}  # memo keys being produced → held while they are
         self._asked: dict[str, set] = {}  # member → jobs it asked for so far (as text)
 
     # ---------------------------------------------------------------- the member's side
@@ -147,14 +150,30 @@ class SharedPass:
                 del self._tickets[member.name]
 
     def memo(self, key: Any, produce: Callable[[], Any]) -> Any:
-        """``produce()``, once for the members that ask for the same ``key`` one after another."""
+        """``produce()``, once for the members that ask for the same ``key`` one after another. Called from
+        the members' reader workers (a member's id pages are fetched ahead while another reads the same):
+        a second asker of a key being produced waits for that answer instead of asking again."""
         text = json.dumps(key, sort_keys=True, default=str)
-        if text in self._memo:
-            return self._memo[text]
-        value = self._memo[text] = produce()
-        while len(self._memo) > MEMO_SIZE:
-            self._memo.popitem(last=False)
-        return value
+        with self._memo_lock:
+            if text in self._memo:
+                return self._memo[text]
+            producing = self._producing.setdefault(text, threading.Lock())
+        with producing:
+            with self._memo_lock:
+                if text in self._memo:
+                    return self._memo[text]
+            try:
+                value = produce()
+            except BaseException:
+                with self._memo_lock:
+                    self._producing.pop(text, None)
+                raise
+            with self._memo_lock:
+                self._memo[text] = value
+                self._producing.pop(text, None)
+                while len(self._memo) > MEMO_SIZE:
+                    self._memo.popitem(last=False)
+            return value
 
     # ---------------------------------------------------------------- the driver
 

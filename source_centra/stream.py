@@ -48,6 +48,8 @@ from source_centra.streams import StreamSpec
 LOGGER = logging.getLogger("airbyte")
 FULL_REFRESH_COMPLETE = dict(FULL_REFRESH_COMPLETE_STATE)  # the CDK's marker for a finished resumable full refresh
 NESTED_PAGE_SIZE = 200  # child lists (Warehouse.stock, Pricelist.prices) are read at Centra's maximum
+ID_PAGE_SIZE = 200  # id-only lists (a nested stream's parents, the ids of updated orders), at Centra's maximum
+ORDERS_PER_JOB = 100  # the returns of updated orders are asked for this many order ids at a time
 
 
 class CentraStream(Stream, CheckpointMixin):
@@ -187,17 +189,30 @@ class CentraStream(Stream, CheckpointMixin):
         jobs = list(item.jobs) if isinstance(item, sl.Jobs) else [item]
         yield from self._read(jobs)
 
-    def _read(self, jobs: list[sl.Job]) -> Iterable[Any]:
+    def _read(self, jobs: list[sl.Job], status: RateLimitStatus | None = None) -> Iterable[Any]:
         if self.shared is not None:  # a shared pass (shared.py) fetches the pages of several streams at once
             yield from self.shared.hand_over(self, jobs)
             return
-        status = RateLimitStatus(self.name, self.context.client.waits)  # the workers' rate-limit waits
-        for page in read_pages(jobs, self._fetch, self.context.config.concurrency, self.name, idle=status.messages):
-            if not isinstance(page, Page):  # a status message from `idle`
+        for page in self._pages(jobs, self._fetch, status or self._status()):
+            if isinstance(page, Page):
+                yield from self._emit(page)
+            else:
                 yield page
-                continue
-            yield from status.messages(page_arrived=True)
-            yield from self._emit(page)
+
+    def _status(self) -> RateLimitStatus:
+        """The rate-limit status of one read (rate_limit_status.py), made before its workers start."""
+        return RateLimitStatus(self.name, self.context.client.waits)
+
+    def _pages(self, jobs: list[sl.Job], fetch: Callable[[sl.Job, Any], Page], status: RateLimitStatus,
+               pages: int | None = None) -> Iterator[Page | AirbyteMessage]:
+        """The pages of ``jobs`` fetched by workers (reader.py), with the status messages of their
+        rate-limit waits in between: every paged loop of the stream reads through here, so every wait
+        is reported the same way."""
+        for page in read_pages(jobs, fetch, self.context.config.concurrency, self.name, idle=status.messages,
+                               pages=pages):
+            if isinstance(page, Page):
+                yield from status.messages(page_arrived=True)
+            yield page
 
     def _fetch(self, job: sl.Job, token: Any) -> Page:
         """One page of one job: pace, plan (once per stream per sync), run, unpack."""
@@ -314,9 +329,7 @@ class CentraStream(Stream, CheckpointMixin):
     # ---------------------------------------------------------------- returns of updated orders
 
     def _read_returns_of_updated_orders(self, item: sl.UpdatedOrders) -> Iterable[Any]:
-        where: dict[str, Any] = {"updatedAt": {"from": st.iso(item.start), "to": st.iso(item.end)}}
-        if item.partition != "all":
-            where["storeId"] = [int(item.partition)]
+        where: dict[str, Any] = {} if item.partition == "all" else {"storeId": [int(item.partition)]}
         probe = {"stream": f"{self.name} (returns of updated orders)", "document": load_probe("updated_order_ids"),
                  "where_fields": ("updatedAt", "storeId")}
         return_filter = self.context.live_schema().get_type("ReturnFilter")
@@ -329,9 +342,10 @@ class CentraStream(Stream, CheckpointMixin):
                            "with an updatedAt filter, ReturnFilter.orderId); status changes of returns older than "
                            "returns_lookback_days reach the destination only on a full refresh.")
             return
-        after = None
-        while True:
-            variables = {"where": where, "first": 200, "after": after}
+
+        def fetch(job: sl.Job, after: Any) -> Page:  # one page of the ids of orders updated in the window
+            variables = paging.variables("connection", where=where, window=job.window, filter_field="updatedAt",
+                                         token=after, size=ID_PAGE_SIZE)
 
             def ids_page() -> dict:
                 self.context.pace()
@@ -339,16 +353,21 @@ class CentraStream(Stream, CheckpointMixin):
 
             # streams read together (returns, return_items) ask for the same ids: a shared pass asks once
             page = self.shared.memo(("updated_order_ids", variables), ids_page) if self.shared else ids_page()
-            ids = [edge["node"]["id"] for edge in page.get("edges") or []]
-            info = page.get("pageInfo") or {}
-            self._progress.page(f"returns of updated orders, {job_scope(item.partition)}", after,
-                                info.get("endCursor") if info.get("hasNextPage") and ids else None, ids)
-            for start in range(0, len(ids), 100):
-                yield from self._read([sl.Job(item.partition, extra_where={"orderId": ids[start:start + 100]})])
-            info = page.get("pageInfo") or {}
-            if not (info.get("hasNextPage") and ids):
-                return
-            after = info.get("endCursor")
+            nodes, next_token, total, _parent = paging.unpack("connection", page, token=after, window=job.window,
+                                                              size=ID_PAGE_SIZE)
+            return Page(job, after, [node["id"] for node in nodes], next_token, total)
+
+        status = self._status()
+        window = st.Window(item.partition, item.start, item.end)
+        for page in self._pages([sl.Job(item.partition, window=window)], fetch, status):
+            if not isinstance(page, Page):
+                yield page
+                continue
+            ids = page.nodes
+            self._progress.page(f"returns of updated orders, {job_scope(item.partition)}", page.token, page.next_token, ids)
+            for start in range(0, len(ids), ORDERS_PER_JOB):
+                yield from self._read([sl.Job(item.partition, extra_where={"orderId": ids[start:start + ORDERS_PER_JOB]})],
+                                      status)
 
     # ---------------------------------------------------------------- snapshots (stock, prices)
 
@@ -356,50 +375,65 @@ class CentraStream(Stream, CheckpointMixin):
         """One page of a snapshot stream read parent by parent (a warehouse's stock, a pricelist's
         prices). State ``{"synced_at", "parent", "page"}`` is the next page to read; the CDK asks
         again while it is not the finished marker, so a restart re-reads at most one page."""
+        status = self._status()
         position = dict(self._snapshot) or {"synced_at": st.iso(self.context.sync_start), "parent": None, "page": 1}
-        parents = self._parent_ids()
+        if self._parents is None:
+            yield from self._list_parents(status)
+        parents = self._parents or []
         if position["parent"] is None or position["parent"] not in parents:
             later = [p for p in parents if position["parent"] is None or int(p) > int(position["parent"])]
             if not later:
                 self._snapshot = dict(FULL_REFRESH_COMPLETE)
                 return
             position.update(parent=later[0], page=1)
-        self.context.pace()
         made = self.context.plan(self.spec.query, **self.plan_args())
-        variables = {"where": {"id": [int(position["parent"])]}, "limit": self.page_size, "page": int(position["page"])}
-        page = self.context.run(self.spec.query, variables, **self.plan_args()).data.get("result")
-        if page is None:
-            raise CentraError(f"Centra returned no data for stream '{self.name}' ({position['parent']}).")
-        nodes, next_page, _total, parent = paging.unpack(made.paging, page, token=position["page"], window=None,
-                                                         size=self.page_size, nested_field=self.spec.nested_field)
-        self._progress.page(f"parent {position['parent']}", position["page"], next_page, nodes)
-        extras = {**self._sync_extras(), "parent": parent, "synced_at": position["synced_at"]}
-        records = [r for node in nodes for r in self._records_of(node, "all", extras) if self._keeps(r, None)]
-        if next_page is not None:
-            self._snapshot = {**position, "page": next_page}
-        else:
-            after = [p for p in parents if int(p) > int(position["parent"])]
-            self._snapshot = {**position, "parent": after[0], "page": 1} if after else dict(FULL_REFRESH_COMPLETE)
-        yield from records
 
-    def _parent_ids(self) -> list[str]:
-        """Every parent's id (warehouses, pricelists), read once per sync, ascending."""
-        if self._parents is None:
-            key = f"parents:{self.name}"
-            document = parents_document(self.context.plan(self.spec.query, **self.plan_args()).document)
-            ids: list[str] = []
-            number = 1
-            while True:
-                self.context.pace()
-                rows = self.context.run(key, {"limit": 200, "page": number}, stream=self.name,
-                                        document=document).data.get("result") or []
-                ids += [str(row["id"]) for row in rows]
-                self._progress.page("parents", number, number + 1 if len(rows) >= 200 else None, rows)
-                if len(rows) < 200:
-                    break
-                number += 1
-            self._parents = sorted(set(ids), key=int)
-        return self._parents
+        def fetch(job: sl.Job, number: Any) -> Page:  # one page of the parent's child list
+            self.context.pace()
+            variables = paging.variables(made.paging, where=dict(job.extra_where or {}), token=number, size=self.page_size)
+            page = self.context.run(self.spec.query, variables, **self.plan_args()).data.get("result")
+            if page is None:
+                raise CentraError(f"Centra returned no data for stream '{self.name}' ({position['parent']}).")
+            nodes, next_page, total, parent = paging.unpack(made.paging, page, token=number, window=None,
+                                                            size=self.page_size, nested_field=self.spec.nested_field)
+            return Page(job, number, nodes, next_page, total, parent)
+
+        job = sl.Job("all", resume=int(position["page"]), extra_where={"id": [int(position["parent"])]})
+        for page in self._pages([job], fetch, status, pages=1):
+            if not isinstance(page, Page):
+                yield page
+                continue
+            self._progress.page(f"parent {position['parent']}", position["page"], page.next_token, page.nodes)
+            extras = {**self._sync_extras(), "parent": page.parent, "synced_at": position["synced_at"]}
+            records = [r for node in page.nodes for r in self._records_of(node, "all", extras) if self._keeps(r, None)]
+            if page.next_token is not None:
+                self._snapshot = {**position, "page": page.next_token}
+            else:
+                after = [p for p in parents if int(p) > int(position["parent"])]
+                self._snapshot = {**position, "parent": after[0], "page": 1} if after else dict(FULL_REFRESH_COMPLETE)
+            yield from records
+
+    def _list_parents(self, status: RateLimitStatus) -> Iterator[AirbyteMessage]:
+        """Every parent's id (warehouses, pricelists) into ``_parents``, read once per sync, ascending;
+        yields the status messages of the listing's rate-limit waits."""
+        key = f"parents:{self.name}"
+        document = parents_document(self.context.plan(self.spec.query, **self.plan_args()).document)
+
+        def fetch(job: sl.Job, number: Any) -> Page:
+            self.context.pace()
+            variables = paging.variables("list", where=None, token=number, size=ID_PAGE_SIZE)
+            rows = self.context.run(key, variables, stream=self.name, document=document).data.get("result") or []
+            nodes, next_number, _total, _parent = paging.unpack("list", rows, token=number, window=None, size=ID_PAGE_SIZE)
+            return Page(job, number, nodes, next_number, None)
+
+        ids: list[str] = []
+        for page in self._pages([sl.Job("all", resume=1)], fetch, status):
+            if not isinstance(page, Page):
+                yield page
+                continue
+            ids += [str(row["id"]) for row in page.nodes]
+            self._progress.page("parents", page.token, page.next_token, page.nodes)
+        self._parents = sorted(set(ids), key=int)
 
     # ---------------------------------------------------------------- records
 

@@ -18,6 +18,7 @@ from source_centra.client import CentraClient
 from source_centra.config import Config
 from source_centra.context import SyncContext
 from source_centra.pacing import Pacer, Waits
+from source_centra import slices as sl
 from source_centra.rate_limit_status import RateLimitStatus
 from source_centra.stream import CentraStream
 from source_centra.streams import STREAMS_BY_NAME
@@ -171,3 +172,81 @@ def test_given_wait_before_the_read_started_then_not_reported_by_it():
     waits.add(20, "another stream's wait, or one in the emitting thread")
     status = RateLimitStatus("orders", waits)
     assert status.messages() == []
+
+
+# ---------------------------------------------------------------- waits in the loops beside the page reader
+
+
+class ParentsCentra:
+    """rateLimits with a small hourly complexity quota; 200 warehouses on the parents list's first page
+    (6,000 complexity: the next request waits), then none; every warehouse's stock is empty."""
+
+    def __call__(self, request, context) -> dict:
+        body = json.loads(request.body)
+        if introspection_answer(body["query"]):
+            return introspection_answer(body["query"])
+        if "rateLimits" in body["query"]:
+            return {"data": {"rateLimits": [
+                {"type": "QUERY_COMPLEXITY", "intervalSeconds": "ONE_HOUR", "quota": 100_000, "usedQuota": 0}]},
+                "extensions": {"complexity": 0}}
+        if body["query"].lstrip().startswith("query Parents"):
+            page = body["variables"]["page"]
+            rows = [{"id": number} for number in range(1, 201)] if page == 1 else []
+            return {"data": {"result": rows}, "extensions": {"complexity": 6000}}
+        return {"data": {"result": [{"id": body["variables"]["where"]["id"][0], "name": "W", "stock": []}]},
+                "extensions": {"complexity": 10}}
+
+
+def test_given_pacer_waits_while_parents_are_listed_then_rate_limited_status(requests_mock):
+    requests_mock.post(URL, json=ParentsCentra())
+    config = Config.from_mapping({"endpoint_url": URL, "api_token": "t0ken"})
+    clock = Clock()
+    # share 0.5 of 100k / h: a burst of 5,000, then 12.5 points / s: the parents' 2nd page waits 80 s
+    pacer = Pacer(share=0.5, clock=clock, sleep=clock.sleep, waits=Waits(wall=clock))
+    client = CentraClient(config, sleep=lambda _s: None, pacer=pacer)
+    stream = CentraStream(STREAMS_BY_NAME["stock"], SyncContext(config, client=client))
+    messages = list(stream.read_records(SyncMode.full_refresh, stream_slice={"position": {}}))
+
+    limited = [reasons for _, reasons in statuses(messages) if reasons]
+    assert limited and all(reasons[0][0] == RATE_LIMITED for reasons in limited), statuses(messages)
+    assert stream.state["parent"] == "2" and stream._parents == [str(n) for n in range(1, 201)]
+
+
+class UpdatedOrdersCentra:
+    """The ids of updated orders answer their first request with HTTP 429 (Retry-After 7 s: a wait the
+    client records), then orders 1 and 2; the returns of those orders: none."""
+
+    def __init__(self):
+        self.throttled = False
+        self.asked: list[dict] = []
+
+    def __call__(self, request, context) -> dict:
+        body = json.loads(request.body)
+        if introspection_answer(body["query"]):
+            return introspection_answer(body["query"])
+        if "rateLimits" in body["query"]:
+            return {"data": {"rateLimits": [
+                {"type": "QUERY_COMPLEXITY", "intervalSeconds": "ONE_HOUR", "quota": 1_000_000, "usedQuota": 0}]}}
+        if "orderConnection" in body["query"]:
+            if not self.throttled:
+                self.throttled = True
+                context.status_code, context.headers["Retry-After"] = 429, "7"
+                return {}
+            return {"data": {"result": {"pageInfo": {"hasNextPage": False, "endCursor": "2"},
+                                        "edges": [{"node": {"id": 1}}, {"node": {"id": 2}}]}}}
+        self.asked.append(body["variables"])
+        return {"data": {"result": []}}
+
+
+def test_given_429_while_updated_orders_are_listed_then_rate_limited_status(requests_mock):
+    centra = UpdatedOrdersCentra()
+    requests_mock.post(URL, json=centra)
+    config = Config.from_mapping({"endpoint_url": URL, "api_token": "t0ken"})
+    client = CentraClient(config, sleep=lambda _s: None, pacer=Pacer(share=1.0, sleep=lambda _s: None))
+    stream = CentraStream(STREAMS_BY_NAME["returns"], SyncContext(config, client=client))
+    item = sl.UpdatedOrders("all", datetime(2026, 11, 1, tzinfo=timezone.utc), datetime(2026, 11, 27, tzinfo=timezone.utc))
+    messages = list(stream.read_records(SyncMode.incremental, stream_slice=item))
+
+    limited = [reasons for _, reasons in statuses(messages) if reasons]
+    assert centra.throttled and len(limited) == 1 and limited[0][0][0] == RATE_LIMITED, statuses(messages)
+    assert [variables["where"]["orderId"] for variables in centra.asked] == [[1, 2]]
