@@ -1,0 +1,70 @@
+"""A page's memory is bounded by what the stream asks per page, not by the shop's size: a stream whose
+node nests a list Centra neither pages nor limits (a purchase order delivery's lines, one per size
+delivered: hundreds to thousands in a large shop) asks few nodes a page, so one answer, parsed (about
+4 KB a line), stays tens of MB however large the deliveries grow.
+
+Measured (bench/README.md "A first sync of 1M orders"): at 100 deliveries a page the connector's peak
+RSS followed the deliveries' size, 208 MB at 20,000 orders and 377 MB at 50,000 for this stream alone.
+"""
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+from airbyte_cdk.models import SyncMode
+
+from source_centra.client import CentraClient
+from source_centra.config import Config
+from source_centra.context import SyncContext
+from source_centra.pacing import Pacer
+from source_centra.stream import CentraStream
+from source_centra.streams import STREAMS_BY_NAME
+from unit_tests.centra_schema import introspection_answer
+
+URL = "https://shop.centra.com/graphql"
+NODE = json.loads((Path(__file__).parent / "fixtures" / "nodes" / "purchase_order_deliveries.json").read_text())[
+    "accepted_in_usd_with_customs"]
+LINES_PER_ANSWER = 10_000  # ≈ 40 MB parsed: the most one answer may hold
+
+
+class Deliveries:
+    """Answers purchaseOrderDeliveries by ``limit`` and ``page`` from ``count`` deliveries of ``lines`` lines."""
+
+    def __init__(self, count: int, lines: int):
+        self.count, self.lines = count, lines
+        self.lines_per_answer: list[int] = []
+
+    def __call__(self, request, _context) -> dict:
+        body = json.loads(request.body)
+        query, variables = body["query"], body.get("variables") or {}
+        if introspection_answer(query):
+            return introspection_answer(query)
+        if "rateLimits" in query:
+            return {"data": {"rateLimits": []}}
+        if "currencies" in query:
+            return {"data": {"currencies": [{"code": "SEK"}]}}
+        limit, page = int(variables["limit"]), int(variables["page"])
+        ids = range((page - 1) * limit + 1, min(page * limit, self.count) + 1)
+        nodes = [self._delivery(i) for i in ids]
+        self.lines_per_answer.append(sum(len(node["lines"]) for node in nodes))
+        return {"data": {"result": nodes}}
+
+    def _delivery(self, number: int) -> dict:
+        node = copy.deepcopy(NODE)
+        node["id"] = number
+        node["lines"] = [dict(NODE["lines"][0], quantity=k + 1) for k in range(self.lines)]
+        return node
+
+
+def test_given_deliveries_of_a_thousand_lines_then_no_answer_holds_more_than_ten_thousand_lines(requests_mock) -> None:
+    centra = Deliveries(count=40, lines=1_000)
+    requests_mock.post(URL, json=centra)
+    config = Config.from_mapping({"endpoint_url": URL, "api_token": "t0ken"})  # the default page size, 100
+    client = CentraClient(config, max_retries=2, sleep=lambda _s: None, pacer=Pacer(share=1.0, sleep=lambda _s: None))
+    stream = CentraStream(STREAMS_BY_NAME["purchase_order_deliveries"], SyncContext(config, client=client))
+    slice_ = {"partition": "all", "from": None, "to": None, "resume": None}
+    records = [m for m in stream.read_records(SyncMode.full_refresh, stream_slice=slice_) if isinstance(m, dict)]
+    assert [r["id"] for r in records] == list(range(1, 41))  # every delivery, whole, once
+    assert all(len(r["lines"]) == 1_000 for r in records)
+    assert max(centra.lines_per_answer) <= LINES_PER_ANSWER, centra.lines_per_answer
