@@ -68,7 +68,8 @@ class SimFake(Fake):
         self.start_seconds = time.monotonic() - started
 
 
-def run_size(orders: int, seed: int, share: float, page_size: int, workdir: Path) -> dict:
+def run_size(orders: int, seed: int, share: float, page_size: int, workdir: Path,
+             leave_out: tuple[str, ...] = ()) -> dict:
     clock_path = workdir / f"clock-{orders}"
     clock = SimClock(clock_path, create=True)
     fake = SimFake(orders, seed, clock_path)
@@ -77,7 +78,9 @@ def run_size(orders: int, seed: int, share: float, page_size: int, workdir: Path
         config = {"endpoint_url": fake.url, "api_token": fake.token, "page_size": page_size,
                   "rate_limit_share": share, "max_rate_limit_wait_seconds": 86400}
         (workdir / "config.json").write_text(json.dumps(config))
-        (workdir / "catalog.json").write_text((ROOT / "integration_tests" / "configured_catalog.json").read_text())
+        catalog = json.loads((ROOT / "integration_tests" / "configured_catalog.json").read_text())
+        catalog["streams"] = [entry for entry in catalog["streams"] if entry["stream"]["name"] not in leave_out]
+        (workdir / "catalog.json").write_text(json.dumps(catalog))
         out, err = workdir / f"out-{orders}.jsonl", workdir / f"err-{orders}.log"
         env = {**os.environ, "CENTRA_BENCH_SIM_CLOCK": str(clock_path)}
         fake.admin("reset_stats")

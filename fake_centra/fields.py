@@ -168,24 +168,80 @@ def _attributes(get: Callable[[Any], list[dict]]) -> Resolver:
     return resolve
 
 
-def build_field_resolvers() -> dict[str, dict[str, Resolver]]:  # noqa: C901 - one table
+def _data(info: Any) -> Any:
+    """The fake's data behind a request (the engine puts it in the context)."""
+    return info.context.data
+
+
+def _order_of(o: dict, info: Any) -> dict:
+    return _data(info).order_detail(_data(info).order_row(o["order_id"]))
+
+
+def _customer_of(order: dict, info: Any) -> dict | None:
+    """An order's customer: the customer row (the order keeps only id, email and names)."""
+    return _data(info).customer_detail(order["customer"]["id"]) if order.get("customer") else None
+
+
+def _account_of(order: dict, info: Any) -> dict | None:
+    return _data(info).account_detail(order["_account"]["id"]) if order.get("_account") else None
+
+
+def _order_line(line_id: int, info: Any) -> dict | None:
+    order = _data(info).order_detail(ids.line_order_index(line_id))
+    return next((ln for ln in order["lines"] if ln["id"] == line_id), None)
+
+
+def _shipment_line_of(sl_id: int, info: Any) -> dict | None:
+    s = _data(info).shipment_detail(ids.shipment_of_line(sl_id))
+    return next((x for x in s["lines"] if x["id"] == sl_id), None)
+
+
+def _order_line_of(o: dict, info: Any) -> dict | None:
+    return _order_line(o["order_line_id"], info)
+
+
+def _line_price(name: str) -> Resolver:
+    def resolve(o: dict, _info: Any, includingTax: bool | None = False) -> tuple:  # noqa: N803
+        return (o[name + "_incl_tax"] if includingTax else o[name], o["currency"], o["currency_base_rate"])
+    return resolve
+
+
+def _category_by_id(info: Any, cid: int | None) -> dict | None:
+    return next((c for c in _data(info).categories() if c["id"] == cid), None) if cid else None
+
+
+def _warehouse_of(o: dict, _info: Any) -> dict | None:
+    return next((w for w in refdata.WAREHOUSES if w["id"] == o.get("warehouse_id")), None)
+
+
+def _supplier_of(o: dict, _info: Any) -> dict | None:
+    return next(({"id": s["id"], "name": s["name"]} for s in _data(_info).suppliers() if s["id"] == o.get("supplier_id")),
+                None)
+
+
+def _cost(name: str) -> Resolver:
+    """A MonetaryValue in the row's own currency at its own rate (stock-change and delivery lines)."""
+    def resolve(o: dict, _info: Any, **_a: Any) -> tuple | None:
+        value = o.get(name)
+        return None if value is None else (value, o["currency"], o["currency_base_rate"])
+    return resolve
+
+
+def _market_of(o: dict, _info: Any) -> dict | None:
+    return _market_obj(o["market_id"])
+
+
+def _store_of(o: dict, _info: Any) -> dict | None:
+    return STORE_OBJ[o["store_id"]]
+
+
+def build_field_resolvers() -> dict[str, dict[str, Resolver]]:
     """Resolvers per type name; fields not listed use the default (dict key = field name)."""
-    d = lambda info: info.context.data  # noqa: E731
+    return {**_sales(), **_catalog(), **_reference(), **_customers_and_wholesale(), **_costs()}
 
-    def order_of(o: dict, info: Any) -> dict:
-        return d(info).order_detail(d(info).order_row(o["order_id"]))
 
-    def customer_of(order: dict, info: Any) -> dict | None:
-        """An order's customer: the customer row (the order keeps only id, email and names)."""
-        return d(info).customer_detail(order["customer"]["id"]) if order.get("customer") else None
-
-    def account_of(order: dict, info: Any) -> dict | None:
-        return d(info).account_detail(order["_account"]["id"]) if order.get("_account") else None
-
-    def order_line(line_id: int, info: Any) -> dict | None:
-        order = d(info).order_detail(ids.line_order_index(line_id))
-        return next((ln for ln in order["lines"] if ln["id"] == line_id), None)
-
+def _sales() -> dict[str, dict[str, Resolver]]:
+    """Orders, their lines and totals, shipments, returns, payments and discounts."""
     order = {
         "grandTotal": money("grand_total", "_grand_total_ex_tax"),
         "createdAt": dt("created_at"), "updatedAt": dt("updated_at"), "orderDate": dt("order_date"),
@@ -198,11 +254,11 @@ def build_field_resolvers() -> dict[str, dict[str, Resolver]]:  # noqa: C901 - o
         "market": lambda o, _i: _market_obj(o["market_id"]),
         "pricelist": lambda o, i: _pricelist_obj(i, o["pricelist_id"]),
         "totals": lambda o, _i: o, "discountsApplied": _discounts, "lines": _lines,
-        "shipments": lambda o, i: [d(i).shipment_detail(s) for s in o["_shipment_ids"]],
+        "shipments": lambda o, i: [_data(i).shipment_detail(s) for s in o["_shipment_ids"]],
         "paymentHistory": lambda o, i, where=None: [
-            p for p in (d(i).payment_detail(x) for x in o["_payment_ids"]) if _payment_matches(p, where)],
-        "customer": lambda o, i: customer_of(o, i), "purchaseOrderNumber": key("purchase_order_number"),
-        "account": lambda o, i: account_of(o, i), "buyer": key("_buyer"),
+            p for p in (_data(i).payment_detail(x) for x in o["_payment_ids"]) if _payment_matches(p, where)],
+        "customer": lambda o, i: _customer_of(o, i), "purchaseOrderNumber": key("purchase_order_number"),
+        "account": lambda o, i: _account_of(o, i), "buyer": key("_buyer"),
     }
     totals = {
         "quantity": lambda o, _i: o["totals"]["quantity"],
@@ -226,9 +282,10 @@ def build_field_resolvers() -> dict[str, dict[str, Resolver]]:  # noqa: C901 - o
         "size": lambda o, _i: o["size"] or "", "productNumber": lambda o, _i: o["product_number"] or "",
         "productName": key("product_name"), "productBrand": key("brand"),
         "productVariantName": key("variant_name"),
-        "product": lambda o, i: _product_of_line(d(i), o),
-        "productVariant": lambda o, i: _variant_view(d(i), o["variant_id"]),
-        "productSize": lambda o, i: _size_view(d(i), o["size_id"]),
+        "product": lambda o, i: _product_of_line(_data(i), o),
+        "productVariant": lambda o, i: _variant_view(_data(i), o["variant_id"]),
+        "productSize": lambda o, i: _size_view(_data(i), o["size_id"]),
+        "allocations": lambda o, i: _data(i).allocations_of_line(o["id"]),
     }
     shipment = {
         "createdAt": dt("created_at"), "updatedAt": dt("updated_at"), "shippedAt": dt("shipped_at"),
@@ -237,22 +294,17 @@ def build_field_resolvers() -> dict[str, dict[str, Resolver]]:  # noqa: C901 - o
         "trackingNumber": key("tracking_number"), "returnTrackingNumber": const(None),
         "numberOfPackages": const(1), "grandTotal": money("grand_total"),
         "currencyBaseRate": key("currency_base_rate"), "carrierInformation": const(CARRIER),
-        "shippingAddress": lambda o, i: order_of(o, i)["shipping_address"],
-        "store": lambda o, _i: STORE_OBJ[o["store_id"]], "order": order_of,
-        "customer": lambda o, i: customer_of(order_of(o, i), i),
-        "account": lambda o, i: account_of(order_of(o, i), i),
+        "shippingAddress": lambda o, i: _order_of(o, i)["shipping_address"],
+        "store": lambda o, _i: STORE_OBJ[o["store_id"]], "order": _order_of,
+        "customer": lambda o, i: _customer_of(_order_of(o, i), i),
+        "account": lambda o, i: _account_of(_order_of(o, i), i),
     }
     shipment_line = {
         "returnedQuantity": key("returned_quantity"),
         "lineValue": money("line_value", None, "_tax_percent", "_currency", "_rate"),
         "unitPrice": money("_unit_price", None, "_tax_percent", "_currency", "_rate"),
-        "orderLine": lambda o, i: order_line(o["order_line_id"], i),
+        "orderLine": lambda o, i: _order_line(o["order_line_id"], i),
     }
-
-    def shipment_line_of(sl_id: int, info: Any) -> dict | None:
-        s = d(info).shipment_detail(ids.shipment_of_line(sl_id))
-        return next((x for x in s["lines"] if x["id"] == sl_id), None)
-
     ret = {
         "returnStatus": key("return_status"), "createdAt": dt("created_at"),
         "totalQuantity": lambda o, _i: o["totals"]["quantity"],
@@ -262,27 +314,41 @@ def build_field_resolvers() -> dict[str, dict[str, Resolver]]:  # noqa: C901 - o
         "returnedToStock": key("returned_to_stock"), "comment": const(None),
         "createdFrom": const("Centra AMS"), "currencyBaseRate": key("currency_base_rate"),
         "store": lambda o, _i: STORE_OBJ[o["store_id"]], "totals": lambda o, _i: o,
-        "order": order_of, "shipment": lambda o, i: d(i).shipment_detail(o["shipment_id"]),
-        "customer": lambda o, i: customer_of(order_of(o, i), i),
-        "account": lambda o, i: account_of(order_of(o, i), i),
+        "order": _order_of, "shipment": lambda o, i: _data(i).shipment_detail(o["shipment_id"]),
+        "customer": lambda o, i: _customer_of(_order_of(o, i), i),
+        "account": lambda o, i: _account_of(_order_of(o, i), i),
         "refundPaymentHistory": lambda o, i: [
-            p for p in (d(i).payment_detail(x) for x in order_of(o, i)["_payment_ids"])
+            p for p in (_data(i).payment_detail(x) for x in _order_of(o, i)["_payment_ids"])
             if p["return_id"] == o["id"]],
     }
     return_line = {
         "lineValue": line_money("line_value", "line_value_ex_tax"),
         "unitPrice": money("unit_price", None, "_tax_percent", "_currency", "_rate"),
-        "orderLine": lambda o, i: order_line(o["order_line_id"], i),
-        "shipmentLine": lambda o, i: shipment_line_of(o["shipment_line_id"], i),
+        "orderLine": lambda o, i: _order_line(o["order_line_id"], i),
+        "shipmentLine": lambda o, i: _shipment_line_of(o["shipment_line_id"], i),
     }
     payment = {
         "createdAt": dt("created_at"), "entryType": key("entry_type"),
         "externalReference": key("external_reference"), "paymentMethod": key("payment_method"),
         "value": money("value"), "paramsJSON": const(None), "source": const("Integration API"),
         "currencyBaseRate": key("currency_base_rate"), "externalId": const(None),
-        "order": order_of,
-        "return": lambda o, i: d(i).return_detail(o["return_id"]) if o["return_id"] else None,
+        "order": _order_of,
+        "return": lambda o, i: _data(i).return_detail(o["return_id"]) if o["return_id"] else None,
     }
+    discount = {"date": dt("_date"),
+                "voucher": lambda o, i: _data(i).voucher_detail(o["_voucher_id"]) if o.get("_voucher_id") else None}
+    return {
+        **{name: order for name in ("DirectToConsumerOrder", "WholesaleOrder")},
+        **{name: line for name in ("ProductOrderLine", "GiftCertificateOrderLine", "BundleOrderLine", "BundleItemOrderLine")},
+        **{name: shipment for name in ("DirectToConsumerShipment", "WholesaleShipment")},
+        **{name: ret for name in ("DirectToConsumerReturn", "WholesaleReturn")},
+        "OrderTotals": totals, "ReturnTotals": totals, "ShipmentLine": shipment_line, "ReturnLine": return_line,
+        "PaymentHistoryEntry": payment, "AppliedVoucherDiscount": discount, "AdminDiscount": discount,
+    }
+
+
+def _catalog() -> dict[str, dict[str, Resolver]]:
+    """Products, variants, sizes, prices, stock, warehouses, categories and custom attributes."""
     product = {
         "productNumber": key("product_number"), "isBundle": key("is_bundle"),
         "createdAt": dt("created_at"), "updatedAt": dt("updated_at"),
@@ -302,6 +368,48 @@ def build_field_resolvers() -> dict[str, dict[str, Resolver]]:  # noqa: C901 - o
         "EAN": lambda o, _i: o[0]["ean"], "UPC": const(None), "GTIN": lambda o, _i: o[0]["ean"],
         "productVariant": lambda o, _i: (o[1], o[2]),
     }
+    pricelist = {"store": lambda o, _i: STORE_OBJ[o["store_id"]], "updatedAt": dt("updated_at"),
+                 "isDefaultForCurrency": key("is_default_for_currency"),
+                 "currency": lambda o, _i: CURRENCY_OBJ[o["currency"]], "prices": nested.prices}
+    warehouse = {"*": snake, "country": lambda o, _i: refdata.COUNTRY_BY_CODE.get(o["country"]),
+                 "stock": nested.stock}
+    stock = {
+        "*": snake, "productSize": lambda o, i: _size_view(_data(i), o["size_id"]),
+        "productVariant": lambda o, i: _variant_view(_data(i), o["variant_id"]),
+        "product": lambda o, i: _data(i).product_detail(o["product_id"]),
+        "warehouse": lambda o, _i: next(w for w in refdata.WAREHOUSES if w["id"] == o["warehouse_id"]),
+    }
+    price = {
+        "id": key("id"), "price": _money_or_none("price", rate_key=None),
+        "recommendedRetailPrice": _money_or_none("recommended_retail_price", rate_key=None),
+        "pricelist": lambda o, i: _pricelist_obj(i, o["pricelist_id"]),
+        "product": lambda o, i: _data(i).product_detail(o["product_id"]),
+        "productVariant": lambda o, i: _variant_view(_data(i), o["variant_id"]),
+    }
+    category = {
+        "*": snake, "parent": lambda o, i: _category_by_id(i, o["parent_id"]),
+        "childCategories": lambda o, i: [_category_by_id(i, c) for c in o["child_ids"]],
+        "store": _store_of,
+    }
+    attribute = {
+        "objectType": key("object_type"),
+        "elements": lambda o, _i, where=None: filter_elements(o["elements"], where),
+    }
+    attribute_type = {"isMapped": key("is_mapped"), "isMulti": key("is_multi"),
+                      "objectType": key("object_type")}
+    choice = {"isMulti": key("is_multi"), "selectedValue": key("selected_value"),
+              "selectedValueName": key("selected_value_name")}
+    image = {"mimeType": key("mime_type")}
+    return {
+        "Product": product, "ProductVariant": variant, "ProductSize": size, "Pricelist": pricelist,
+        "Warehouse": warehouse, "Stock": stock, "Price": price, "Brand": {"*": snake}, "Category": category,
+        "Collection": {"*": snake}, "MappedAttribute": attribute, "DynamicAttribute": attribute,
+        "AttributeType": attribute_type, "AttributeChoiceElement": choice, "AttributeImageElement": image,
+    }
+
+
+def _reference() -> dict[str, dict[str, Resolver]]:
+    """Values shared by many types: money, addresses, buyers, markets and countries."""
     monetary = {
         "value": lambda o, _i: o[0], "currency": lambda o, _i: CURRENCY_OBJ[o[1]],
         "formattedValue": lambda o, _i: f"{o[0]:.2f} {o[1]}", "conversionRate": lambda o, _i: o[2],
@@ -317,68 +425,59 @@ def build_field_resolvers() -> dict[str, dict[str, Resolver]]:  # noqa: C901 - o
     }
     person = {"firstName": key("first_name"), "lastName": key("last_name"),
               "phoneNumber": lambda o, _i: o.get("phone_number"), "status": lambda o, _i: o.get("status", "ACTIVE"),
-              "account": lambda o, i: d(i).account_detail(o["account_id"]) if o.get("account_id") else None}
+              "account": lambda o, i: _data(i).account_detail(o["account_id"]) if o.get("account_id") else None}
     market = {
         "comment": const(""), "store": lambda o, _i: STORE_OBJ[o["store_id"]],
         "assignedToCountries": lambda o, _i, limit=None: [
             refdata.COUNTRY_BY_CODE[c] for c in o["countries"]][: limit if limit else None],
     }
-    pricelist = {"store": lambda o, _i: STORE_OBJ[o["store_id"]], "updatedAt": dt("updated_at"),
-                 "isDefaultForCurrency": key("is_default_for_currency"),
-                 "currency": lambda o, _i: CURRENCY_OBJ[o["currency"]], "prices": nested.prices}
-    discount = {"date": dt("_date"),
-                "voucher": lambda o, i: d(i).voucher_detail(o["_voucher_id"]) if o.get("_voucher_id") else None}
     country = {"isEU": lambda o, _i: o["isEU"] if "isEU" in o else o["is_eu"],
                "continent": lambda o, _i: refdata.CONTINENT_BY_CODE.get(o["code"]),
                "states": lambda o, _i: refdata.country_states(o["code"])}
-    market_obj = lambda o, _i: _market_obj(o["market_id"])  # noqa: E731
-    store_obj = lambda o, _i: STORE_OBJ[o["store_id"]]  # noqa: E731
+    return {
+        "MonetaryValue": monetary, "Address": address, "Buyer": person, "Market": market, "Country": country,
+        "CountryState": {"*": snake},
+    }
+
+
+def _customers_and_wholesale() -> dict[str, dict[str, Resolver]]:
+    """Customers, wholesale accounts and invoices, vouchers and campaigns."""
     customer = {
         "*": snake, "createdAt": dt("created_at"), "updatedAt": dt("updated_at"),
-        "lastLoginAt": dt("last_login_at"), "store": store_obj, "market": market_obj,
+        "lastLoginAt": dt("last_login_at"), "store": _store_of, "market": _market_of,
         "attributes": _attributes(lambda o: o["attributes"]),
     }
     account = {
         "*": snake, "id": key("id"), "createdAt": dt("created_at"), "updatedAt": dt("updated_at"),
-        "creditLimit": _money_or_none("credit_limit", rate_key=None), "market": market_obj,
+        "creditLimit": _money_or_none("credit_limit", rate_key=None), "market": _market_of,
         "pricelist": lambda o, i: _pricelist_obj(i, o["pricelist_id"]),
     }
-
-    def order_line_of(o: dict, info: Any) -> dict | None:
-        return order_line(o["order_line_id"], info)
-
     invoice = {
         "*": snake, "createdAt": dt("created_at"), "updatedAt": dt("updated_at"),
         "grandTotal": lambda o, _i, includingTax=True: (  # noqa: N803
             o["grand_total"] if includingTax is not False else o["grand_total_ex_tax"],
             o["currency"], o["currency_base_rate"]),
-        "account": lambda o, i: d(i).account_detail(o["account_id"]) if o["account_id"] else None,
-        "store": store_obj,
-        "orders": lambda o, i: [d(i).order_detail(d(i).order_row(x)) for x in o["order_ids"]],
-        "shipments": lambda o, i: [d(i).shipment_detail(x) for x in o["shipment_ids"]],
+        "account": lambda o, i: _data(i).account_detail(o["account_id"]) if o["account_id"] else None,
+        "store": _store_of,
+        "orders": lambda o, i: [_data(i).order_detail(_data(i).order_row(x)) for x in o["order_ids"]],
+        "shipments": lambda o, i: [_data(i).shipment_detail(x) for x in o["shipment_ids"]],
     }
-
-    def line_price(name: str) -> Resolver:
-        def resolve(o: dict, _info: Any, includingTax: bool | None = False) -> tuple:  # noqa: N803
-            return (o[name + "_incl_tax"] if includingTax else o[name], o["currency"], o["currency_base_rate"])
-        return resolve
-
     invoice_line = {
-        "*": snake, "unitPrice": line_price("unit_price"), "unitOriginalPrice": line_price("unit_original_price"),
+        "*": snake, "unitPrice": _line_price("unit_price"), "unitOriginalPrice": _line_price("unit_original_price"),
         "lineValue": _money_or_none("line_value"), "cogs": _money_or_none("cogs"),
-        "product": lambda o, i: d(i).product_detail(o["product_id"]) if o.get("product_id") else None,
-        "productVariant": lambda o, i: _variant_view(d(i), o["variant_id"]),
-        "productSize": lambda o, i: _size_view(d(i), o["size_id"]),
-        "invoice": lambda o, i: d(i).invoice_detail(o["invoice_id"]), "orderLine": order_line_of,
-        "shipmentLine": lambda o, i: shipment_line_of(o["shipment_line_id"], i),
+        "product": lambda o, i: _data(i).product_detail(o["product_id"]) if o.get("product_id") else None,
+        "productVariant": lambda o, i: _variant_view(_data(i), o["variant_id"]),
+        "productSize": lambda o, i: _size_view(_data(i), o["size_id"]),
+        "invoice": lambda o, i: _data(i).invoice_detail(o["invoice_id"]), "orderLine": _order_line_of,
+        "shipmentLine": lambda o, i: _shipment_line_of(o["shipment_line_id"], i),
     }
     invoice_payment = {
         "*": snake, "value": _money_or_none("value"), "createdAt": dt("created_at"),
-        "invoice": lambda o, i: d(i).invoice_detail(o["invoice_id"]),
+        "invoice": lambda o, i: _data(i).invoice_detail(o["invoice_id"]),
     }
     voucher = {
         "*": snake, "createdAt": dt("created_at"), "updatedAt": dt("updated_at"), "startAt": dt("start_at"),
-        "stopAt": dt("stop_at"), "store": store_obj,
+        "stopAt": dt("stop_at"), "store": _store_of,
         "markets": lambda o, _i: [refdata.MARKET_BY_ID[m] for m in o["market_ids"]],
     }
     campaign = {
@@ -386,117 +485,55 @@ def build_field_resolvers() -> dict[str, dict[str, Resolver]]:  # noqa: C901 - o
         "stopAt": dt("stop_at"), "markets": lambda o, _i: [refdata.MARKET_BY_ID[m] for m in o["market_ids"]],
         "pricelists": lambda o, i: [_pricelist_obj(i, p) for p in o["pricelist_ids"]],
     }
-    warehouse = {"*": snake, "country": lambda o, _i: refdata.COUNTRY_BY_CODE.get(o["country"]),
-                 "stock": nested.stock}
-    stock = {
-        "*": snake, "productSize": lambda o, i: _size_view(d(i), o["size_id"]),
-        "productVariant": lambda o, i: _variant_view(d(i), o["variant_id"]),
-        "product": lambda o, i: d(i).product_detail(o["product_id"]),
-        "warehouse": lambda o, _i: next(w for w in refdata.WAREHOUSES if w["id"] == o["warehouse_id"]),
-    }
-    price = {
-        "id": key("id"), "price": _money_or_none("price", rate_key=None),
-        "recommendedRetailPrice": _money_or_none("recommended_retail_price", rate_key=None),
-        "pricelist": lambda o, i: _pricelist_obj(i, o["pricelist_id"]),
-        "product": lambda o, i: d(i).product_detail(o["product_id"]),
-        "productVariant": lambda o, i: _variant_view(d(i), o["variant_id"]),
+    return {
+        "Customer": customer, "Account": account, "WholesaleInvoice": invoice, "InvoiceLine": invoice_line,
+        "InvoicePayment": invoice_payment, "Voucher": voucher, "Campaign": campaign,
     }
 
-    def category_by_id(info: Any, cid: int | None) -> dict | None:
-        return next((c for c in d(info).categories() if c["id"] == cid), None) if cid else None
 
-    category = {
-        "*": snake, "parent": lambda o, i: category_by_id(i, o["parent_id"]),
-        "childCategories": lambda o, i: [category_by_id(i, c) for c in o["child_ids"]],
-        "store": store_obj,
-    }
-    attribute = {
-        "objectType": key("object_type"),
-        "elements": lambda o, _i, where=None: filter_elements(o["elements"], where),
-    }
-    attribute_type = {"isMapped": key("is_mapped"), "isMulti": key("is_multi"),
-                      "objectType": key("object_type")}
-    choice = {"isMulti": key("is_multi"), "selectedValue": key("selected_value"),
-              "selectedValueName": key("selected_value_name")}
-    image = {"mimeType": key("mime_type")}
-
-    def warehouse_of(o: dict, _info: Any) -> dict | None:
-        return next((w for w in refdata.WAREHOUSES if w["id"] == o.get("warehouse_id")), None)
-
-    def supplier_of(o: dict, _info: Any) -> dict | None:
-        return next(({"id": s["id"], "name": s["name"]} for s in d(_info).suppliers() if s["id"] == o.get("supplier_id")),
-                    None)
-
-    def cost(name: str) -> Resolver:
-        """A MonetaryValue in the row's own currency at its own rate (stock-change and delivery lines)."""
-        def resolve(o: dict, _info: Any, **_a: Any) -> tuple | None:
-            value = o.get(name)
-            return None if value is None else (value, o["currency"], o["currency_base_rate"])
-        return resolve
-
+def _costs() -> dict[str, dict[str, Resolver]]:
+    """The cost module: stock changes and their lines, allocations, purchase orders and deliveries."""
     stock_change = {
-        "*": snake, "createdAt": dt("created_at"), "warehouse": warehouse_of,
+        "*": snake, "createdAt": dt("created_at"), "warehouse": _warehouse_of,
         "lines": lambda o, _i, where=None, sort=None, limit=None, page=1: nested.nested_rows(
             o["lines"], where, STOCK_CHANGE_LINE_FILTER, "StockChange.lines", sort, limit, page),
     }
     stock_change_line = {
-        "*": snake, "isAvailable": lambda o, _i: o["free_to_allocate_quantity"] > 0, "unitCost": cost("unit_cost"),
-        "productSize": lambda o, i: _size_view(d(i), o["size_id"]), "warehouse": warehouse_of,
-        "createdFromShipmentLine": lambda o, i: shipment_line_of(o["created_from_shipment_line_id"], i)
+        "*": snake, "isAvailable": lambda o, _i: o["free_to_allocate_quantity"] > 0, "unitCost": _cost("unit_cost"),
+        "productSize": lambda o, i: _size_view(_data(i), o["size_id"]), "warehouse": _warehouse_of,
+        "createdFromShipmentLine": lambda o, i: _shipment_line_of(o["created_from_shipment_line_id"], i)
         if o.get("created_from_shipment_line_id") else None,
-        "stockChange": lambda o, i: d(i).stock_change(o["stock_change_id"]),
+        "stockChange": lambda o, i: _data(i).stock_change(o["stock_change_id"]),
     }
     allocation = {
         "id": key("id"), "quantity": key("quantity"), "isWaitingForConfirmation": const(False),
-        "orderLine": order_line_of, "warehouse": warehouse_of,
-        "stockChangeLine": lambda o, i: d(i).stock_change_line(o["stock_change_line_id"]),
+        "orderLine": _order_line_of, "warehouse": _warehouse_of,
+        "stockChangeLine": lambda o, i: _data(i).stock_change_line(o["stock_change_line_id"]),
     }
     purchase_order = {
-        "*": snake, "createdAt": dt("created_at"), "updatedAt": dt("updated_at"), "supplier": supplier_of,
-        "warehouse": warehouse_of,
-        "deliveries": lambda o, i: [d(i).purchase_order_delivery(x) for x in o["delivery_ids"]],
+        "*": snake, "createdAt": dt("created_at"), "updatedAt": dt("updated_at"), "supplier": _supplier_of,
+        "warehouse": _warehouse_of,
+        "deliveries": lambda o, i: [_data(i).purchase_order_delivery(x) for x in o["delivery_ids"]],
     }
     delivery = {
-        "*": snake, "createdAt": dt("created_at"), "ETA": dt("eta"), "supplier": supplier_of, "warehouse": warehouse_of,
+        "*": snake, "createdAt": dt("created_at"), "ETA": dt("eta"), "supplier": _supplier_of, "warehouse": _warehouse_of,
         "lines": lambda o, _i: [{**line, "currency_base_rate": o["currency_base_rate"]} for line in o["lines"]],
-        "purchaseOrder": lambda o, i: d(i).purchase_order(o["purchase_order_id"]),
-        "stockChange": lambda o, i: d(i).stock_change(o["stock_change_id"]) if o["stock_change_id"] else None,
+        "purchaseOrder": lambda o, i: _data(i).purchase_order(o["purchase_order_id"]),
+        "stockChange": lambda o, i: _data(i).stock_change(o["stock_change_id"]) if o["stock_change_id"] else None,
     }
     delivery_line = {
-        "*": snake, "unitCost": cost("unit_cost"), "landedCost": cost("landed_cost"),
-        "customsValue": cost("customs_value"), "customsType": const("PERCENT"), "linkedQuantity": const(0),
+        "*": snake, "unitCost": _cost("unit_cost"), "landedCost": _cost("landed_cost"),
+        "customsValue": _cost("customs_value"), "customsType": const("PERCENT"), "linkedQuantity": const(0),
         "unlinkedQuantity": key("quantity"),
-        "product": lambda o, i: d(i).product_detail(o["product_id"]),
-        "productVariant": lambda o, i: _variant_view(d(i), o["variant_id"]),
-        "productSize": lambda o, i: _size_view(d(i), o["size_id"]),
+        "product": lambda o, i: _data(i).product_detail(o["product_id"]),
+        "productVariant": lambda o, i: _variant_view(_data(i), o["variant_id"]),
+        "productSize": lambda o, i: _size_view(_data(i), o["size_id"]),
     }
-    line = {**line, "allocations": lambda o, i: d(i).allocations_of_line(o["id"])}
-
-    out: dict[str, dict[str, Resolver]] = {
-        "OrderTotals": totals, "ReturnTotals": totals, "ShipmentLine": shipment_line,
-        "ReturnLine": return_line, "PaymentHistoryEntry": payment, "Product": product,
-        "ProductVariant": variant, "ProductSize": size, "MonetaryValue": monetary,
-        "Address": address, "Buyer": person, "Market": market,
-        "Pricelist": pricelist, "AppliedVoucherDiscount": discount, "AdminDiscount": discount,
-        "Country": country, "Customer": customer, "Account": account, "InvoiceLine": invoice_line,
-        "InvoicePayment": invoice_payment, "Voucher": voucher, "Campaign": campaign, "Warehouse": warehouse,
-        "Stock": stock, "Price": price, "Brand": {"*": snake}, "Category": category, "Collection": {"*": snake},
-        "CountryState": {"*": snake}, "WholesaleInvoice": invoice,
-        "MappedAttribute": attribute, "DynamicAttribute": attribute, "AttributeType": attribute_type,
-        "AttributeChoiceElement": choice, "AttributeImageElement": image,
+    return {
         "StockChange": stock_change, "StockChangeLine": stock_change_line, "Allocation": allocation,
         "PurchaseOrder": purchase_order, "PurchaseOrderDelivery": delivery, "PurchaseOrderDeliveryLine": delivery_line,
         "Supplier": {"*": snake},
     }
-    for name in ("DirectToConsumerOrder", "WholesaleOrder"):
-        out[name] = order
-    for name in ("ProductOrderLine", "GiftCertificateOrderLine", "BundleOrderLine", "BundleItemOrderLine"):
-        out[name] = line
-    for name in ("DirectToConsumerShipment", "WholesaleShipment"):
-        out[name] = shipment
-    for name in ("DirectToConsumerReturn", "WholesaleReturn"):
-        out[name] = ret
-    return out
 
 
 def _by_store_type(dtc: str, wholesale: str) -> Callable[..., str]:
