@@ -68,8 +68,8 @@ order by sku_stock_cover_days, stock_cover_days, sku, warehouse_name limit 5
 """
 
 MARGIN_BY_STORE_SQL = """
-select coalesce(store_name, cast(store_id as varchar)) as store, sum(units_sold) as units,
-       sum(revenue_ex_tax_base) as revenue, sum(cogs_base) as cogs, sum(gross_margin_base) as margin,
+select coalesce(store_name, cast(store_id as varchar)) as store, sum(units_with_cogs) as units,
+       sum(revenue_with_cogs_ex_tax_base) as revenue, sum(cogs_base) as cogs, sum(gross_margin_base) as margin,
        100 * sum(gross_margin_base) / nullif(sum(revenue_with_cogs_ex_tax_base), 0) as margin_percent,
        sum(estimated_cogs_base) as estimated, sum(return_adjusted_margin_base) as after_returns
 from analytics.centra__daily_margin
@@ -179,7 +179,8 @@ def main() -> None:
         margin_rows = db.execute(MARGIN_BY_STORE_SQL).fetchall()
         if any(row[3] for row in margin_rows):
             print(f"\nGross margin by store (centra__daily_margin, {base_currency}, excl. tax; cost of goods from Centra's "
-                  "allocations, else estimated):")
+                  "allocations, else estimated; units and revenue of the lines whose cost is known, so revenue - COGS = "
+                  "margin):")
             print(f"  {'store':<12} {'units':>6} {'revenue':>13} {'COGS':>13} {'margin':>13} {'margin %':>8} "
                   f"{'estimated':>11} {'after returns':>13}")
             for store, units, revenue, cogs, margin, percent, estimated, after in margin_rows:
