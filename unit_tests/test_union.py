@@ -163,3 +163,18 @@ def test_given_the_pass_itself_fails_then_every_member_still_reading_fails_with_
         list(shared.run(pipeline, started=lambda m: "STARTED", complete=lambda m: "COMPLETE"))
     with pytest.raises(RuntimeError, match="the reader broke"):
         shared.finish(follower)
+
+
+def test_given_members_with_restore_facts_then_the_union_carries_each_and_restores_their_answers():
+    """A member whose plan aliases a field per type (an instance declaring a shared field differently), fills
+    a dropped selection with null or reads a list of one as its value keeps that in a shared pass: the
+    union restores every member's answer shape (it kept only the first member's facts before)."""
+    from dataclasses import replace
+
+    orders = replace(planned("orders"), renames=(("a__X", "a"),), nulls=("result.edges.node.gone",))
+    items = replace(planned("order_items"), renames=(("b__Y", "b"),), singles=("result.edges.node.one",))
+    merged = union([orders, items])
+    assert set(merged.renames) == {("a__X", "a"), ("b__Y", "b")}
+    assert merged.nulls == ("result.edges.node.gone",) and merged.singles == ("result.edges.node.one",)
+    answer = {"result": {"edges": [{"node": {"a__X": 1, "b__Y": 2, "one": [3]}}]}}
+    assert merged.restore(answer)["result"]["edges"][0]["node"] == {"a": 1, "b": 2, "one": 3, "gone": None}
