@@ -121,3 +121,24 @@ def test_given_token_without_allocation_read_then_check_passes_and_allocations_a
     assert "Stream order_item_allocations is left out" in status["message"] and "Allocation:read" in status["message"]
     names = {s["name"] for s in cli.run("discover", config, timeout=60).of_type("CATALOG")[0]["catalog"]["streams"]}
     assert "order_item_allocations" not in names and {"stock_changes", "purchase_orders", "order_items"} <= names
+
+
+def test_given_a_delivery_of_1400_lines_then_its_follow_ups_spend_points_not_requests(fake_centra_factory):
+    """A delivery's lines (one per size) run to thousands in a large catalog. Asked a child page of 50 a
+    request (~350 points, where Growth's quotas trade a request for 6,000), its 27 follow-ups spent the
+    request quota while the complexity quota lay idle: a third of the requests of a 100k-order first sync.
+    Now one follow-up asks as many child pages as the quotas' points per request buy."""
+    fake = fake_centra_factory(orders=60, seed=5, products=400,  # ~2,400 sizes; Growth's quotas: 6,000 points a request
+                                quota_requests_hour=5_000, quota_complexity_hour=30_000_000)
+    big = fake.data.stock_take(1, 1_400)
+    fake.reset_stats()
+    result = cli.run("read", cli.config_for(fake), cli.catalog(["stock_changes"]))
+    assert result.exit_code == 0, result.stderr[-2000:]
+    lines = [r["id"] for r in result.records["stock_changes"] if r["stock_change_id"] == big]
+    assert len(lines) == len(set(lines)) == 1_400 and lines == sorted(lines)
+    assert set(dedupe(result.records["stock_changes"], "stock_changes")) == keys(fake, "stock_changes")
+    stats = fake.stats()
+    pages = -(-len(fake.data.stock_changes()) // 70)  # the stream's own pages of 70 changes
+    requests = stats["by_root_field"]["stockChangeConnection"]
+    assert requests <= pages + 3, stats["by_root_field"]  # before: pages + 27
+    assert stats["complexity_by_root_field"]["stockChangeConnection"] / requests >= 3_000

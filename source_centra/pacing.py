@@ -175,6 +175,17 @@ class Pacer:
                     else:
                         bucket.level = min(bucket.level, self.burst * allowed)
 
+    def points_per_request(self) -> float | None:
+        """Complexity points the quotas trade for one request (the longest window's complexity quota ÷ its
+        request quota: Growth 30M ÷ 5k = 6,000), or None before ``configure`` knows both. A request
+        cheaper than this spends the request quota faster than the complexity quota (child_pages.py)."""
+        with self._lock:
+            for budget in sorted(self.budgets.values(), key=lambda b: -b.seconds):
+                requests, points = budget.quota_requests, budget.quota_complexity
+                if 0 < requests < float("inf") and 0 < points < float("inf"):
+                    return points / requests
+        return None
+
     def _spent(self, now: float, seconds: float, kind: str) -> float:
         """What we sent that Centra's `usedQuota` for this window still counts (sent within the last
         `seconds`, less the safety margin: counting more would understate others' use)."""

@@ -101,10 +101,15 @@ def test_given_child_pages_ignoring_their_page_variable_then_stalled_not_endless
       result: stockChanges(where: $where, limit: $limit, page: $page) { id lines(limit: $linesLimit, page: $linesPage) { id } } }"""
     asked = []
 
-    def run(variables):
-        asked.append(variables["linesPage"])
-        return {"result": [{"id": 7, "lines": [{"id": 1}, {"id": 2}]}]}  # always the first child page
+    def ask(follow_up, variables):
+        pages = follow_up.count("lines__")
+        asked.append(pages)
+        node = {"id": 7, **{f"lines__{i}": [{"id": 1}, {"id": 2}] for i in range(pages)}}  # always the first child page
+        return {"result": [node]}
 
-    with pytest.raises(StalledError, match="stock_changes"):
-        complete_with([{"id": 7, "lines": [{"id": 1}, {"id": 2}]}], document, "list", run, "stock_changes")
-    assert len(asked) <= REPEATS + 1
+    for per_request in (1, 3, 10):
+        asked.clear()
+        with pytest.raises(StalledError, match="stock_changes"):
+            complete_with([{"id": 7, "lines": [{"id": 1}, {"id": 2}]}], document, "list", ask, "stock_changes",
+                          per_request=per_request)
+        assert sum(asked) <= REPEATS + per_request
