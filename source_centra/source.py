@@ -26,6 +26,7 @@ from source_centra.config import Config
 from source_centra.context import SyncContext
 from source_centra import inputs
 from source_centra.errors import ConfigError
+from source_centra.lanes import Lane, Lanes
 from source_centra.shared import SharedPass, groups
 from source_centra.stream import CentraStream
 from source_centra.streams import STREAMS
@@ -114,11 +115,12 @@ class SourceCentra(AbstractSource):
         self._context = None
         self._catalog = catalog
         self._passes: dict[str, SharedPass] | None = None  # stream name → its shared pass (shared.py)
-        self._statuses_sent: set = set()  # (follower, status) already sent by its shared pass
+        self._lanes: Lanes | None = None  # every stream's pipeline, LANES at a time (lanes.py)
+        self._statuses_sent: set = set()  # (stream, status) already sent (by the lanes or a shared pass)
         stream_failures: set = set()
         try:
             for message in super().read(logger, config, catalog, state):
-                if self._sent_by_shared_pass(message):
+                if self._status_repeated(message):
                     continue
                 if message.type == Type.TRACE and message.trace.error is not None:
                     stream_failures.add(message.trace.error.failure_type)
@@ -144,20 +146,49 @@ class SourceCentra(AbstractSource):
                             f"{stats.retries} retries, {stats.throttled} rate-limit waits "
                             f"({stats.rate_limit_wait_seconds:.1f}s), pacing waits {context.client.pacer.waited_seconds:.1f}s.")
 
-    # ---------------------------------------------------------------- one pass per parent (shared.py)
+    # ---------------------------------------------------------------- streams side by side (lanes.py), one pass per parent (shared.py)
 
     def _read_stream(self, logger: logging.Logger, stream_instance: Stream, configured_stream, state_manager,
                      internal_config) -> Iterator[AirbyteMessage]:
-        """The CDK reads streams one after another; streams that page the same parent are read in one
-        shared pass when the CDK reaches the first of them, each through its own CDK pipeline."""
+        """The CDK reads streams one after another; when it reaches the first, the lanes read every selected
+        stream, LANES at a time (lanes.py); at each stream's own turn, its failure (if any) is raised."""
         if self._passes is None:
             self._passes = self._plan_shared_passes()
+        if self._lanes is None:
+            self._lanes = self._lanes_for(logger, state_manager, internal_config)
+            yield from self._lanes.run()
+        shared = self._passes.get(stream_instance.name)
+        if shared is not None and stream_instance is not shared.leader:
+            shared.finish(stream_instance)  # a follower's messages went out with its leader's pass
+            return
+        self._lanes.finish(stream_instance.name)
+
+    def _lanes_for(self, logger: logging.Logger, state_manager, internal_config) -> Lanes:
+        instances = getattr(self, "_stream_to_instance_map", {}) or {}
+        turns = []
+        for entry in self._catalog.streams:
+            instance = instances.get(entry.stream.name)
+            shared = self._passes.get(entry.stream.name)
+            if instance is None or (shared is not None and instance is not shared.leader):
+                continue  # unknown to the source (the CDK says so), or read in its leader's pass
+
+            def pipeline(instance=instance, entry=entry) -> Iterator[AirbyteMessage]:
+                return self._read_one(logger, instance, entry, state_manager, internal_config)
+
+            turns.append(Lane(entry.stream.name, pipeline,
+                              started=lambda s=entry.stream: stream_status_message(s, AirbyteStreamStatus.STARTED),
+                              complete=lambda s=entry.stream: stream_status_message(s, AirbyteStreamStatus.COMPLETE),
+                              incomplete=lambda s=entry.stream: stream_status_message(s, AirbyteStreamStatus.INCOMPLETE)))
+        context = getattr(self, "_context", None)
+        return Lanes(turns, stop=lambda: context is not None and context.sync_failure is not None)
+
+    def _read_one(self, logger: logging.Logger, stream_instance: Stream, configured_stream, state_manager,
+                  internal_config) -> Iterator[AirbyteMessage]:
+        """One stream's CDK pipeline; streams that page the same parent are read in one shared pass, when the
+        lanes reach the first of them, each through its own CDK pipeline."""
         shared = self._passes.get(stream_instance.name)
         if shared is None:
             yield from super()._read_stream(logger, stream_instance, configured_stream, state_manager, internal_config)
-            return
-        if stream_instance is not shared.leader:
-            shared.finish(stream_instance)
             return
         configured = {entry.stream.name: entry for entry in self._catalog.streams}
 
@@ -180,18 +211,15 @@ class SourceCentra(AbstractSource):
             passes.update({member.name: shared for member in members})
         return passes
 
-    def _sent_by_shared_pass(self, message: AirbyteMessage) -> bool:
-        """The CDK's own STARTED and COMPLETE statuses of a follower, after its shared pass sent them."""
-        if not self._passes or message.type != Type.TRACE or message.trace.type != TraceType.STREAM_STATUS:
+    def _status_repeated(self, message: AirbyteMessage) -> bool:
+        """A stream's STARTED, COMPLETE or INCOMPLETE status after the lanes or its shared pass sent it: the
+        CDK's own, sent at the stream's later turn in its loop."""
+        if message.type != Type.TRACE or message.trace.type != TraceType.STREAM_STATUS:
             return False
         status = message.trace.stream_status
-        name = status.stream_descriptor.name
-        shared = self._passes.get(name)
-        if shared is None or name == shared.leader.name:
+        if status.status not in (AirbyteStreamStatus.STARTED, AirbyteStreamStatus.COMPLETE, AirbyteStreamStatus.INCOMPLETE):
             return False
-        if status.status not in (AirbyteStreamStatus.STARTED, AirbyteStreamStatus.COMPLETE):
-            return False
-        key = (name, status.status)
+        key = (status.stream_descriptor.name, status.status)
         if key in self._statuses_sent:
             return True
         self._statuses_sent.add(key)
