@@ -42,7 +42,8 @@ from run_bench import HIGH, PY, Fake, count_records  # noqa: E402
 
 SYNC_START = "2026-01-01T00:00:00+00:00"
 # per stream: how its records count the nodes of its root (None: one node per record)
-NODE_KEYS = {"order_items": "order_id", "return_items": "return_id", "stock": "warehouse_id", "prices": "pricelist_id"}
+NODE_KEYS = {"order_items": "order_id", "return_items": "return_id", "stock": "warehouse_id", "prices": "pricelist_id",
+             "stock_changes": "stock_change_id", "order_item_allocations": "order_id"}
 PARENTS = ("stock", "prices")  # nested streams: NODE_KEYS counts their parents
 
 
@@ -130,7 +131,7 @@ def floor(fake: Fake, full_run: dict, page_size: int) -> tuple[int, dict]:
     from source_centra.context import INTROSPECTION
     from source_centra.plan import plan
     from source_centra.queries import load
-    from source_centra import sparse
+    from source_centra import child_pages, sparse
     from source_centra.shared import parent_of
     from source_centra.streams import STREAMS_BY_NAME
     from source_centra.union import union
@@ -148,7 +149,8 @@ def floor(fake: Fake, full_run: dict, page_size: int) -> tuple[int, dict]:
     by_parent: dict = {}
     for name in selected:
         spec = STREAMS_BY_NAME[name]
-        by_parent.setdefault(parent_of(spec, page_size) or ("alone", name), []).append(name)
+        size = min(page_size, spec.max_page_size or page_size)  # the page the stream reads (its own cap)
+        by_parent.setdefault(parent_of(spec, size) or ("alone", name), []).append(name)
     rows, total = {}, 0
     records = full_run["records"]
     for members in by_parent.values():
@@ -167,6 +169,16 @@ def floor(fake: Fake, full_run: dict, page_size: int) -> tuple[int, dict]:
             nodes = max(records.get(name, 0) for name in members)
             points = cost_per_node * nodes + (one - cost_per_node) * parents
             lean = points
+        elif child_pages.paged_children(made.document):
+            # a child list Centra pages (stock change lines): each node with exactly its own children
+            (_key, _page, limit_variable, _size), = child_pages.paged_children(made.document)
+            one = {"first": 1, "limit": 1, "page": 1}
+            per_child = (complexity(made.document, schema, {**one, limit_variable: 2})
+                         - complexity(made.document, schema, {**one, limit_variable: 1}))
+            base = complexity(made.document, schema, {**one, limit_variable: 1}) - per_child
+            children = max(records.get(name, 0) for name in members)
+            points = lean = base * nodes + per_child * children
+            cost_per_node = round(points / max(1, nodes))
         else:
             one = {"first": 1, "limit": 1, "page": 1}
             cost_per_node = complexity(made.document, schema, one)

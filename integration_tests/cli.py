@@ -88,7 +88,7 @@ class Run:
 
 
 def run(command: str, config: dict | None = None, catalog_: dict | None = None, state: list | None = None,
-        timeout: float = 300, env: dict | None = None, kill_after_records: int | None = None) -> Run:
+        timeout: float = 300, env: dict | None = None, kill_after_records: int | tuple | None = None) -> Run:
     with tempfile.TemporaryDirectory() as tmp:
         args = [str(BIN), command]
         for flag, content in (("--config", config), ("--catalog", catalog_), ("--state", state)):
@@ -114,12 +114,15 @@ def run(command: str, config: dict | None = None, catalog_: dict | None = None, 
         return result
 
 
-def _read_until_killed(process: subprocess.Popen, records: int, timeout: float) -> tuple[str, str]:
-    """SIGKILL the process after it has emitted `records` RECORD messages (a crash mid-sync)."""
+def _read_until_killed(process: subprocess.Popen, records, timeout: float) -> tuple[str, str]:
+    """SIGKILL the process after it has emitted `records` RECORD messages (a crash mid-sync); `records` may
+    be (stream, n): after n RECORD messages of that stream (streams are read side by side, lanes.py, so a
+    count over all streams does not say where one of them is)."""
+    stream, records = records if isinstance(records, tuple) else (None, records)
     lines, seen, deadline = [], 0, time.monotonic() + timeout
     for line in process.stdout:
         lines.append(line)
-        if '"type":"RECORD"' in line.replace(" ", ""):
+        if '"type":"RECORD"' in line.replace(" ", "") and (stream is None or json.loads(line)["record"]["stream"] == stream):
             seen += 1
             if seen >= records:
                 process.send_signal(signal.SIGKILL)

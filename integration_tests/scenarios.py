@@ -52,7 +52,7 @@ def assert_no_secret(result: cli.Run, *secrets: str) -> None:
 
 def run(command: str, config: dict | None = None, catalog_: dict | None = None, state: list | None = None, *,
         state_text: str | None = None, debug: bool = False, timeout: float = 300,
-        kill_after_records: int | None = None, secrets: Iterable[str] = ()) -> cli.Run:
+        kill_after_records: int | tuple | None = None, secrets: Iterable[str] = ()) -> cli.Run:
     """`cli.run`, plus a raw (possibly malformed) --state file and --debug; always checks for leaked tokens."""
     if state_text is None and not debug:
         result = cli.run(command, config, catalog_, state, timeout=timeout, kill_after_records=kill_after_records)
@@ -519,28 +519,36 @@ def crash(make_fake, kill_after: int | None = 300, page_size: int = 20, before_c
         state = state_of(final, stream)
         partitions = len((state or {}).get("partitions") or {"whole stream": None})
         bounds[stream] = page_size * partitions * (max_lines if stream == "order_items" else 1)
-    killed_in = list(killed.records)[-1] if killed.records else None
+    killed_in = before_checkpoint_of or (list(killed.records)[-1] if killed.records else None)
+    # streams are read side by side (lanes.py): every stream started and not completed at the kill was in flight
+    in_flight = {name for name, status in _statuses(killed) if status == "STARTED"} - \
+        {name for name, status in _statuses(killed) if status == "COMPLETE"}
     name = (f"crash (SIGKILL just before a {before_checkpoint_of} checkpoint)" if before_checkpoint_of
             else f"crash (SIGKILL after {kill_after} records)")
     return Outcome(name, fake, [killed, restarted], compare(fake, [killed, restarted], cli.CORE_STREAMS),
                    time.monotonic() - started, fake.token,
                    {"overhead": overhead, "bounds": bounds, "killed_in": killed_in, "kill_after": kill_after,
-                    "max_lines": max_lines})
+                    "max_lines": max_lines, "in_flight": in_flight})
 
 
-def _record_before_checkpoint(rehearsal: cli.Run, stream: str) -> int:
-    """How many records precede the second mid-stream STATE of `stream` (its first is at the stream's start
-    or after its first slice): killing right after them loses that checkpoint, the worst moment to die."""
-    records, checkpoints, current = 0, [], None
+def _statuses(run_: cli.Run) -> list[tuple[str, str]]:
+    return [(m["trace"]["stream_status"]["stream_descriptor"]["name"], m["trace"]["stream_status"]["status"])
+            for m in run_.messages if m.get("type") == "TRACE" and m["trace"].get("type") == "STREAM_STATUS"]
+
+
+def _record_before_checkpoint(rehearsal: cli.Run, stream: str) -> tuple[str, int]:
+    """(stream, how many of its records precede its second mid-stream STATE): killing right after them
+    loses that checkpoint, the worst moment to die. Counted in the stream's own records (streams are read
+    side by side, lanes.py); its first STATE is at its start or after its first slice."""
+    records, checkpoints = 0, []
     for message in rehearsal.messages:
-        if message["type"] == "RECORD":
+        if message["type"] == "RECORD" and message["record"]["stream"] == stream:
             records += 1
-            current = message["record"]["stream"]
         elif message["type"] == "STATE" and message["state"]["stream"]["stream_descriptor"]["name"] == stream \
-                and current == stream:
+                and records and (not checkpoints or checkpoints[-1] < records):
             checkpoints.append(records)
     assert len(checkpoints) >= 3, f"{stream} has too few checkpoints for the worst-case kill: {checkpoints}"
-    return checkpoints[1]
+    return stream, checkpoints[1]
 
 
 # ---------------------------------------------------------------- 6. config changes

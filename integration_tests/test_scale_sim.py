@@ -1,8 +1,9 @@
 """The small version of the scale benchmark (bench/scale_bench.py): a first sync of 10,000 orders, the
-default catalog without the cost module's streams (COST_STREAMS below), at the Growth plan's quotas and share 0.5 on a simulated clock. It fails when the shared
-pass stops sharing, when the sync no longer finishes within 10 % of what its share allows, on any 429,
-or when a full sync costs more than 1.15 times the floor (bench/cost_bench.py: each selected field
-once, from the same planner). About two minutes: heavy."""
+full default catalog (all 26 streams), at the Growth plan's quotas and share 0.5 on a simulated clock. It
+fails when the shared pass stops sharing, when the sync no longer finishes within 10 % of what its share
+allows (streams read side by side, lanes.py; stock change lines many pages a request, child_pages.py), on
+any 429, or when a full sync costs more than 1.15 times the floor (bench/cost_bench.py: each selected
+field once, from the same planner). About two minutes: heavy."""
 from __future__ import annotations
 
 import sys
@@ -16,16 +17,14 @@ import scale_bench  # noqa: E402
 
 ORDERS = 10_000
 PAGE = 100
-# The cost module's streams page their own parents (order_item_allocations pages orders 45 at a time, with
-# their lines' allocations; stock_changes a ledger with child pages) and are not part of what this test
-# guards: one pass per order/return parent and the share spent on data. With them the 10k sync reaches
-# 1.29 x the predicted time and the floor computation overcounts them (bench/README.md, issue 20, open).
-COST_STREAMS = ("stock_changes", "purchase_orders", "purchase_order_deliveries", "order_item_allocations")
+# order_item_allocations pages orders on its own, 45 a page (its lines' allocations cost 511 an order):
+# not shared with orders and order_items, whose pass reads 100 a page
+ALLOCATION_PAGE = 45
 
 
 @pytest.mark.heavy
 def test_given_a_first_sync_of_10000_orders_then_pages_are_shared_and_the_share_is_spent_on_data(tmp_path):
-    result = scale_bench.run_size(ORDERS, seed=7, share=0.5, page_size=PAGE, workdir=tmp_path, leave_out=COST_STREAMS)
+    result = scale_bench.run_size(ORDERS, seed=7, share=0.5, page_size=PAGE, workdir=tmp_path)
     print("\n" + scale_bench.report([result], 0.5, PAGE))
 
     shared = {line.split(":")[0]: int(line.split(": ")[1].split()[0]) for line in result["shared"]}
@@ -33,7 +32,8 @@ def test_given_a_first_sync_of_10000_orders_then_pages_are_shared_and_the_share_
     # every order page fetched once for both streams (three stores: one short page each at most)
     assert order_pages >= ORDERS // PAGE, result["shared"]
     assert shared.get("Shared pass return_items, returns", 0) > 0, result["shared"]
-    assert result["roots"]["orderConnection"] < 2 * order_pages, result["roots"]
+    # read separately, orders and order_items would page the orders twice (and their follow-ups twice)
+    assert result["roots"]["orderConnection"] < 2 * order_pages + ORDERS // ALLOCATION_PAGE, result["roots"]
     assert result["throttled"] == 0
     assert result["simulated_hours"] <= 1.10 * result["predicted_hours"], result
     assert result["points"] <= 1.15 * result["floor"], (result["points"], result["floor"])
