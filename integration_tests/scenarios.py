@@ -519,7 +519,8 @@ def crash(make_fake, kill_after: int | None = 300, page_size: int = 20, before_c
         state = state_of(final, stream)
         partitions = len((state or {}).get("partitions") or {"whole stream": None})
         bounds[stream] = page_size * partitions * (max_lines if stream == "order_items" else 1)
-    killed_in = before_checkpoint_of or (list(killed.records)[-1] if killed.records else None)
+    last = [m["record"]["stream"] for m in killed.messages if m.get("type") == "RECORD"][-1:]
+    killed_in = before_checkpoint_of or (last[0] if last else None)  # the stream of the last record before the kill
     # streams are read side by side (lanes.py): every stream started and not completed at the kill was in flight
     in_flight = {name for name, status in _statuses(killed) if status == "STARTED"} - \
         {name for name, status in _statuses(killed) if status == "COMPLETE"}

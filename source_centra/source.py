@@ -26,6 +26,8 @@ from source_centra.config import Config
 from source_centra.context import SyncContext
 from source_centra import inputs
 from source_centra.errors import ConfigError
+from source_centra.child_pages import DEFAULT_POINTS_PER_REQUEST
+from source_centra.complexity import complexity
 from source_centra.lanes import Lane, Lanes
 from source_centra.shared import SharedPass, groups
 from source_centra.stream import CentraStream
@@ -178,9 +180,10 @@ class SourceCentra(AbstractSource):
             turns.append(Lane(entry.stream.name, pipeline,
                               started=lambda s=entry.stream: stream_status_message(s, AirbyteStreamStatus.STARTED),
                               complete=lambda s=entry.stream: stream_status_message(s, AirbyteStreamStatus.COMPLETE),
-                              incomplete=lambda s=entry.stream: stream_status_message(s, AirbyteStreamStatus.INCOMPLETE)))
+                              incomplete=lambda s=entry.stream: stream_status_message(s, AirbyteStreamStatus.INCOMPLETE),
+                              heavy=spends_points(instance)))
         context = getattr(self, "_context", None)
-        return Lanes(turns, stop=lambda: context is not None and context.sync_failure is not None)
+        return Lanes(turns, stop=lambda: context.sync_failure if context is not None else None)
 
     def _read_one(self, logger: logging.Logger, stream_instance: Stream, configured_stream, state_manager,
                   internal_config) -> Iterator[AirbyteMessage]:
@@ -224,6 +227,25 @@ class SourceCentra(AbstractSource):
             return True
         self._statuses_sent.add(key)
         return False
+
+
+def spends_points(stream: Stream) -> bool:
+    """Whether a page of ``stream`` costs more complexity than the quotas trade for one request (lanes.py):
+    its planned document at its page size, by Centra's rule (complexity.py), against the live quotas'
+    points per request. True when that cannot be told (the stream's own read will say why)."""
+    if not isinstance(stream, CentraStream):
+        return True
+    try:
+        context, spec = stream.context, stream.read_spec()
+        context.pace()  # the quotas (rateLimits), read once before the first page anyway
+        made = context.plan(spec.query, **context.plan_args(spec))
+        if made.empty:
+            return True
+        size = stream.page_size
+        cost = complexity(made.document, context.live_schema(), {"first": size, "limit": size, "page": 1})
+        return cost >= (context.client.pacer.points_per_request() or DEFAULT_POINTS_PER_REQUEST)
+    except Exception:  # noqa: BLE001 - a hint for the lanes only
+        return True
 
 
 def offered_streams(context: SyncContext) -> tuple[List[CentraStream], List[str]]:

@@ -98,9 +98,42 @@ def test_given_the_sync_failed_as_a_whole_then_no_further_stream_starts() -> Non
         raise RuntimeError("Centra unreachable")
         yield  # pragma: no cover
 
-    out = list(Lanes([turn("a", fails), *[turn(f"later{i}", records(f"later{i}", 1)) for i in range(5)]],
-                     lanes=1, stop=failed.is_set).run())
+    unreachable = ConnectionError("Centra unreachable")
+    lanes = Lanes([turn("a", fails), *[turn(f"later{i}", records(f"later{i}", 1)) for i in range(5)]],
+                  lanes=1, stop=lambda: unreachable if failed.is_set() else None)
+    out = list(lanes.run())
     assert out == [("a", "STARTED"), ("a", "INCOMPLETE")]
+    # a stream the lanes never started fails with the sync's error at its turn: never an empty COMPLETE
+    with pytest.raises(ConnectionError):
+        lanes.finish("later3")
+
+
+def test_given_expensive_and_cheap_streams_then_one_of_each_runs_side_by_side() -> None:
+    """Two cheap streams side by side leave the complexity quota idle; the lanes pair kinds while both last."""
+    running: dict[str, bool] = {}
+    pairs = []
+    lock = threading.Lock()
+
+    def body(name):
+        def run():
+            with lock:
+                running[name] = True
+                pairs.append(tuple(sorted(n for n, on in running.items() if on)))
+            try:
+                for index in range(10):
+                    time.sleep(0.003)
+                    yield (name, index)
+            finally:
+                with lock:
+                    running[name] = False
+        return run
+
+    turns = [Lane(n, body(n), started=lambda n=n: (n, "STARTED"), complete=lambda n=n: (n, "COMPLETE"),
+                  incomplete=lambda n=n: (n, "INCOMPLETE"), heavy=n.startswith("H"))
+             for n in ("H1", "H2", "H3", "L1", "L2", "L3")]
+    list(Lanes(turns, lanes=2).run())
+    together = [p for p in pairs if len(p) == 2]
+    assert together and together[0] == ("H1", "L1"), pairs  # in catalog order: H1, H2, H3 would run first
 
 
 def test_given_the_reader_stops_taking_messages_then_the_lanes_end() -> None:
