@@ -2,9 +2,13 @@
 syncs that take hours at Centra's quotas.
 
 The clock lives in an 8-byte file mapped into both processes. Nothing advances it but sleeping: a
-thread that sleeps ``d`` seconds at simulated time ``t`` moves the clock to ``max(now, t + d)`` and
-returns at once, so a sync paced by the quota runs as fast as the machine serves its pages, and its
-simulated duration is what the pacing (and Centra's 429s) made it wait. Requests themselves take no
+thread that sleeps ``d`` seconds moves the clock to ``max(now, t + d)`` and returns at once, where ``t``
+is the time that thread last read (the moment it computed ``d``: the pacer reads the clock, computes
+the delay, then sleeps), so a sync paced by the quota runs as fast as the machine serves its pages, and
+its simulated duration is what the pacing (and Centra's 429s) made it wait. Threads that wait at the
+same time wait side by side, as they do on a real clock: two threads that read ``t`` and sleep 5 s each
+end at ``t + 5``, not ``t + 10`` (until 2026-12-07 ``t`` was the clock at the call, so concurrent
+sleeps added up; more so the more threads read at once). Requests themselves take no
 simulated time (the fake runs at zero latency): at the Growth plan's quotas a sync waits far longer
 for the quota than for its answers.
 
@@ -35,9 +39,12 @@ class SimClock:
         self._file = open(self.path, "r+b")
         self._map = mmap.mmap(self._file.fileno(), 8)
         self._lock = threading.Lock()
+        self._seen = threading.local()  # per thread: the time it last read
 
     def now(self) -> float:
-        return struct.unpack("d", self._map[:8])[0]
+        value = struct.unpack("d", self._map[:8])[0]
+        self._seen.at = value
+        return value
 
     def wall(self) -> float:
         return self.now() + WALL_OFFSET
@@ -53,7 +60,10 @@ class SimClock:
 
     def sleep(self, seconds: float) -> None:
         if seconds > 0:
-            self.advance_to(self.now() + seconds)
+            since = getattr(self._seen, "at", None)
+            wakes = (self.now() if since is None else since) + seconds
+            self.advance_to(wakes)
+            self._seen.at = wakes  # the thread's time when it wakes (what it reads next may be later)
 
 
 def from_environment() -> SimClock | None:
