@@ -25,7 +25,7 @@ out as it starts and ends; the CDK's own, later, are dropped as repeats (``Sourc
 stream that failed raises its error when the CDK reaches it, so the CDK reports it as usual. A failure
 of the whole sync (Centra unreachable, the quota wait budget spent: ``stop``) starts no further stream.
 
-Memory: the queue holds at most ``QUEUE_SIZE`` messages; a lane whose messages are not taken waits.
+Memory: the queue holds at most ``QUEUE_SIZE`` (16) messages; a lane whose messages are not taken waits.
 """
 from __future__ import annotations
 
@@ -37,7 +37,9 @@ from typing import Callable, Iterator
 from airbyte_cdk.models import AirbyteMessage
 
 LANES = 2
-QUEUE_SIZE = 1_000
+# messages handed over but not yet taken: a record can be large (a purchase order delivery with its
+# ~1,400 lines at 100,000 orders), so only a few wait (bench/README.md "Peak RSS per stream")
+QUEUE_SIZE = 16
 _DONE = object()  # a lane has no stream left
 
 

@@ -158,3 +158,28 @@ def test_given_the_reader_stops_taking_messages_then_the_lanes_end() -> None:
     assert closed.wait(timeout=10)
     time.sleep(0.2)
     assert not [t for t in threading.enumerate() if t.name.startswith("centra-lane-") and t.is_alive()]
+
+
+def test_given_a_slow_reader_then_few_messages_wait_in_between() -> None:
+    """A record can be large (a delivery with its lines, ~1 MB parsed): the lanes hand over a few at a time
+    and wait for the reader, instead of piling up (1,000 queued made the peak RSS depend on the catalog)."""
+    from source_centra.lanes import QUEUE_SIZE
+
+    produced, consumed, most = [0], [0], [0]
+    lock = threading.Lock()
+
+    def body(name):
+        def run():
+            for index in range(400):
+                with lock:
+                    produced[0] += 1
+                    most[0] = max(most[0], produced[0] - consumed[0])
+                yield (name, index)
+        return run
+
+    for message in Lanes([turn("a", body("a")), turn("b", body("b"))]).run():
+        time.sleep(0.0002)
+        with lock:
+            consumed[0] += 1
+    assert consumed[0] == 800 + 4  # and the statuses
+    assert most[0] <= QUEUE_SIZE + 4 <= 32, most[0]
