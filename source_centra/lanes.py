@@ -38,7 +38,7 @@ from airbyte_cdk.models import AirbyteMessage
 
 LANES = 2
 # messages handed over but not yet taken: a record can be large (a purchase order delivery with its
-# ~1,400 lines at 100,000 orders), so only a few wait (bench/README.md "Peak RSS per stream")
+# ~1,400 lines at 100,000 orders), so only a few wait
 QUEUE_SIZE = 16
 _DONE = object()  # a lane has no stream left
 
