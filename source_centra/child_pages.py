@@ -40,12 +40,12 @@ from source_centra.ast_edit import copy_node
 from source_centra.complexity import complexity
 from source_centra.documents import node_prefix
 from source_centra.errors import CentraError
+from source_centra.pacing import DEFAULT_POINTS_PER_REQUEST
 from source_centra.progress import Progress
 
 # (document, variables) → the response's data, in the document's shape before any restore
 Ask = Callable[[str, dict[str, Any]], Mapping[str, Any]]
 ALIAS = "{key}__{index}"  # the response key of the index-th page of child list ``key`` in a follow-up
-DEFAULT_POINTS_PER_REQUEST = 5_000  # when the quotas are unknown: about what Centra's plans trade (4,500–6,000)
 # at most this many child pages a follow-up, whatever the quotas say (40 of StockChange.lines: 2,000 lines,
 # ~14,000 points, less than the stream's own page of 70 stock changes)
 MAX_PAGES_PER_REQUEST = 40
@@ -214,8 +214,8 @@ def _rest(nodes: list[dict], document: str, key: str, variable: str, limit: int,
 
 
 def _joined(found: Mapping[str, Any], key: str, pages: int, limit: int) -> list:
-    """The aliased pages of one node's answer in order, each cut at ``limit`` and padded to it only
-    while full, so a page's place in the list says its number."""
+    """The aliased pages of one node's answer in order, each cut at ``limit``, up to the first short one:
+    every page but the last is full, so a page's place in the list says its number."""
     out: list = []
     for index in range(pages):
         page = list(found.get(ALIAS.format(key=key, index=index)) or [])[:limit]

@@ -55,6 +55,9 @@ NOTICE_SECONDS = 5.0
 ALWAYS_WAIT_SECONDS = 10.0 + 2 * _SAFETY_SECONDS
 # Longer waits (the quota used up by others) are slept in steps of this, with a fresh reading after each.
 RESYNC_SECONDS = 60.0
+# Points a request is worth when the quotas are unknown (points_per_request is None): about what Centra's
+# plans trade (Growth 6,000; Enhanced, High volume, Enterprise 4,500–4,700)
+DEFAULT_POINTS_PER_REQUEST = 5_000
 
 
 class QuotaExhausted(TransientError):

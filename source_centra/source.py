@@ -26,9 +26,9 @@ from source_centra.config import Config
 from source_centra.context import SyncContext
 from source_centra import inputs
 from source_centra.errors import ConfigError
-from source_centra.child_pages import DEFAULT_POINTS_PER_REQUEST
 from source_centra.complexity import complexity
 from source_centra.lanes import Lane, Lanes
+from source_centra.pacing import DEFAULT_POINTS_PER_REQUEST
 from source_centra.shared import SharedPass, groups
 from source_centra.stream import CentraStream
 from source_centra.streams import STREAMS
