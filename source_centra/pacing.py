@@ -17,6 +17,20 @@ A request goes out when two rules allow it:
   During a sync's first hour it refills at (budget - burst) / hour: the initial burst is paid for,
   so no hour holds more than the budget and the sliding window never has to stop a long backfill.
 
+Expensive requests first, on the request budget: two streams read side by side (lanes.py), one whose
+page costs more points than the quotas trade for a request (a page of orders, ~15,000 points; Growth
+trades 6,000) and one cheaper (payment history, ~600). The expensive one waits for points, then needs
+one request; the cheap one would take every request the hour frees, so the expensive one would wait
+again for a request while the points it waited for idle (the 100,000-order first sync ran 0.56 h past
+its share). While an expensive request waits, a cheap request therefore leaves `RESERVED_REQUESTS` of
+the long budgets' requests to it: it gets every request they do not need, and the points quota never idles for want of a
+request (unit_tests/test_pacing_lanes.py); with no expensive request waiting, nothing is kept back.
+And an expensive request that waits takes its place in line (a claim: when it is due, what it costs): a
+later request that would still be in a 10-second window when the claim is due, and would leave it no room
+(a page of 42,000 points in a window of 50,000 at share 0.2: cheap requests would never let it empty),
+waits until the claim has gone; so does every later request while the claim needs a long budget's whole
+burst (the bucket full). Otherwise later requests go as they fit: points they take are not idle.
+
 Spending is booked from each answer's `extensions.complexity` (the first request of a query at its
 estimate: the caller's static one, ``complexity.py``, else `DEFAULT_COMPLEXITY_GUESS`); `rateLimits`
 is only read to resynchronise with what others use (context.py: at the start, at most once a minute,
@@ -31,6 +45,7 @@ gives up with a `QuotaExhausted` when waiting on would pass `max_wait` (the user
 """
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections import deque
@@ -58,6 +73,10 @@ RESYNC_SECONDS = 60.0
 # Points a request is worth when the quotas are unknown (points_per_request is None): about what Centra's
 # plans trade (Growth 6,000; Enhanced, High volume, Enterprise 4,500–4,700)
 DEFAULT_POINTS_PER_REQUEST = 5_000
+# How long a request behind one that waits for a whole budget looks again once that one is due.
+_CLAIM_STEP = 0.01
+# Requests of the long (hourly) budgets a cheap request leaves for the expensive ones (module docstring).
+RESERVED_REQUESTS = 2
 
 
 class QuotaExhausted(TransientError):
@@ -141,6 +160,8 @@ class Pacer:
         self._estimates: dict[int, int] = {}  # static estimates (complexity.py) for queries not yet answered
         self.exempt: set[int] = set()  # queries paced by the short windows only (the rateLimits reading itself)
         self._buckets: dict[tuple[str, str], _Bucket] = {}  # (interval, "requests"|"complexity")
+        self._claims: dict[int, tuple[float, float]] = {}  # expensive requests waiting: place in line → (due, cost)
+        self._claim_numbers = itertools.count()
 
     # ---------------------------------------------------------------- configuration
 
@@ -183,11 +204,25 @@ class Pacer:
         request quota: Growth 30M ÷ 5k = 6,000), or None before ``configure`` knows both. A request
         cheaper than this spends the request quota faster than the complexity quota (child_pages.py)."""
         with self._lock:
-            for budget in sorted(self.budgets.values(), key=lambda b: -b.seconds):
-                requests, points = budget.quota_requests, budget.quota_complexity
-                if 0 < requests < float("inf") and 0 < points < float("inf"):
-                    return points / requests
+            return self._points_per_request()
+
+    def _points_per_request(self) -> float | None:
+        for budget in sorted(self.budgets.values(), key=lambda b: -b.seconds):
+            requests, points = budget.quota_requests, budget.quota_complexity
+            if 0 < requests < float("inf") and 0 < points < float("inf"):
+                return points / requests
         return None
+
+    def _expensive(self, cost: float) -> bool:
+        trade = self._points_per_request()
+        return trade is not None and cost >= trade
+
+    def _reserve(self, cost: float) -> float:
+        """Requests of the long budgets a request of ``cost`` must leave (module docstring): some while an
+        expensive request waits, if this one is cheap (costs less than the quotas trade for a request)."""
+        trade = self._points_per_request()
+        waiting = any(self._expensive(claimed) for _, claimed in self._claims.values())
+        return RESERVED_REQUESTS if waiting and trade is not None and cost < trade else 0.0
 
     def _spent(self, now: float, seconds: float, kind: str) -> float:
         """What we sent that Centra's `usedQuota` for this window still counts (sent within the last
@@ -216,37 +251,97 @@ class Pacer:
         """Block until one more request of this query fits every budget; returns its ledger row.
         Raises QuotaExhausted rather than wait past `max_wait` beyond the pace (module docstring)."""
         stalled = 0.0  # seconds waited beyond this connector's own pace, for this request
-        while True:
-            with self._lock:
-                now = self.clock()
-                self._forget(now)
-                self._refill(now)
-                cost = self._cost(query_key)
-                delay, reason = self._delay(now, cost, short_only=query_key in self.exempt)
-                used_up = query_key not in self.exempt and self._used_up(cost)
-                if used_up:
-                    delay, reason = max(delay, RESYNC_SECONDS), used_up
-                if delay <= 0:
-                    row = [now, cost]
-                    self._sent.append(row)
-                    for (_, kind), bucket in self._buckets.items():
-                        bucket.level -= 1 if kind == "requests" else cost
-                    return row
-            if used_up or delay > max(ALWAYS_WAIT_SECONDS, 1.01 * self._own_pace(cost) + 1.0):  # the quota is used up (by others)
-                step = min(delay, RESYNC_SECONDS)
-                if stalled + step > self.max_wait:
-                    raise QuotaExhausted(_exhausted_message(delay, stalled, reason, self.max_wait, self.waits.now(),
-                                                            bool(used_up), self.others_use()))
-                self.waits.add(step, reason)
-                self.waited_seconds += step
-                self.sleep(step)
-                stalled += step
-                if self.resync is not None:
-                    self.resync()
+        claim = None  # this request's place in line while it waits (expensive ones only; module docstring)
+        try:
+            while True:
+                with self._lock:
+                    now = self.clock()
+                    self._forget(now)
+                    self._refill(now)
+                    cost = self._cost(query_key)
+                    delay, reason = self._delay(now, cost, short_only=query_key in self.exempt)
+                    used_up = query_key not in self.exempt and self._used_up(cost)
+                    if used_up:
+                        delay, reason = max(delay, RESYNC_SECONDS), used_up
+                    held = 0.0 if query_key in self.exempt else self._held(claim, now, cost)
+                    if delay <= 0 and held <= 0:
+                        row = [now, cost]
+                        self._sent.append(row)
+                        for (_, kind), bucket in self._buckets.items():
+                            bucket.level -= 1 if kind == "requests" else cost
+                        return row
+                    if claim is None and delay > 0 and (self._expensive(cost) or self._whole_budget(cost)):
+                        claim = next(self._claim_numbers)
+                    if claim is not None:
+                        self._claims[claim] = (now + delay, cost)
+                if held > delay and not used_up:  # an expensive request waiting before this one goes first
+                    self.waits.add(held, "an earlier, more expensive request of this sync")
+                    self.waited_seconds += held
+                    self.sleep(held)
+                    continue
+                if used_up or delay > max(ALWAYS_WAIT_SECONDS, 1.01 * self._own_pace(cost) + 1.0):  # the quota is used up (by others)
+                    step = min(delay, RESYNC_SECONDS)
+                    if stalled + step > self.max_wait:
+                        raise QuotaExhausted(_exhausted_message(delay, stalled, reason, self.max_wait, self.waits.now(),
+                                                                bool(used_up), self.others_use()))
+                    self.waits.add(step, reason)
+                    self.waited_seconds += step
+                    self.sleep(step)
+                    stalled += step
+                    if self.resync is not None:
+                        self.resync()
+                    continue
+                self.waits.add(delay, reason)
+                self.waited_seconds += delay
+                self.sleep(delay)
+        finally:
+            if claim is not None:
+                with self._lock:
+                    self._claims.pop(claim, None)
+
+    def _whole_budget(self, cost: float) -> bool:
+        """A request of ``cost`` goes only when a complexity budget is wholly free: it costs more than a
+        short window's budget (it needs the window empty) or than a long budget's burst (the bucket full)."""
+        for interval, budget in self.budgets.items():
+            allowed = budget.complexity
+            if allowed != float("inf") and cost > (allowed if budget.seconds < STEADY_FROM_SECONDS else self.burst * allowed):
+                return True
+        return False
+
+    def _held(self, claim: int | None, now: float, cost: float) -> float:
+        """Seconds this request (``claim``: its place in line, None: it has none) waits for expensive requests
+        in line before it: one that needs a long budget's whole burst, or one whose short window this request
+        would still be in, and overfill, when it is due. A claim already due holds for a moment, until its
+        request goes."""
+        held = []
+        for number, (due, claimed) in self._claims.items():
+            if claim is not None and number >= claim:
                 continue
-            self.waits.add(delay, reason)
-            self.waited_seconds += delay
-            self.sleep(delay)
+            if self._needs_full_bucket(claimed) or self._crowds(now, cost, due, claimed):
+                held.append(max(due - now, 0.0) + _CLAIM_STEP)
+        return min(held, default=0.0)
+
+    def _needs_full_bucket(self, cost: float) -> bool:
+        return any(budget.seconds >= STEADY_FROM_SECONDS and budget.complexity != float("inf")
+                   and cost > self.burst * budget.complexity for budget in self.budgets.values())
+
+    def _crowds(self, now: float, cost: float, due: float, claimed: float) -> bool:
+        """Would a request of ``cost`` sent now keep one of ``claimed`` from fitting a short window at ``due``?"""
+        for budget in self.budgets.values():
+            if budget.seconds >= STEADY_FROM_SECONDS:
+                continue
+            horizon = due - budget.seconds - _SAFETY_SECONDS
+            if now < horizon:
+                continue  # it has left the window by then
+            rows = [row for row in self._sent if row[0] >= horizon]
+            spent = sum(row[1] for row in rows)
+
+            def fits(count: int, points: float) -> bool:
+                return count == 0 or (count + 1 <= budget.requests and points + claimed <= budget.complexity)
+
+            if fits(len(rows), spent) and not fits(len(rows) + 1, spent + cost):
+                return True
+        return False
 
     def record(self, row: list, query_key: int, complexity: int | None) -> None:
         """Book the complexity Centra reported for a request acquired with `row`."""
@@ -304,14 +399,16 @@ class Pacer:
         """Seconds until a request costing `cost` fits every rule, and the rule that binds
         (``short_only``: the short windows' rules only)."""
         delay, reason = 0.0, ""
+        reserve = 0.0 if short_only else self._reserve(cost)
         for interval, budget in self.budgets.items():
             if short_only and budget.seconds >= STEADY_FROM_SECONDS:
                 continue
             horizon = now - budget.seconds - _SAFETY_SECONDS
             window = [row for row in self._sent if row[0] >= horizon]
-            if len(window) + 1 > budget.requests and window:
+            kept = reserve if budget.seconds >= STEADY_FROM_SECONDS and budget.requests > 1 + reserve else 0.0
+            if len(window) + 1 + kept > budget.requests and window:
                 # wait until enough of the oldest requests leave the window
-                excess = int(len(window) + 1 - budget.requests)
+                excess = int(len(window) + 1 + kept - budget.requests)
                 wait = window[min(excess, len(window)) - 1][0] - horizon + 0.01
                 if wait > delay:
                     delay, reason = wait, f"this connector's share of Centra's {WINDOW_NAMES[interval]} request budget"
@@ -327,7 +424,8 @@ class Pacer:
                 if wait > delay:
                     delay, reason = wait, f"this connector's share of Centra's {WINDOW_NAMES[interval]} query-complexity budget"
         for interval, kind, allowed, seconds in ([] if short_only else self._bucketed()):
-            wait = self._bucket_wait(self._buckets[(interval, kind)], allowed, seconds, now, 1 if kind == "requests" else cost)
+            wait = self._bucket_wait(self._buckets[(interval, kind)], allowed, seconds, now,
+                                     1 + reserve if kind == "requests" else cost)
             if wait > delay:
                 label = "request" if kind == "requests" else "query-complexity"
                 delay, reason = wait, (f"this connector's share of Centra's {WINDOW_NAMES[interval]} {label} budget, "
