@@ -102,10 +102,13 @@ def run_size(orders: int, seed: int, share: float, page_size: int, workdir: Path
         floor_points, floor_rows = floor(fake, {"records": per_stream, "nodes": node_counts(out),
                                                 "followed": followed(out)}, page_size)
         sparse_floor = sum(row["sparse points"] for row in floor_rows.values())
-        shared = [json.loads(line)["log"]["message"] for line in out.read_text().splitlines()
-                  if line.startswith('{"type":"LOG"') and "Shared pass" in line]
-        usage_line = next((json.loads(line)["log"]["message"] for line in out.read_text().splitlines()
-                           if line.startswith('{"type":"LOG"') and "Centra API usage this sync" in line), "")
+        shared, usage_line = [], ""  # read line by line: at 1M orders the output is ~9 GB
+        with open(out, "rb") as handle:
+            for line in handle:
+                if line.startswith(b'{"type":"LOG"') and b"Shared pass" in line:
+                    shared.append(json.loads(line)["log"]["message"])
+                elif line.startswith(b'{"type":"LOG"') and b"Centra API usage this sync" in line and not usage_line:
+                    usage_line = json.loads(line)["log"]["message"]
         out.unlink()
     finally:
         fake.stop()
