@@ -4,7 +4,8 @@ delivered: hundreds to thousands in a large shop) asks few nodes a page, so one 
 4 KB a line), stays tens of MB however large the deliveries grow.
 
 Measured (bench/README.md "A first sync of 1M orders"): at 100 deliveries a page the connector's peak
-RSS followed the deliveries' size, 208 MB at 20,000 orders and 377 MB at 50,000 for this stream alone.
+RSS followed the deliveries' size, 208 MB at 20,000 orders and 377 MB at 50,000 for this stream alone; at 10
+a page, 255 MB at 1,000,000 orders (3,069 lines a delivery).
 """
 from __future__ import annotations
 
@@ -57,8 +58,9 @@ class Deliveries:
         return node
 
 
-def test_given_deliveries_of_a_thousand_lines_then_no_answer_holds_more_than_ten_thousand_lines(requests_mock) -> None:
-    centra = Deliveries(count=40, lines=1_000)
+def test_given_deliveries_of_3000_lines_then_no_answer_holds_more_than_ten_thousand_lines(requests_mock) -> None:
+    # 3,069 lines a delivery in the fake at 1,000,000 orders: 10 a page held ~30,000 (255 MB peak RSS)
+    centra = Deliveries(count=40, lines=3_000)
     requests_mock.post(URL, json=centra)
     config = Config.from_mapping({"endpoint_url": URL, "api_token": "t0ken"})  # the default page size, 100
     client = CentraClient(config, max_retries=2, sleep=lambda _s: None, pacer=Pacer(share=1.0, sleep=lambda _s: None))
@@ -66,5 +68,5 @@ def test_given_deliveries_of_a_thousand_lines_then_no_answer_holds_more_than_ten
     slice_ = {"partition": "all", "from": None, "to": None, "resume": None}
     records = [m for m in stream.read_records(SyncMode.full_refresh, stream_slice=slice_) if isinstance(m, dict)]
     assert [r["id"] for r in records] == list(range(1, 41))  # every delivery, whole, once
-    assert all(len(r["lines"]) == 1_000 for r in records)
+    assert all(len(r["lines"]) == 3_000 for r in records)
     assert max(centra.lines_per_answer) <= LINES_PER_ANSWER, centra.lines_per_answer
