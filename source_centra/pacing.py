@@ -302,11 +302,8 @@ class Pacer:
     def _whole_budget(self, cost: float) -> bool:
         """A request of ``cost`` goes only when a complexity budget is wholly free: it costs more than a
         short window's budget (it needs the window empty) or than a long budget's burst (the bucket full)."""
-        for interval, budget in self.budgets.items():
-            allowed = budget.complexity
-            if allowed != float("inf") and cost > (allowed if budget.seconds < STEADY_FROM_SECONDS else self.burst * allowed):
-                return True
-        return False
+        return self._needs_full_bucket(cost) or any(budget.seconds < STEADY_FROM_SECONDS and cost > budget.complexity
+                                                    for budget in self.budgets.values())
 
     def _held(self, claim: int | None, now: float, cost: float) -> float:
         """Seconds this request (``claim``: its place in line, None: it has none) waits for expensive requests
