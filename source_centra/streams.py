@@ -228,8 +228,7 @@ STREAMS: tuple[StreamSpec, ...] = (
     # so a delivery's status reaches the destination); instance-wide; lines nested (× 10); 8,500 per 100.
     # 3 a page: a delivery's lines (one per size delivered) are neither paged nor limited by Centra and grow
     # with the catalog, so a page of 100 held ~70,000 lines (~300 MB parsed) at 50,000 orders, and a page of
-    # 10 ~30,000 at 1,000,000 (3,069 lines a delivery: 255 MB peak RSS for this stream alone, 122 MB at 2 a
-    # page). At 3 an answer holds at most 10,000 lines for deliveries of up to 3,333 lines (test_page_memory.py).
+    # 10 ~30,000 at 1,000,000 (3,069 lines a delivery: 255 MB peak RSS for this stream alone; 138 MB at 3). At 3 an answer holds at most 10,000 lines for deliveries of up to 3,333 lines (test_page_memory.py).
     StreamSpec(name="purchase_order_deliveries", primary_key=("id",), to_records=costs.purchase_order_deliveries,
                paging=LIST, cursor_field="created_at", filter_field=CREATED_AT, lookback=Lookback.RETURNS,
                permissions=("PurchaseOrderDelivery:read", "PurchaseOrder:read", "Warehouse:read", "StockChange:read"),
