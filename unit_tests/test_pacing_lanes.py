@@ -126,13 +126,6 @@ def _points_alone(share: float, cost: int, until: float) -> int:
     return alone.spent(until)[1]
 
 
-def _requests_alone(share: float, cost: int, until: float) -> int:
-    """Requests a cheap stream alone sends by ``until``: the request quota's pace, nothing idle."""
-    alone = Lanes(share)
-    alone.run([(LIGHT, cost, int(until / 3600 * 5_000 * share * 1.2) + 400)])
-    return alone.spent(until)[0]
-
-
 def test_given_a_cheap_stream_beside_then_the_points_quota_never_waits_for_a_request():
     lanes = Lanes()
     finished = lanes.run([(HEAVY, 15_000, 1_500), (LIGHT, 600, 10_000)], until=HEAVY)[HEAVY]
