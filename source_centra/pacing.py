@@ -220,9 +220,9 @@ class Pacer:
     def _reserve(self, cost: float) -> float:
         """Requests of the long budgets a request of ``cost`` must leave (module docstring): some while an
         expensive request waits, if this one is cheap (costs less than the quotas trade for a request)."""
-        trade = self._points_per_request()
-        waiting = any(self._expensive(claimed) for _, claimed in self._claims.values())
-        return RESERVED_REQUESTS if waiting and trade is not None and cost < trade else 0.0
+        cheap = self._points_per_request() is not None and not self._expensive(cost)
+        waiting = cheap and any(self._expensive(claimed) for _, claimed in self._claims.values())
+        return RESERVED_REQUESTS if waiting else 0.0
 
     def _spent(self, now: float, seconds: float, kind: str) -> float:
         """What we sent that Centra's `usedQuota` for this window still counts (sent within the last
