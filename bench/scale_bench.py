@@ -99,6 +99,8 @@ def run_size(orders: int, seed: int, share: float, page_size: int, workdir: Path
             raise SystemExit(f"the connector failed at {orders:,} orders")
         stats = fake.admin("stats")
         forced = [line for line in err.read_text(errors="replace").splitlines() if line.startswith("sim clock:")]
+        if os.environ.get("CENTRA_BENCH_CLOCK_DEBUG"):  # where the watchdog found participants busy (sim_clock.py)
+            sys.stderr.write(err.read_text(errors="replace"))
         records, digest, per_stream = count_records(out)
         floor_points, floor_rows = floor(fake, {"records": per_stream, "nodes": node_counts(out),
                                                 "followed": followed(out)}, page_size)

@@ -52,6 +52,7 @@ class SimClock:
         self._events = threading.Condition()
         self._participants = 0
         self._waiting: dict[int, float] = {}  # participant → when it wakes (_IDLE: on a queue)
+        self._members: set[int] = set()  # the participants' threads
         self.forced = 0
 
     def now(self) -> float:
@@ -87,6 +88,7 @@ class SimClock:
                         moved = self.now()
                         if not self._events.wait(timeout=WATCHDOG) and self.now() == moved and self.now() < wakes:
                             self.forced += 1
+                            self._report_busy()
                             self.advance_to(min(self._waiting.values()))
                             self._events.notify_all()
             finally:
@@ -95,6 +97,18 @@ class SimClock:
                     self._participants -= 1
                     self._advance()
         self._seen.at = wakes  # the thread's time when it wakes (what it reads next may be later)
+
+    def _report_busy(self) -> None:
+        """With CENTRA_BENCH_CLOCK_DEBUG set: where the busy participants were when the watchdog moved the clock."""
+        if not os.environ.get("CENTRA_BENCH_CLOCK_DEBUG"):
+            return
+        import sys
+        import traceback
+
+        frames = sys._current_frames()
+        for ident in self._members - set(self._waiting):
+            stack = "".join(traceback.format_stack(frames[ident])[-6:]) if ident in frames else "(gone)\n"
+            sys.stderr.write(f"sim clock: forced move {self.forced}, busy participant {ident}:\n{stack}")
 
     def _advance(self) -> bool:
         """With ``_events`` held: when every participant sleeps or waits, jump to the earliest wake-up."""
@@ -112,6 +126,7 @@ class SimClock:
         def participant(*args, **kwargs):
             with self._events:
                 self._participants += 1
+                self._members.add(threading.get_ident())
             self._seen.participant = True
             try:
                 return work(*args, **kwargs)
@@ -119,6 +134,7 @@ class SimClock:
                 self._seen.participant = False
                 with self._events:
                     self._participants -= 1
+                    self._members.discard(threading.get_ident())
                     self._advance()
         return participant
 

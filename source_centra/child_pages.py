@@ -18,11 +18,20 @@ shared evenly between the nodes still open, all at the same page numbers; a node
 short is complete (the pages asked past it cost their limit for nothing: at most one request's worth
 per node). The pages are appended in order; the node is a new dict (the page's own is not changed);
 the stream's records come from the completed node as if Centra had returned every child at once.
+
+Memory: a stock change's lines grow with the catalog (a delivery booked in has one per size: ~1,400 at
+100,000 orders, ~3,000 at 1,000,000), and a page of 70 stock changes may hold dozens of them. Completed
+all at once, a page held every line of every one (200,000 lines, hundreds of MB). So the nodes are
+handed on in page order as they complete (``completing``, a generator the stream's emitter drives: the
+follow-ups run as its records go out), and once ``HOLD_ITEMS`` child items wait, no further node of
+the page joins the rounds until the front one is complete and handed on: what is held is about
+``HOLD_ITEMS`` plus the largest node.
 """
 from __future__ import annotations
 
+from collections import deque
 from functools import cache
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from graphql import (
     FieldNode,
@@ -49,6 +58,9 @@ ALIAS = "{key}__{index}"  # the response key of the index-th page of child list 
 # at most this many child pages a follow-up, whatever the quotas say (40 of StockChange.lines: 2,000 lines,
 # ~14,000 points, less than the stream's own page of 70 stock changes)
 MAX_PAGES_PER_REQUEST = 40
+# child items held at most while a page's nodes wait for their lists to be completed: past this, the
+# nodes after the first open one wait until it is complete and handed on (module docstring: memory)
+HOLD_ITEMS = 10_000
 
 
 @cache
@@ -132,11 +144,13 @@ def page_cost(document: str, key: str, measure: Callable[[str, dict], int]) -> i
     return max(1, measure(follow_up(document, key, 2), one) - measure(follow_up(document, key, 1), one))
 
 
-def complete(nodes: list[dict], made: Any, context: Any, spec: Any) -> list[dict]:
-    """The hook stream.py calls with a page's nodes, its plan, the sync context and the stream's row."""
+def complete(nodes: list[dict], made: Any, context: Any, spec: Any) -> Iterator[dict]:
+    """The hook stream.py calls with a page's nodes, its plan, the sync context and the stream's row: the
+    nodes in page order, each as soon as its child lists are complete (module docstring: memory)."""
     children = paged_children(made.document)
     if not children or not any(_full(node, key, limit) for node in nodes for key, _p, _l, limit in children):
-        return nodes
+        yield from nodes
+        return
 
     def ask(document: str, variables: dict[str, Any]) -> Mapping[str, Any]:
         context.pace()
@@ -147,11 +161,12 @@ def complete(nodes: list[dict], made: Any, context: Any, spec: Any) -> list[dict
         return complexity(document, context.live_schema(), {**_defaults(document), **variables})
 
     points = context.client.pacer.points_per_request() or DEFAULT_POINTS_PER_REQUEST
+    completed: Iterable[dict] = nodes
     for key, _page, _limit, _size in children:
         per_request = max(1, min(MAX_PAGES_PER_REQUEST, int(points // page_cost(made.document, key, measure))))
-        nodes = complete_with(nodes, made.document, made.paging, ask, spec.name, per_request=per_request,
-                              keys=(key,), restore=made.restore)
-    return nodes
+        completed = completing(completed, made.document, made.paging, ask, spec.name, per_request=per_request,
+                               keys=(key,), restore=made.restore)
+    yield from completed
 
 
 def _defaults(document: str) -> dict[str, Any]:
@@ -166,51 +181,99 @@ def _full(node: Mapping[str, Any], key: str, limit: int) -> bool:
 
 
 def complete_with(nodes: list[dict], document: str, paging: str, ask: Ask, stream: str, *, per_request: int = 1,
-                  keys: tuple[str, ...] | None = None, restore: Callable[[Any], Any] = lambda data: data) -> list[dict]:
-    """``nodes`` with every full child list completed from its further pages (see the module docstring).
-    ``per_request``: child pages (of one node each) one follow-up may ask; ``restore``: the plan's
-    ``Plan.restore`` (follow-up answers are put in the page's shape before they join its nodes)."""
+                  keys: tuple[str, ...] | None = None, restore: Callable[[Any], Any] = lambda data: data,
+                  hold: int = HOLD_ITEMS) -> list[dict]:
+    """``nodes`` with every full child list completed from its further pages, as a list."""
+    return list(completing(nodes, document, paging, ask, stream, per_request=per_request, keys=keys, restore=restore,
+                           hold=hold))
+
+
+def completing(nodes: Iterable[dict], document: str, paging: str, ask: Ask, stream: str, *, per_request: int = 1,
+               keys: tuple[str, ...] | None = None, restore: Callable[[Any], Any] = lambda data: data,
+               hold: int = HOLD_ITEMS) -> Iterator[dict]:
+    """``nodes`` in order, each with every full child list completed from its further pages (module
+    docstring). ``per_request``: child pages (of one node each) one follow-up may ask; ``restore``: the
+    plan's ``Plan.restore`` (follow-up answers are put in the page's shape before they join its nodes);
+    ``hold``: child items held at most while nodes wait to be completed (beyond one node's own)."""
     for key, variable, _limit_variable, limit in paged_children(document):
-        if keys is not None and key not in keys:
+        if keys is None or key in keys:
+            nodes = _completing(nodes, document, key, variable, limit, paging, ask, stream, max(1, per_request),
+                                restore, hold)
+    yield from nodes
+
+
+class _Open:
+    """A node of the page waiting to be handed on: its child items past the first page, the next page it needs."""
+    __slots__ = ("node", "rest", "following", "guard", "open")
+
+    def __init__(self, node: dict, is_open: bool, stream: str):
+        self.node, self.rest, self.following, self.open = node, [], 2, is_open
+        self.guard = Progress(stream) if is_open else None  # a server ignoring the page variable would repeat
+
+
+def _completing(nodes: Iterable[dict], document: str, key: str, variable: str, limit: int, paging: str, ask: Ask,
+                stream: str, per_request: int, restore: Callable[[Any], Any], hold: int) -> Iterator[dict]:
+    """Each node in order; one whose list came back full, once its items past the first page are in."""
+    source, waiting, held = iter(nodes), deque(), 0  # waiting: _Open in page order; held: their child items
+    more = True
+    while True:
+        while more and (held < hold or not any(entry.open for entry in waiting)):  # take nodes while room is left
+            node = next(source, None)
+            if node is None:
+                more = False
+                break
+            waiting.append(_Open(node, _full(node, key, limit), stream))
+            held += len(node.get(key) or ())
+        while waiting and not waiting[0].open:  # hand on the complete ones at the front
+            entry = waiting.popleft()
+            held -= len(entry.node.get(key) or ()) + len(entry.rest)
+            yield {**entry.node, key: list(entry.node[key]) + entry.rest} if entry.rest else entry.node
+        if not waiting:
+            if not more:
+                return
             continue
-        rest = _rest(nodes, document, key, variable, limit, paging, ask, stream, max(1, per_request), restore)
-        nodes = [{**node, key: list(node[key]) + rest[id(node)]} if id(node) in rest else node for node in nodes]
-    return nodes
+        held += _round(_asked(waiting, held, hold), document, key, variable, limit, paging, ask, stream, per_request,
+                       restore)
 
 
-def _rest(nodes: list[dict], document: str, key: str, variable: str, limit: int, paging: str, ask: Ask, stream: str,
-          per_request: int, restore: Callable[[Any], Any]) -> dict[int, list]:
-    """The child items past the first page of every node whose list came back full, by ``id(node)``."""
-    open_ = [node for node in nodes if _full(node, key, limit)]  # in page order
-    rest: dict[int, list] = {id(node): [] for node in open_}
-    following = {id(node): 2 for node in open_}  # the next child page each open node needs
-    guards = {id(node): Progress(stream) for node in open_}  # a server ignoring the page variable would repeat
-    while open_:
-        number = min(following[id(node)] for node in open_)
-        batch = [node for node in open_ if following[id(node)] == number][:per_request]
-        pages = max(1, per_request // len(batch))
-        one = ({"first": len(batch), "after": None} if paging == "connection" else {"limit": len(batch), "page": 1})
-        variables = {"where": {"id": [node["id"] for node in batch]}, **one, variable: number,
-                     **{f"{variable}__{index}": number + index for index in range(1, pages)}}
-        answered = _by_id(ask(follow_up(document, key, pages), variables), paging)
-        for node in batch:
-            found = answered.get(str(node["id"]))
-            if found is None:
-                raise CentraError(f"Centra returned no {stream} {node['id']} when asked for page {number} of its {key}; "
-                                  "it may have been deleted mid-sync. The next sync reads it again.")
-            merged = restore(_shaped(paging, {"id": found.get("id"), key: _joined(found, key, pages, limit)}))
-            items = _unshaped(paging, merged).get(key) or []
-            for index in range(pages):
-                page = items[index * limit:(index + 1) * limit]
-                guards[id(node)].page(f"{key} of {stream} {node['id']}", number + index,
-                                      number + index + 1 if len(page) >= limit else None, page)
-                rest[id(node)] += page
-                if len(page) < limit:
-                    open_.remove(node)
-                    break
-            else:
-                following[id(node)] = number + pages
-    return rest
+def _asked(waiting: deque, held: int, hold: int) -> list[_Open]:
+    """The open nodes the next round may ask for: all of them while the items held are within ``hold``,
+    else only the first (in page order), so the front completes, goes on and frees its items."""
+    open_ = [entry for entry in waiting if entry.open]
+    return open_ if held <= hold else open_[:1]
+
+
+def _round(open_: list[_Open], document: str, key: str, variable: str, limit: int, paging: str, ask: Ask, stream: str,
+           per_request: int, restore: Callable[[Any], Any]) -> int:
+    """One follow-up request for the open nodes that need the lowest page; the child items it brought."""
+    number = min(entry.following for entry in open_)
+    batch = [entry for entry in open_ if entry.following == number][:per_request]
+    pages = max(1, per_request // len(batch))
+    one = ({"first": len(batch), "after": None} if paging == "connection" else {"limit": len(batch), "page": 1})
+    variables = {"where": {"id": [entry.node["id"] for entry in batch]}, **one, variable: number,
+                 **{f"{variable}__{index}": number + index for index in range(1, pages)}}
+    answered = _by_id(ask(follow_up(document, key, pages), variables), paging)
+    brought = 0
+    for entry in batch:
+        node = entry.node
+        found = answered.get(str(node["id"]))
+        if found is None:
+            raise CentraError(f"Centra returned no {stream} {node['id']} when asked for page {number} of its {key}; "
+                              "it may have been deleted mid-sync. The next sync reads it again.")
+        merged = restore(_shaped(paging, {"id": found.get("id"), key: _joined(found, key, pages, limit)}))
+        items = _unshaped(paging, merged).get(key) or []
+        for index in range(pages):
+            page = items[index * limit:(index + 1) * limit]
+            entry.guard.page(f"{key} of {stream} {node['id']}", number + index,
+                             number + index + 1 if len(page) >= limit else None, page)
+            entry.rest += page
+            brought += len(page)
+            if len(page) < limit:
+                entry.open = False
+                break
+        else:
+            entry.following = number + pages
+    return brought
 
 
 def _joined(found: Mapping[str, Any], key: str, pages: int, limit: int) -> list:

@@ -14,7 +14,7 @@ import queue
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from source_centra.slices import Job
 
@@ -27,6 +27,12 @@ class Page:
     next_token: Any  # None: the job is done
     total: int | None
     parent: Any = None  # nested lists: the parent object
+    # the nodes as they are handed on when the page is emitted (child lists completed on the way, by the
+    # emitting thread, a few nodes at a time: child_pages.py); None: ``nodes`` as they are
+    finish: Callable[[list], Iterable] | None = None
+
+    def handed_on(self) -> Iterable:
+        return self.nodes if self.finish is None else self.finish(self.nodes)
 
 
 Fetch = Callable[[Job, Any], Page]

@@ -259,6 +259,8 @@ class SharedPass:
             if item.page is not None:
                 yield from status.messages(page_arrived=True)
             receivers = [(entry, member) for entry in item.receivers for member in entry.sharers if member in active]
+            # child lists completed once for every member (child_pages.py; no shared root has them today)
+            nodes = list(item.page.handed_on()) if item.page is not None and receivers else []
             for entry, member in receivers:
                 inbox = self._tickets[member.name].inbox
                 if member.name in entry.refused:
@@ -267,7 +269,7 @@ class SharedPass:
                     inbox.append((item.errors or {}).get(member.name) or (item.errors or {})[None])
                 else:
                     page = item.page
-                    inbox.append(Page(entry.job, item.token, page.nodes, page.next_token, page.total, page.parent))
+                    inbox.append(Page(entry.job, item.token, nodes, page.next_token, page.total, page.parent))
                     if item.done:
                         owed[member.name] -= 1
                         if owed[member.name] == 0:

@@ -264,8 +264,9 @@ class CentraStream(Stream, CheckpointMixin):
                 return sent.full.restore({"result": answer})["result"] if answer is not None else None
 
             nodes = sparse.complete(sent, nodes, follow_up, self.context.id_filter(sent.full.document))
-        nodes = child_pages.complete(nodes, made, self.context, self.spec)  # child lists Centra pages (stock change lines)
-        return Page(job, None if first else token, nodes, next_token, total, parent)
+        return Page(job, None if first else token, nodes, next_token, total, parent,
+                    # child lists Centra pages (stock change lines), completed as the page is emitted
+                    finish=lambda first_pages: child_pages.complete(first_pages, made, self.context, self.spec))
 
     def _follow_up(self, kind: str, document: str, variables: dict) -> Any:
         """A sparse list's follow-up request (sparse.py): the root's answer."""
@@ -290,20 +291,20 @@ class CentraStream(Stream, CheckpointMixin):
         self._progress.page(job_scope(job.partition, job.window, job.extra_where), page.token, page.next_token, page.nodes)
         if page.total is not None and page.token is None:
             yield self._estimate(job.partition, page.total)
-        records = []
-        for node in page.nodes:
+        held = None  # each record goes out once the next is known: the page's last one is held back
+        for node in page.handed_on():
             self._nodes += 1
-            records += [r for r in self._records_of(node, job.partition) if self._keeps(r, job.only_stores)]
-        self._records += len(records)
-        last = len(records) - 1
-        for index, record in enumerate(records):
-            if index == last:
-                # Advance before the page's last record: the CDK checkpoints right after emitting a
-                # record, so a checkpoint there already covers this page (a restart re-reads < 1 page).
-                self._advance(job, page.next_token)
-            yield record
-        if not records:
-            self._advance(job, page.next_token)
+            for record in self._records_of(node, job.partition):
+                if self._keeps(record, job.only_stores):
+                    if held is not None:
+                        yield held
+                    held = record
+                    self._records += 1
+        # Advance before the page's last record: the CDK checkpoints right after emitting a record, so a
+        # checkpoint there already covers this page (a restart re-reads < 1 page).
+        self._advance(job, page.next_token)
+        if held is not None:
+            yield held
 
     def _keeps(self, record: Mapping, only: frozenset | None) -> bool:
         if self.read_spec().by_store or "store_id" not in record:
