@@ -106,6 +106,10 @@ class SimClock:
         import traceback
 
         frames = sys._current_frames()
+        now = self.now()
+        sys.stderr.write(f"sim clock: forced move {self.forced}: {self._participants} participants, "
+                         f"{len(self._members)} members, waiting "
+                         f"{sorted(round(w - now, 3) for w in self._waiting.values())}\n")
         for ident in self._members - set(self._waiting):
             stack = "".join(traceback.format_stack(frames[ident])[-6:]) if ident in frames else "(gone)\n"
             sys.stderr.write(f"sim clock: forced move {self.forced}, busy participant {ident}:\n{stack}")
