@@ -86,7 +86,8 @@ class SimClock:
                 while self.now() < wakes:
                     if not self._advance():
                         moved = self.now()
-                        if not self._events.wait(timeout=WATCHDOG) and self.now() == moved and self.now() < wakes:
+                        if (not self._events.wait(timeout=WATCHDOG) and self.now() == moved
+                                and moved < min(self._waiting.values())):  # (a thread due already is only slow to run)
                             self.forced += 1
                             self._report_busy()
                             self.advance_to(min(self._waiting.values()))
