@@ -25,7 +25,10 @@ out as it starts and ends; the CDK's own, later, are dropped as repeats (``Sourc
 stream that failed raises its error when the CDK reaches it, so the CDK reports it as usual. A failure
 of the whole sync (Centra unreachable, the quota wait budget spent: ``stop``) starts no further stream.
 
-Memory: the queue holds at most ``QUEUE_SIZE`` (16) messages; a lane whose messages are not taken waits.
+Memory: the queue holds at most ``QUEUE_SIZE`` (16) messages, and records whose lists hold at most
+``QUEUE_ITEMS`` (5,000) items between them; a lane whose messages are not taken waits. A record can be
+large: a purchase order delivery has a line per size delivered, ~3,000 at 1,000,000 orders (~5 MB as a
+record), and 16 of them waiting while the reader wrote another stream's messages was ~80 MB.
 """
 from __future__ import annotations
 
@@ -40,6 +43,10 @@ LANES = 2
 # messages handed over but not yet taken: a record can be large (a purchase order delivery with its
 # ~1,400 lines at 100,000 orders), so only a few wait
 QUEUE_SIZE = 16
+# list items (a record's nested lines) in the waiting messages at most, counted in credits of
+# ITEMS_PER_CREDIT: a message takes its credits before it is queued, and gives them back when taken
+QUEUE_ITEMS = 5_000
+ITEMS_PER_CREDIT = 250
 _DONE = object()  # a lane has no stream left
 
 
@@ -65,18 +72,32 @@ class Lanes:
     def run(self) -> Iterator[AirbyteMessage]:
         """Every turn's messages as they come, ``lanes`` turns at a time; returns when all have ended."""
         out: queue.Queue = queue.Queue(maxsize=QUEUE_SIZE)
+        credits: queue.Queue = queue.Queue(maxsize=QUEUE_ITEMS // ITEMS_PER_CREDIT)
+        gate: queue.Queue = queue.Queue(maxsize=1)  # one lane takes credits at a time (no two wait half-served)
         closing = threading.Event()
         kinds = {True: [t for t in self.turns if t.heavy], False: [t for t in self.turns if not t.heavy]}
         lock = threading.Lock()
 
-        def put(item) -> bool:
+        def wait_to_put(into: queue.Queue, item) -> bool:
             while not closing.is_set():
                 try:
-                    out.put(item, timeout=0.5)
+                    into.put(item, timeout=0.5)
                     return True
                 except queue.Full:
                     continue
             return False
+
+        def put(item) -> bool:
+            weight = min(_items(item) // ITEMS_PER_CREDIT, credits.maxsize)
+            if weight:
+                if not wait_to_put(gate, None):
+                    return False
+                try:
+                    if not all(wait_to_put(credits, None) for _ in range(weight)):
+                        return False
+                finally:
+                    gate.get_nowait()
+            return wait_to_put(out, (item, weight))
 
         def next_turn(prefers_heavy: bool) -> Lane | None:
             with lock:
@@ -103,7 +124,9 @@ class Lanes:
         running = len(threads)
         try:
             while running:
-                item = out.get()
+                item, weight = out.get()
+                for _ in range(weight):
+                    credits.get_nowait()
                 if item is _DONE:
                     running -= 1
                     continue
@@ -137,3 +160,12 @@ class Lanes:
         failure = self.stop()
         if name not in self.started and any(turn.name == name for turn in self.turns) and failure is not None:
             raise failure
+
+
+def _items(message: object) -> int:
+    """The items in a record message's lists (a delivery's lines); 0 for any other message."""
+    record = getattr(message, "record", None)
+    data = getattr(record, "data", None)
+    if not isinstance(data, dict):
+        return 0
+    return sum(len(value) for value in data.values() if isinstance(value, list))

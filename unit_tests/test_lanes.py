@@ -183,3 +183,38 @@ def test_given_a_slow_reader_then_few_messages_wait_in_between() -> None:
             consumed[0] += 1
     assert consumed[0] == 800 + 4  # and the statuses
     assert most[0] <= QUEUE_SIZE + 4 <= 32, most[0]
+
+
+def test_given_large_records_and_a_slow_reader_then_few_of_their_lines_wait_in_between() -> None:
+    """A purchase order delivery has a line per size delivered (~3,000 at 1,000,000 orders, ~5 MB as a
+    record). Before: 16 of them could wait in the queue (48,000 lines; the 1M sync's peak RSS rose from
+    120 to 176 MB while deliveries were read beside the allocations). Now the waiting messages hold at
+    most QUEUE_ITEMS list items between them, beyond the one each lane and the reader has in hand."""
+    from airbyte_cdk.models import AirbyteMessage, AirbyteRecordMessage, Type
+
+    from source_centra.lanes import QUEUE_ITEMS
+
+    lines = 3_000
+    produced, consumed, most = [0], [0], [0]
+    lock = threading.Lock()
+
+    def deliveries(name):
+        def run():
+            for index in range(40):
+                message = AirbyteMessage(type=Type.RECORD, record=AirbyteRecordMessage(
+                    stream=name, emitted_at=0, data={"id": index, "lines": [{"quantity": 1}] * lines}))
+                with lock:
+                    produced[0] += lines
+                    most[0] = max(most[0], produced[0] - consumed[0])
+                yield message
+        return run
+
+    taken = 0
+    for message in Lanes([turn("a", deliveries("a")), turn("b", deliveries("b"))]).run():
+        time.sleep(0.002)
+        if getattr(message, "record", None) is not None:
+            taken += 1
+            with lock:
+                consumed[0] += lines
+    assert taken == 80
+    assert most[0] <= QUEUE_ITEMS + 3 * lines, most[0]
