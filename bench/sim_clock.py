@@ -206,12 +206,13 @@ def install_in_connector(clock: SimClock) -> None:
 
 
 def _participants(clock: SimClock) -> None:
-    """Page workers (reader.py) and lanes (lanes.py) are the clock's participants; their queue waits are idle."""
+    """Page workers (reader.py) and lanes (lanes.py) are the clock's participants; their queue waits
+    (theirs and their credits', credits.py) are idle."""
     import concurrent.futures
     import queue as queue_module
     import types
 
-    from source_centra import lanes, reader
+    from source_centra import credits, lanes, reader
 
     class Pool(concurrent.futures.ThreadPoolExecutor):
         def submit(self, fn, /, *args, **kwargs):
@@ -249,6 +250,7 @@ def _participants(clock: SimClock) -> None:
     reader.ThreadPoolExecutor = Pool
     reader.queue = types.SimpleNamespace(Queue=Queue, Empty=queue_module.Empty, Full=queue_module.Full)
     lanes.queue = types.SimpleNamespace(Queue=Queue, Empty=queue_module.Empty, Full=queue_module.Full)
+    credits.queue = types.SimpleNamespace(Queue=Queue, Empty=queue_module.Empty, Full=queue_module.Full)
     lanes.threading = types.SimpleNamespace(Thread=Thread, Event=threading.Event, Lock=threading.Lock)
 
 

@@ -39,12 +39,14 @@ from typing import Callable, Iterator
 
 from airbyte_cdk.models import AirbyteMessage
 
+from source_centra.credits import Credits, list_items
+
 LANES = 2
 # messages handed over but not yet taken: a record can be large (a purchase order delivery with its
 # ~1,400 lines at 100,000 orders), so only a few wait
 QUEUE_SIZE = 16
 # list items (a record's nested lines) in the waiting messages at most, counted in credits of
-# ITEMS_PER_CREDIT: a message takes its credits before it is queued, and gives them back when taken
+# ITEMS_PER_CREDIT: a message takes its credits before it is queued, and gives them back when taken (credits.py)
 QUEUE_ITEMS = 5_000
 ITEMS_PER_CREDIT = 250
 _DONE = object()  # a lane has no stream left
@@ -72,32 +74,19 @@ class Lanes:
     def run(self) -> Iterator[AirbyteMessage]:
         """Every turn's messages as they come, ``lanes`` turns at a time; returns when all have ended."""
         out: queue.Queue = queue.Queue(maxsize=QUEUE_SIZE)
-        credits: queue.Queue = queue.Queue(maxsize=QUEUE_ITEMS // ITEMS_PER_CREDIT)
-        gate: queue.Queue = queue.Queue(maxsize=1)  # one lane takes credits at a time (no two wait half-served)
         closing = threading.Event()
+        credits = Credits(QUEUE_ITEMS, ITEMS_PER_CREDIT, closing.is_set)
         kinds = {True: [t for t in self.turns if t.heavy], False: [t for t in self.turns if not t.heavy]}
         lock = threading.Lock()
 
-        def wait_to_put(into: queue.Queue, item) -> bool:
-            while not closing.is_set():
-                try:
-                    into.put(item, timeout=0.5)
-                    return True
-                except queue.Full:
-                    continue
-            return False
-
         def put(item) -> bool:
-            weight = min(_items(item) // ITEMS_PER_CREDIT, credits.maxsize)
-            if weight:
-                if not wait_to_put(gate, None):
-                    return False
-                try:
-                    if not all(wait_to_put(credits, None) for _ in range(weight)):
-                        return False
-                finally:
-                    gate.get_nowait()
-            return wait_to_put(out, (item, weight))
+            weight = credits.take(_items(item))
+            if weight is None:
+                return False
+            if credits.wait_to_put(out, (item, weight)):
+                return True
+            credits.give(weight)  # the reader stopped: nothing waits
+            return False
 
         def next_turn(prefers_heavy: bool) -> Lane | None:
             with lock:
@@ -125,8 +114,7 @@ class Lanes:
         try:
             while running:
                 item, weight = out.get()
-                for _ in range(weight):
-                    credits.get_nowait()
+                credits.give(weight)
                 if item is _DONE:
                     running -= 1
                     continue
@@ -164,8 +152,4 @@ class Lanes:
 
 def _items(message: object) -> int:
     """The items in a record message's lists (a delivery's lines); 0 for any other message."""
-    record = getattr(message, "record", None)
-    data = getattr(record, "data", None)
-    if not isinstance(data, dict):
-        return 0
-    return sum(len(value) for value in data.values() if isinstance(value, list))
+    return list_items([getattr(getattr(message, "record", None), "data", None)])

@@ -2,7 +2,10 @@
 its partition's pages in order into a small bounded queue, requesting page N+1 while page N is
 emitted by the caller, in arrival order. Partitions finish out of order; the caller advances each
 partition's state only over its own emitted pages, so any checkpoint is a valid resume point.
-Memory: a few pages per worker.
+Memory: a few pages per worker, and the pages handed to the caller and not yet emitted hold at most
+``PAGE_ITEMS`` list items between them (credits.py): a page of three purchase order deliveries has
+~9,000 lines at 1,000,000 orders (~12 MB parsed), and four of them in hand at once were most of that
+sync's memory. A worker whose page would pass the budget keeps it until the caller is done with one.
 
 ``read_partitions`` is the machinery (workers, queue, idle polling, errors handed to the caller);
 ``read_pages`` reads each job from its resume point to its last page; shared.py reads jobs of
@@ -16,7 +19,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
+from source_centra.credits import Credits, list_items
 from source_centra.slices import Job
+
+# list items (nodes' nested lines) in the pages handed to the caller and not yet emitted, at most,
+# counted in credits of ITEMS_PER_CREDIT (a page of 100 orders with their lines is ~300, a page of three
+# deliveries at 1,000,000 orders ~9,000)
+PAGE_ITEMS = 5_000
+ITEMS_PER_CREDIT = 250
 
 
 @dataclass(frozen=True)
@@ -70,14 +80,12 @@ def read_partitions(items: Sequence[Any], work: Work, concurrency: int, name: st
     workers = max(1, min(concurrency, len(groups)))
     results: queue.Queue = queue.Queue(maxsize=2 * workers)
     stop = threading.Event()
+    credits = Credits(PAGE_ITEMS, ITEMS_PER_CREDIT, stop.is_set)
 
     def put(result) -> None:
-        while not stop.is_set():
-            try:
-                results.put(result, timeout=0.2)
-                return
-            except queue.Full:
-                continue
+        weight = credits.take(_items(result))
+        if weight is not None and not credits.wait_to_put(results, (result, weight)):
+            credits.give(weight)
 
     def run(partition_items: list) -> None:
         try:
@@ -94,17 +102,26 @@ def read_partitions(items: Sequence[Any], work: Work, concurrency: int, name: st
         running = len(groups)
         while running:
             try:
-                result = results.get(timeout=1.0)
+                result, weight = results.get(timeout=1.0)
             except queue.Empty:
                 if idle is not None:
                     yield from idle()
                 continue
-            if result is None:
-                running -= 1
-            elif isinstance(result, BaseException):
-                raise result
-            else:
-                yield result
+            try:
+                if result is None:
+                    running -= 1
+                elif isinstance(result, BaseException):
+                    raise result
+                else:
+                    yield result
+            finally:
+                credits.give(weight)  # the caller is done with the page
     finally:
         stop.set()
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _items(result: Any) -> int:
+    """The list items of a page's nodes (``page`` of what shared.py hands on); 0 for anything else."""
+    page = getattr(result, "page", result)
+    return list_items(page.nodes) if isinstance(page, Page) else 0
