@@ -25,8 +25,9 @@ out as it starts and ends; the CDK's own, later, are dropped as repeats (``Sourc
 stream that failed raises its error when the CDK reaches it, so the CDK reports it as usual. A failure
 of the whole sync (Centra unreachable, the quota wait budget spent: ``stop``) starts no further stream.
 
-Memory: the queue holds at most ``QUEUE_SIZE`` (16) messages, and records whose lists hold at most
-``QUEUE_ITEMS`` (5,000) items between them; a lane whose messages are not taken waits. A record can be
+Memory: the queue holds at most ``QUEUE_SIZE`` (16) messages, and the records in it or being written
+out by the CDK hold at most ``QUEUE_ITEMS`` (5,000) list items between them, or one record when it is
+larger (credits.py); a lane whose messages are not taken waits. A record can be
 large: a purchase order delivery has a line per size delivered, ~3,000 at 1,000,000 orders (~5 MB as a
 record), and 16 of them waiting while the reader wrote another stream's messages was ~80 MB.
 """
@@ -46,7 +47,7 @@ LANES = 2
 # ~1,400 lines at 100,000 orders), so only a few wait
 QUEUE_SIZE = 16
 # list items (a record's nested lines) in the waiting messages at most, counted in credits of
-# ITEMS_PER_CREDIT: a message takes its credits before it is queued, and gives them back when taken (credits.py)
+# ITEMS_PER_CREDIT: a message takes its credits before it is queued, and gives them back once written out (credits.py)
 QUEUE_ITEMS = 5_000
 ITEMS_PER_CREDIT = 250
 _DONE = object()  # a lane has no stream left
@@ -114,11 +115,13 @@ class Lanes:
         try:
             while running:
                 item, weight = out.get()
-                credits.give(weight)
-                if item is _DONE:
-                    running -= 1
-                    continue
-                yield item
+                try:
+                    if item is _DONE:
+                        running -= 1
+                        continue
+                    yield item
+                finally:
+                    credits.give(weight)  # the CDK has written the message out
         finally:
             closing.set()
             for thread in threads:
