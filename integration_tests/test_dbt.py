@@ -185,7 +185,10 @@ def build_postgres(work: Path, settings: dict) -> Build:
     return Build("postgres", fake, work, done.stdout, query)
 
 
-@pytest.fixture(scope="module", params=["full", "lean", "unknown", pytest.param("postgres", marks=pytest.mark.heavy)])
+# the developer's suite builds the full schema's sync; the lean schema, unknown enum values and Postgres
+# (a build each, ~45 s) run with the long suites (scripts/test.sh --heavy, .ci/run)
+@pytest.fixture(scope="module", params=["full", *(pytest.param(name, marks=pytest.mark.heavy)
+                                                   for name in ("lean", "unknown", "postgres"))])
 def built(request, tmp_path_factory) -> Build:
     work = tmp_path_factory.mktemp(f"dbt-{request.param}")
     if request.param == "postgres":

@@ -6,7 +6,8 @@ import pytest
 from integration_tests import scenarios
 
 
-@pytest.mark.parametrize("retry_after", ["seconds", "http-date"])
+# the HTTP-date form is parsed in unit_tests/test_client.py; its whole scenario (~40 s) runs with the long suites
+@pytest.mark.parametrize("retry_after", ["seconds", pytest.param("http-date", marks=pytest.mark.heavy)])
 def test_given_429s_with_retry_after_then_waits_as_asked_and_result_is_exact(fake_centra_factory, retry_after):
     outcome = scenarios.throttling(fake_centra_factory, retry_after)
 
