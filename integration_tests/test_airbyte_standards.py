@@ -48,8 +48,11 @@ def on_this_port(config: dict) -> dict:
 
 @pytest.fixture(scope="module", autouse=True)
 def fake_centra_on_the_configs_port():
-    # quotas high enough that pacing does not stretch the many small pages of small_pages_config
-    fake = FakeCentra(orders=120, seed=21, port=PORT, token=TOKEN, quota_requests=1000, quota_complexity=10_000_000)
+    # quotas high enough that pacing does not stretch the many small pages of small_pages_config: per 10 s,
+    # and per hour (at Growth's 5,000 an hour the pacer spreads all but a tenth of its share over the hour:
+    # ~310 requests took 95 s)
+    fake = FakeCentra(orders=120, seed=21, port=PORT, token=TOKEN, quota_requests=1000, quota_complexity=10_000_000,
+                      quota_requests_hour=100_000, quota_complexity_hour=1_000_000_000)
     fake.start()
     yield fake
     fake.stop()
