@@ -626,10 +626,17 @@ class CostData:
     def purchase_order_deliveries(self) -> list[dict]:
         return [self.purchase_order_delivery(i) for i in sorted(self.ledger().deliveries)]
 
-    def purchase_order_delivery(self, delivery_id: int) -> dict:
-        d = copy.deepcopy(self.ledger().deliveries[int(delivery_id)])
+    def purchase_order_delivery_headers(self) -> list[dict]:
+        """Every delivery without its lines: what a list request filters, sorts and pages before the
+        page's deliveries are completed (``purchase_order_delivery``). Copying every delivery's lines
+        for every request made a request cost the whole ledger's lines (~0.6 s at 120 orders)."""
+        return [self.purchase_order_delivery(i, lines=False) for i in sorted(self.ledger().deliveries)]
+
+    def purchase_order_delivery(self, delivery_id: int, lines: bool = True) -> dict:
+        kept = self.ledger().deliveries[int(delivery_id)]
+        d = copy.deepcopy({k: v for k, v in kept.items() if lines or k != "lines"})
         d.update(created_at=utc(d["created_at"]), eta=utc(d["eta"]))
-        for line in d["lines"]:
+        for line in d.get("lines", ()):
             line["currency"] = d["currency"]
         return d
 

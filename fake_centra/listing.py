@@ -98,8 +98,10 @@ def sort_rows(rows: list[dict], sort: Any, keys: dict[str, Getter]) -> list[dict
 
 def small_list(rows_of: Callable[[Any], list[dict]], spec: FilterSpec, *, kind: str,
                not_null: dict[str, Getter] | None = None, sorts: dict[str, Getter] | None = None,
-               stores_of: Callable[[dict], set] | None = None, default_sort: str = "id_ASC") -> Callable:
-    """A root list resolver over small Python rows (see the module docstring)."""
+               stores_of: Callable[[dict], set] | None = None, default_sort: str = "id_ASC",
+               complete: Callable[[Any, dict], dict] | None = None) -> Callable:
+    """A root list resolver over small Python rows (see the module docstring). ``complete(data, row)``:
+    the full row of a cheap one (``rows_of`` gives what filters and sorts), for the page's rows only."""
     def resolve(_root: Any, info: Any, where=None, sort=None, limit=None, page=1) -> list[dict]:
         ctx = info.context
         rows = rows_of(ctx.data)
@@ -107,7 +109,8 @@ def small_list(rows_of: Callable[[Any], list[dict]], spec: FilterSpec, *, kind: 
             rows = [r for r in rows if stores_of(r) & ctx.stores]
         rows = filter_rows(rows, where, spec, not_null or {}, kind)
         rows = sort_rows(rows, sort or default_sort, sorts or {})
-        return page_rows(rows, limit, page)
+        rows = page_rows(rows, limit, page)
+        return rows if complete is None else [complete(ctx.data, row) for row in rows]
     return resolve
 
 

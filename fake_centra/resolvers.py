@@ -204,7 +204,8 @@ def cost_roots() -> dict[str, Callable]:
               "updatedAt": ("date", _get("updated_at")), "supplierId": ("in", _get("supplier_id")),
               "warehouseId": ("in", _get("warehouse_id")), "search": ("search", lambda r: [r["id"], r["number"]])})
     deliveries = small_list(
-        lambda d: d.purchase_order_deliveries(), kind="purchaseOrderDeliveries",
+        lambda d: d.purchase_order_delivery_headers(), kind="purchaseOrderDeliveries",
+        complete=lambda d, row: d.purchase_order_delivery(row["id"]),
         spec={"id": ("in", _get("id")), "status": ("in", _get("status")), "createdAt": ("date", _get("created_at")),
               "ETA": ("date", _get("eta")), "purchaseOrderId": ("in", _get("purchase_order_id")),
               "supplierId": ("in", _get("supplier_id")), "warehouseId": ("in", _get("warehouse_id")),
