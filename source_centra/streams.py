@@ -226,14 +226,13 @@ STREAMS: tuple[StreamSpec, ...] = (
                watched={"status": kv.PURCHASE_ORDER_STATUS}),
     # purchaseOrderDeliveries(sort: id_ASC), createdAt window (no updatedAt: re-read over returns_lookback_days,
     # so a delivery's status reaches the destination); instance-wide; lines nested (× 10); 8,500 per 100.
-    # 1 a page: a delivery's lines (one per size delivered) are neither paged nor limited by Centra and grow
+    # 3 a page: a delivery's lines (one per size delivered) are neither paged nor limited by Centra and grow
     # with the catalog, so a page of 100 held ~70,000 lines (~300 MB parsed) at 50,000 orders, and a page of
-    # 10 ~30,000 at 1,000,000 (3,069 lines a delivery: 255 MB peak RSS for this stream alone; 140 MB at 3,
-    # 105 MB at 1). An answer holds one delivery (test_page_memory.py); ~220 deliveries cost ~150 requests more.
+    # 10 ~30,000 at 1,000,000 (3,069 lines a delivery: 255 MB peak RSS for this stream alone; 138 MB at 3). At 3 an answer holds at most 10,000 lines for deliveries of up to 3,333 lines (test_page_memory.py).
     StreamSpec(name="purchase_order_deliveries", primary_key=("id",), to_records=costs.purchase_order_deliveries,
                paging=LIST, cursor_field="created_at", filter_field=CREATED_AT, lookback=Lookback.RETURNS,
                permissions=("PurchaseOrderDelivery:read", "PurchaseOrder:read", "Warehouse:read", "StockChange:read"),
-               optional=True, base_currency=True, watched={"status": kv.DELIVERY_STATUS}, max_page_size=1),
+               optional=True, base_currency=True, watched={"status": kv.DELIVERY_STATUS}, max_page_size=3),
     # orderConnection(sort: number_ASC) per store, updatedAt window, as order_items; lines × allocations
     # (× 10 × 10): 511 per order, so at most 45 orders a page (docs: "Complexity and budget")
     StreamSpec(name="order_item_allocations", primary_key=("id",), to_records=costs.order_item_allocations,
