@@ -4,8 +4,8 @@ emitted by the caller, in arrival order. Partitions finish out of order; the cal
 partition's state only over its own emitted pages, so any checkpoint is a valid resume point.
 Memory: a few pages per worker, and the pages handed to the caller and not yet emitted hold at most
 ``PAGE_ITEMS`` list items between them (credits.py): a page of three purchase order deliveries has
-~9,000 lines at 1,000,000 orders (~12 MB parsed), and four of them in hand at once were most of that
-sync's memory. A worker whose page would pass the budget keeps it until the caller is done with one.
+~9,000 lines at 1,000,000 orders (~11 MB parsed), and four of them could be in hand at once. A worker
+whose page would pass the budget keeps it until the caller is done with one.
 
 ``read_partitions`` is the machinery (workers, queue, idle polling, errors handed to the caller);
 ``read_pages`` reads each job from its resume point to its last page; shared.py reads jobs of
