@@ -4,7 +4,8 @@ weigh as much as a hundred pages of anything else. Whoever hands such things on 
 the emitting thread, reader.py; the lanes to the CDK's loop, lanes.py) takes credits for their list
 items before handing them on, and the receiver gives them back when done with them. A thing of fewer
 items than one credit takes none; one larger than the whole budget takes all of it, so it is handed on
-alone and the budget never blocks forever.
+alone and the budget never blocks forever. Credits are whole (items // per_credit), so each thing held
+may carry up to one credit's worth of items more than its credits count.
 
 The credits are a queue (a token per credit taken) and so is the gate that lets one giver take
 credits at a time (two givers each holding half the budget would wait on each other forever), so the

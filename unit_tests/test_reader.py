@@ -6,8 +6,10 @@ import threading
 import time
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from source_centra.reader import PAGE_ITEMS, Page, read_pages
+from source_centra.reader import ITEMS_PER_CREDIT, PAGE_ITEMS, Page, read_pages
 from source_centra.slices import Job
 
 
@@ -77,3 +79,33 @@ def test_given_the_caller_stops_early_then_the_workers_end_and_hold_no_credit() 
     reader.close()
     time.sleep(0.5)
     assert not [t for t in threading.enumerate() if t.name.startswith("centra-centra")]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(partitions=st.integers(1, 3), nodes=st.integers(1, 4), lines=st.integers(0, 4_000),
+       pages=st.integers(1, 6))
+def test_given_any_page_shape_then_lines_in_hand_stay_within_the_budget_and_every_page_comes_once(
+        partitions: int, nodes: int, lines: int, pages: int) -> None:
+    """The class, not the case: any number of workers, nodes a page and lines a node (pages far below a
+    credit, around the budget, far over it). Pages handed on and not yet emitted hold at most the budget,
+    or one page when it is larger; beyond those, each worker has at most one page in hand."""
+    per_page = nodes * lines
+    in_hand, most = [0], [0]
+    lock = threading.Lock()
+
+    def fetched(page: Page) -> None:
+        with lock:
+            in_hand[0] += per_page
+            most[0] = max(most[0], in_hand[0])
+
+    seen = []
+    for page in read_pages(jobs(partitions), pages_of(pages, nodes, lines, log=fetched), concurrency=partitions):
+        time.sleep(0.001)
+        seen.append((page.job.partition, page.token or 0))
+        with lock:
+            in_hand[0] -= per_page
+    assert sorted(seen) == sorted((job.partition, n) for job in jobs(partitions) for n in range(pages))
+    # credits are whole (a page of 1,252 lines takes 5, for 1,250), so each page handed on (the queue's
+    # 2 a worker and the one being emitted) may hold up to a credit's worth more than its credits say
+    slack = (2 * partitions + 1) * (ITEMS_PER_CREDIT - 1)
+    assert most[0] <= max(PAGE_ITEMS, per_page) + slack + partitions * per_page, (most[0], per_page)
