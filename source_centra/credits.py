@@ -2,7 +2,8 @@
 size delivered (~3,000 at 1,000,000 orders), so one page of three deliveries or one delivery record can
 weigh as much as a hundred pages of anything else. Whoever hands such things on (the page workers to
 the emitting thread, reader.py; the lanes to the CDK's loop, lanes.py) takes credits for their list
-items before handing them on, and the receiver gives them back when done with them. A thing of fewer
+items before handing them on (a page worker, before asking its next page: as many as its last
+page took), and the receiver gives them back when done with them. A thing of fewer
 items than one credit takes none; one larger than the whole budget takes all of it, so it is handed on
 alone and the budget never blocks forever. Credits are whole (items // per_credit), so each thing held
 may carry up to one credit's worth of items more than its credits count.

@@ -1,11 +1,15 @@
 """Read the pages of several jobs: one worker per partition (at most ``concurrency``), each fetching
 its partition's pages in order into a small bounded queue, requesting page N+1 while page N is
-emitted by the caller, in arrival order. Partitions finish out of order; the caller advances each
+emitted by the caller (when both fit the memory budget below), in arrival order. Partitions finish out of order; the caller advances each
 partition's state only over its own emitted pages, so any checkpoint is a valid resume point.
-Memory: a few pages per worker, and the pages handed to the caller and not yet emitted hold at most
-``PAGE_ITEMS`` list items between them (credits.py): a page of three purchase order deliveries has
-~9,000 lines at 1,000,000 orders (~11 MB parsed), and four of them could be in hand at once. A worker
-whose page would pass the budget keeps it until the caller is done with one.
+Memory: a few pages per worker, and the pages asked and not yet emitted hold at most ``PAGE_ITEMS``
+list items between them (credits.py), or one page when it is larger: a page of three purchase order
+deliveries has ~9,000 lines at 1,000,000 orders (~11 MB parsed). A worker takes credits for its page's
+items before handing it on, and the emitter gives them back when the page is done; having handed a
+page on, the worker waits for the credits of one as heavy before it asks the next (its answer is in
+memory from the request on). A page heavier than the one before it gives back what was held and
+waits for its own credits, holding none meanwhile, so two workers never wait on each other. Pages far
+below the budget never wait; pages over it are asked one at a time, while none is being emitted.
 
 ``read_partitions`` is the machinery (workers, queue, idle polling, errors handed to the caller);
 ``read_pages`` reads each job from its resume point to its last page; shared.py reads jobs of
@@ -82,12 +86,27 @@ def read_partitions(items: Sequence[Any], work: Work, concurrency: int, name: st
     stop = threading.Event()
     credits = Credits(PAGE_ITEMS, ITEMS_PER_CREDIT, stop.is_set)
 
-    def put(result) -> None:
-        weight = credits.take(_items(result))
-        if weight is not None and not credits.wait_to_put(results, (result, weight)):
-            credits.give(weight)
-
     def run(partition_items: list) -> None:
+        held = 0  # credits this worker took before its next page was asked: as many as its last page took
+
+        def put(result) -> None:
+            nonlocal held
+            items = _items(result)
+            weight: int | None = credits.weight(items)
+            if held >= weight:  # the page is no heavier than the one before it: already paid for
+                credits.give(held - weight)
+            else:  # heavier: give back what was held, then wait for the page's own credits (never hold and wait)
+                credits.give(held)
+                weight = credits.take(items)
+            held = 0
+            if weight is None:
+                return
+            if not credits.wait_to_put(results, (result, weight)):
+                credits.give(weight)
+                return
+            if items:  # the next page is asked only once there is room for one as heavy as this one
+                held = credits.take(items) or 0
+
         try:
             work(partition_items, put, stop.is_set)
         except BaseException as error:  # handed to the emitting thread, which raises it
