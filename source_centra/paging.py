@@ -2,7 +2,11 @@
 
 - ``connection``: Relay keyset cursors (``first``/``after``), stable while rows change mid-sync.
 - ``list``: ``limit``/``page`` over sets that cannot shift (immutable createdAt windows, small
-  reference lists).
+  reference lists). A page whose nodes nest so many list items that the next one would pass the
+  memory budget (a purchase order delivery's lines: ~3,000 each at 1,000,000 orders) is followed by
+  its successor asked a row at a time: the token ``{"page": p, "part": i}`` is row ``i`` of page ``p``
+  (``limit: 1, page: (p - 1) × size + i``), so the rows are those of page ``p`` and page numbers stay
+  aligned; the state's resume point is ``p`` until the last part is read (``resume_point``).
 - ``time``: a list sorted ``updatedAt`` ascending read by advancing the window's ``from`` (plan.py
   falls back to it where an instance lacks a connection root), see ``time_page``.
 - ``backwards``: a list read inside a window closed at the sync's start, without a sort by time: pages
@@ -37,6 +41,9 @@ def variables(paging: str, *, where: dict[str, Any] | None, window: st.Window | 
         return {"where": where, "first": size, "after": token}
     if paging == "time":
         return {"where": where or None, "limit": size, "page": int((token or {}).get("page", 1))}
+    if paging == "list" and _part(token):
+        number, index = _part(token)
+        return {"where": where or None, "limit": 1, "page": (number - 1) * size + index}
     return {"where": where or None, "limit": size, "page": int(token or 1)}  # list, nested; backwards: token = the page
 
 
@@ -66,8 +73,38 @@ def unpack(paging: str, page: Any, *, token: Any, window: st.Window | None, size
     if paging == "time":
         fresh, next_token = time_page(nodes, token, window, size)
         return fresh, next_token, None, None
+    if _part(token):
+        number, index = _part(token)
+        if len(nodes) > 1:
+            raise CentraError(f"Centra answered {len(nodes)} rows where one was asked for (limit: 1), so the rows of "
+                              f"page {number} cannot be told apart. If the endpoint is Centra's, report this message to "
+                              "Centra support.")
+        if not nodes:
+            return nodes, None, None, None
+        return nodes, ({"page": number, "part": index + 1} if index < size else number + 1), None, None
     number = int(token or 1)
     return nodes, (number + 1 if len(nodes) >= size else None), None, None
+
+
+def parted(next_token: Any, *, nodes: int, items: int, size: int, budget: int) -> Any:
+    """List paging: the token of the page after one of ``nodes`` nodes nesting ``items`` list items. When
+    a page of ``size`` such nodes would nest more than ``budget`` items, the next page is asked a row at
+    a time (its first part); otherwise, and mid-page, the token as it is."""
+    if isinstance(next_token, bool) or not isinstance(next_token, int) or size <= 1 or nodes <= 0:
+        return next_token
+    return {"page": next_token, "part": 1} if items * size > budget * nodes else next_token
+
+
+def resume_point(token: Any) -> Any:
+    """What the state keeps of a token: a part's page (read again from its first row on resume)."""
+    part = _part(token)
+    return part[0] if part else token
+
+
+def _part(token: Any) -> tuple[int, int] | None:
+    if isinstance(token, dict) and "part" in token:
+        return int(token["page"]), int(token["part"])
+    return None
 
 
 def time_page(nodes: list, token: Any, window: st.Window | None, size: int) -> tuple[list, Any]:

@@ -135,6 +135,7 @@ def read_partitions(items: Sequence[Any], work: Work, concurrency: int, name: st
                     yield result
             finally:
                 credits.give(weight)  # the caller is done with the page
+                result = None  # and it is not held while the next is asked and parsed
     finally:
         stop.set()
         pool.shutdown(wait=True, cancel_futures=True)

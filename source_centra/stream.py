@@ -41,7 +41,8 @@ from source_centra.known_values import unknown_values
 from source_centra.plan import Plan
 from source_centra.progress import Progress, job_scope
 from source_centra.rate_limit_status import RateLimitStatus
-from source_centra.reader import Page, read_pages
+from source_centra.credits import list_items
+from source_centra.reader import PAGE_ITEMS, Page, read_pages
 from source_centra.schemas import load_schema
 from source_centra.streams import StreamSpec
 
@@ -198,6 +199,7 @@ class CentraStream(Stream, CheckpointMixin):
                 yield from self._emit(page)
             else:
                 yield page
+            del page  # not held while the next page is asked and parsed (reader.py: memory)
 
     def _status(self) -> RateLimitStatus:
         """The rate-limit status of one read (rate_limit_status.py), made before its workers start."""
@@ -213,6 +215,7 @@ class CentraStream(Stream, CheckpointMixin):
             if isinstance(page, Page):
                 yield from status.messages(page_arrived=True)
             yield page
+            del page  # not held while the next page is asked and parsed (reader.py: memory)
 
     def _fetch(self, job: sl.Job, token: Any) -> Page:
         """One page of one job: pace, plan (once per stream per sync), run, unpack."""
@@ -257,6 +260,9 @@ class CentraStream(Stream, CheckpointMixin):
             raise CentraError(f"Centra returned no data for stream '{self.name}' (partition {job.partition}).")
         nodes, next_token, total, parent = paging.unpack(made.paging, page, token=token, window=job.window,
                                                          size=self.page_size, nested_field=self.spec.nested_field)
+        if made.paging == "list":  # a page that would pass the memory budget is asked a row at a time
+            next_token = paging.parted(next_token, nodes=len(nodes), items=list_items(nodes), size=self.page_size,
+                                       budget=PAGE_ITEMS)
         sent = splits.get("sent")
         if sent is not None:
             def follow_up(kind: str, document: str, variables: dict) -> Any:  # in the page's shape (Plan.restore)
@@ -323,7 +329,7 @@ class CentraStream(Stream, CheckpointMixin):
             if next_token is None:
                 self._state = st.cover_stores(self._state, window.partition, added=job.only_stores)
             return
-        self._state = st.advance(self._state, window, resume=next_token, done=next_token is None)
+        self._state = st.advance(self._state, window, resume=paging.resume_point(next_token), done=next_token is None)
         if next_token is None and self.read_spec().stores_from_records:
             self._state = st.cover_stores(self._state, window.partition, stores=self.context.config.store_ids or None)
 

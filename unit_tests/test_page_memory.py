@@ -70,3 +70,28 @@ def test_given_deliveries_of_3000_lines_then_no_answer_holds_more_than_ten_thous
     assert [r["id"] for r in records] == list(range(1, 41))  # every delivery, whole, once
     assert all(len(r["lines"]) == 3_000 for r in records)
     assert max(centra.lines_per_answer) <= LINES_PER_ANSWER, centra.lines_per_answer
+    # after the first page (3 deliveries, 9,000 lines) a page would pass the reader's budget: one at a time
+    assert centra.lines_per_answer[1:] == [3_000] * 37 + [0], centra.lines_per_answer
+
+
+def test_given_deliveries_of_3000_lines_and_a_state_mid_page_then_the_page_is_read_again_whole(requests_mock) -> None:
+    """The state keeps page numbers: read a delivery at a time, a checkpoint inside page 2 resumes at page 2."""
+    centra = Deliveries(count=12, lines=3_000)
+    requests_mock.post(URL, json=centra)
+    config = Config.from_mapping({"endpoint_url": URL, "api_token": "t0ken"})
+    client = CentraClient(config, max_retries=2, sleep=lambda _s: None, pacer=Pacer(share=1.0, sleep=lambda _s: None))
+    stream = CentraStream(STREAMS_BY_NAME["purchase_order_deliveries"], SyncContext(config, client=client))
+    slices = list(stream.stream_slices(sync_mode=SyncMode.incremental, stream_state={}))
+    assert len(slices) == 1
+    slice_ = slices[0]
+    seen = []  # (delivery emitted, the state's resume point then: the CDK checkpoints right after a record)
+    for message in stream.read_records(SyncMode.incremental, stream_slice=slice_):
+        if isinstance(message, dict):
+            window = stream.state["partitions"].get("all", {}).get("window") or {}
+            seen.append((message["id"], window.get("resume") or 1))  # no resume point yet: page 1
+    assert [delivery for delivery, _ in seen] == list(range(1, 13))
+    assert len(centra.lines_per_answer) > 5  # read a delivery at a time after the first page
+    for delivery, resume in seen[:-1]:  # a whole page number: on resume, nothing emitted after it is lost
+        assert isinstance(resume, int) and (resume - 1) * 3 <= delivery, (delivery, resume)
+        assert delivery - (resume - 1) * 3 <= 3, (delivery, resume)  # and at most one page is read again
+    assert "window" not in stream.state["partitions"]["all"]  # the window is done
