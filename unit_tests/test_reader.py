@@ -6,7 +6,7 @@ import threading
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from source_centra.reader import ITEMS_PER_CREDIT, PAGE_ITEMS, Page, read_pages
@@ -118,3 +118,35 @@ def test_given_any_page_shape_then_lines_in_hand_stay_within_the_budget_and_ever
     # worth more than its credits say; and each worker's first page but one is asked before any weight is known
     slack = (3 * partitions + 1) * (ITEMS_PER_CREDIT - 1)
     assert most[0] <= max(PAGE_ITEMS, per_page) + slack + (partitions - 1) * per_page, (most[0], per_page)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(partitions=st.integers(1, 3), weights=st.lists(st.integers(0, 12_000), min_size=1, max_size=8))
+@example(partitions=2, weights=[2_500, 3_000])
+@example(partitions=3, weights=[1_600, 2_500, 1_600])
+def test_given_pages_heavier_and_lighter_than_the_last_then_no_worker_waits_for_ever(partitions, weights) -> None:
+    """A page heavier than the credits its worker held for it gives them back and waits for its own;
+    lighter, it gives back the rest. Whatever the order of weights, across workers, every page comes
+    once and in order, and the read ends (a worker holding credits while waiting for more would hang
+    it: the reader's idle poll gives up after 10 s, which stops the workers)."""
+
+    def fetch(job: Job, token):
+        number = token or 0
+        lines = weights[(number + int(job.partition[1:])) % len(weights)]
+        time.sleep(0.01)  # the workers' requests overlap
+        return Page(job, token, [{"id": (job.partition, number), "lines": [{}] * lines}],
+                    number + 1 if number + 1 < len(weights) else None, None)
+
+    seen: list = []
+    deadline = time.monotonic() + 10
+
+    def idle():  # polled about once a second while no page is ready: a hung read ends here, its workers stopped
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the read hung after {len(seen)} pages")
+        return iter(())
+
+    for page in read_pages(jobs(partitions), fetch, concurrency=partitions, idle=idle):
+        time.sleep(0.001)
+        seen.append((page.job.partition, page.token or 0))
+    for job in jobs(partitions):
+        assert [n for p, n in seen if p == job.partition] == list(range(len(weights)))
