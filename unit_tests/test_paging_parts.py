@@ -74,7 +74,7 @@ def test_given_a_crash_after_any_answer_then_resuming_from_the_state_loses_no_ro
 @pytest.mark.parametrize("size", [2, 3, 10])
 def test_given_rows_over_the_budget_then_after_the_first_page_each_answer_holds_one_row(size: int) -> None:
     """3,069 lines a purchase order delivery at 1,000,000 orders: 3 a page held 9,207 lines an answer and
-    the stream peaked at 143 MB alone; a row at a time, 116 MB (bench/README.md)."""
+    the stream peaked at 140 MiB alone; a row at a time, 113 MiB (bench/README.md)."""
     server = Server([3_069] * 20)
     emitted, _, _ = read(server, size)
     assert emitted == list(range(1, 21))
