@@ -1,10 +1,12 @@
 """Read the pages of several jobs: one worker per partition (at most ``concurrency``), each fetching
 its partition's pages in order into a small bounded queue, requesting page N+1 while page N is
-emitted by the caller (when both fit the memory budget below), in arrival order. Partitions finish out of order; the caller advances each
-partition's state only over its own emitted pages, so any checkpoint is a valid resume point.
+emitted by the caller (when both fit the memory budget below), in arrival order. Partitions finish
+out of order; the caller advances each partition's state only over its own emitted pages, so any
+checkpoint is a valid resume point.
 Memory: a few pages per worker, and the pages asked and not yet emitted hold at most ``PAGE_ITEMS``
 list items between them (credits.py), or one page when it is larger: a page of three purchase order
-deliveries has ~9,000 lines at 1,000,000 orders (~11 MB parsed). A worker takes credits for its page's
+deliveries has ~9,000 lines at 1,000,000 orders (~17 MB parsed; paging.py then asks the next ones a
+row at a time). A worker takes credits for its page's
 items before handing it on, and the emitter gives them back when the page is done; having handed a
 page on, the worker waits for the credits of one as heavy before it asks the next (its answer is in
 memory from the request on). A page heavier than the one before it gives back what was held and
