@@ -36,6 +36,24 @@ def pages_of(count: int, nodes: int, lines: int, log=None, fail_at: int | None =
     return fetch
 
 
+class InHand:
+    """Lines asked and not yet emitted, and the most at any moment: ``asked`` is a fetch's ``log``,
+    ``emitted`` is called by the caller when done with a page."""
+
+    def __init__(self) -> None:
+        self.now = self.most = 0
+        self._lock = threading.Lock()
+
+    def asked(self, lines: int) -> None:
+        with self._lock:
+            self.now += lines
+            self.most = max(self.most, self.now)
+
+    def emitted(self, lines: int) -> None:
+        with self._lock:
+            self.now -= lines
+
+
 @pytest.mark.parametrize("partitions", [1, 3])
 def test_given_several_partitions_then_each_partitions_pages_come_in_order_and_once(partitions: int) -> None:
     out = [p for p in read_pages(jobs(partitions), pages_of(12, 2, 1), concurrency=2) if isinstance(p, Page)]
@@ -60,23 +78,16 @@ def test_given_pages_of_large_deliveries_and_a_slow_caller_then_few_of_their_lin
     only once there is room for one as heavy as its last: after each worker's first page, one page of
     this size is in hand from the moment it is asked until it is emitted."""
     lines_per_page = 3 * 3_000
-    in_hand, most = [0], [0]
-    lock = threading.Lock()
-
-    def asked(lines: int) -> None:
-        with lock:
-            in_hand[0] += lines
-            most[0] = max(most[0], in_hand[0])
-
+    in_hand = InHand()
     emitted = 0
-    for page in read_pages(jobs(partitions), pages_of(8, 3, 3_000, log=asked, asking=0.01), concurrency=partitions):
+    for page in read_pages(jobs(partitions), pages_of(8, 3, 3_000, log=in_hand.asked, asking=0.01),
+                           concurrency=partitions):
         time.sleep(0.01)  # emitting
-        with lock:
-            in_hand[0] -= lines_per_page
+        in_hand.emitted(lines_per_page)
         emitted += 1
     assert emitted == 8 * partitions
     # each worker's first page is asked before any page's weight is known
-    assert most[0] <= max(PAGE_ITEMS, lines_per_page) + (partitions - 1) * lines_per_page, most[0]
+    assert in_hand.most <= max(PAGE_ITEMS, lines_per_page) + (partitions - 1) * lines_per_page, in_hand.most
 
 
 def test_given_the_caller_stops_early_then_the_workers_end_and_hold_no_credit() -> None:
@@ -97,27 +108,19 @@ def test_given_any_page_shape_then_lines_in_hand_stay_within_the_budget_and_ever
     credit, around the budget, far over it). Pages handed on and not yet emitted hold at most the budget,
     or one page when it is larger; beyond those, each worker has at most one page in hand."""
     per_page = nodes * lines
-    in_hand, most = [0], [0]
-    lock = threading.Lock()
-
-    def asked(lines: int) -> None:
-        with lock:
-            in_hand[0] += lines
-            most[0] = max(most[0], in_hand[0])
-
+    in_hand = InHand()
     seen = []
-    for page in read_pages(jobs(partitions), pages_of(pages, nodes, lines, log=asked, asking=0.001),
+    for page in read_pages(jobs(partitions), pages_of(pages, nodes, lines, log=in_hand.asked, asking=0.001),
                            concurrency=partitions):
         time.sleep(0.001)
         seen.append((page.job.partition, page.token or 0))
-        with lock:
-            in_hand[0] -= per_page
+        in_hand.emitted(per_page)
     assert sorted(seen) == sorted((job.partition, n) for job in jobs(partitions) for n in range(pages))
     # credits are whole (a page of 1,252 lines takes 5, for 1,250), so each page asked and not yet emitted
     # (the one each worker asks, the queue's 2 a worker, the one being emitted) may hold up to a credit's
     # worth more than its credits say; and each worker's first page but one is asked before any weight is known
     slack = (3 * partitions + 1) * (ITEMS_PER_CREDIT - 1)
-    assert most[0] <= max(PAGE_ITEMS, per_page) + slack + (partitions - 1) * per_page, (most[0], per_page)
+    assert in_hand.most <= max(PAGE_ITEMS, per_page) + slack + (partitions - 1) * per_page, (in_hand.most, per_page)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
