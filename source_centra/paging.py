@@ -95,6 +95,13 @@ def parted(next_token: Any, *, nodes: int, items: int, size: int, budget: int) -
     return {"page": next_token, "part": 1} if items * size > budget * nodes else next_token
 
 
+def first_part(token: Any) -> Any:
+    """The first row of the page ``token`` names (None: page 1), asked alone; a part as it is."""
+    if _part(token) or isinstance(token, bool) or not (token is None or isinstance(token, int)):
+        return token
+    return {"page": token or 1, "part": 1}
+
+
 def resume_point(token: Any) -> Any:
     """What the state keeps of a token: a part's page (read again from its first row on resume)."""
     part = _part(token)

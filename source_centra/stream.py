@@ -234,7 +234,9 @@ class CentraStream(Stream, CheckpointMixin):
             where["storeId"] = [int(job.partition)]
         if job.extra_where:
             where.update(job.extra_where)
-        first = token is None
+        first, asked = token is None, token
+        if made.paging == "list" and self.spec.growing_rows and (first or token == job.resume):
+            token = paging.first_part(token)  # how heavy its rows are is not known yet: one at a time
         if made.paging == "backwards" and token is None:
             token = self._last_page(job, where, made)
         variables = paging.variables(made.paging, where=where, window=job.window, filter_field=self.read_spec().filter_field,
@@ -252,7 +254,7 @@ class CentraStream(Stream, CheckpointMixin):
         try:
             result = run(variables, shape)
         except CentraError as error:
-            if token is None or token != job.resume or error.failure_type != FailureType.system_error:
+            if asked is None or asked != job.resume or error.failure_type != FailureType.system_error:
                 raise
             raise st.bad_resume(self.name, job.partition, error) from None
         page = result.data.get("result")

@@ -86,6 +86,9 @@ class StreamSpec:
     #                         orders updated since the cursor (completing a return updates its order)
     base_currency: bool = False  # records carry base_currency (one currencies lookup per sync)
     max_page_size: int | None = None  # cap on page_size where nested lists make a page costly
+    growing_rows: bool = False  # paging LIST: a row nests a list Centra neither pages nor limits and that grows
+    #                         with the shop (a delivery's lines): each job's first page is asked a row at a
+    #                         time, later ones as their predecessors' weight says (paging.parted)
     nested_field: str | None = None  # paging NESTED: the parent's child list read per parent (Warehouse.stock)
     snapshot: bool = False  # a snapshot: records carry synced_at, when the snapshot was read
     personal: tuple[str, ...] = ()  # record fields holding personal data: kept, hashed or dropped by
@@ -232,7 +235,8 @@ STREAMS: tuple[StreamSpec, ...] = (
     StreamSpec(name="purchase_order_deliveries", primary_key=("id",), to_records=costs.purchase_order_deliveries,
                paging=LIST, cursor_field="created_at", filter_field=CREATED_AT, lookback=Lookback.RETURNS,
                permissions=("PurchaseOrderDelivery:read", "PurchaseOrder:read", "Warehouse:read", "StockChange:read"),
-               optional=True, base_currency=True, watched={"status": kv.DELIVERY_STATUS}, max_page_size=3),
+               optional=True, base_currency=True, watched={"status": kv.DELIVERY_STATUS}, max_page_size=3,
+               growing_rows=True),
     # orderConnection(sort: number_ASC) per store, updatedAt window, as order_items; lines × allocations
     # (× 10 × 10): 511 per order, so at most 45 orders a page (docs: "Complexity and budget")
     StreamSpec(name="order_item_allocations", primary_key=("id",), to_records=costs.order_item_allocations,

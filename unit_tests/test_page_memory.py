@@ -19,6 +19,7 @@ from source_centra.client import CentraClient
 from source_centra.config import Config
 from source_centra.context import SyncContext
 from source_centra.pacing import Pacer
+from source_centra.slices import Job
 from source_centra.stream import CentraStream
 from source_centra.streams import STREAMS_BY_NAME
 from unit_tests.centra_schema import introspection_answer
@@ -70,8 +71,34 @@ def test_given_deliveries_of_3000_lines_then_no_answer_holds_more_than_ten_thous
     assert [r["id"] for r in records] == list(range(1, 41))  # every delivery, whole, once
     assert all(len(r["lines"]) == 3_000 for r in records)
     assert max(centra.lines_per_answer) <= LINES_PER_ANSWER, centra.lines_per_answer
-    # after the first page (3 deliveries, 9,000 lines) a page would pass the reader's budget: one at a time
-    assert centra.lines_per_answer[1:] == [3_000] * 37 + [0], centra.lines_per_answer
+    # the first page is asked a delivery at a time (its weight is not known yet; whole, 9,000 lines were
+    # ~17 MB parsed), and every page after one would pass the reader's budget: one at a time throughout
+    assert centra.lines_per_answer == [3_000] * 40 + [0], centra.lines_per_answer
+
+
+def test_given_light_deliveries_then_only_the_first_page_is_asked_a_row_at_a_time(requests_mock) -> None:
+    # a shop whose deliveries have 30 lines: three a page after the first page's rows (two requests more a read)
+    centra = Deliveries(count=10, lines=30)
+    requests_mock.post(URL, json=centra)
+    config = Config.from_mapping({"endpoint_url": URL, "api_token": "t0ken"})
+    client = CentraClient(config, max_retries=2, sleep=lambda _s: None, pacer=Pacer(share=1.0, sleep=lambda _s: None))
+    stream = CentraStream(STREAMS_BY_NAME["purchase_order_deliveries"], SyncContext(config, client=client))
+    slice_ = {"partition": "all", "from": None, "to": None, "resume": None}
+    records = [m for m in stream.read_records(SyncMode.full_refresh, stream_slice=slice_) if isinstance(m, dict)]
+    assert [r["id"] for r in records] == list(range(1, 11))
+    assert centra.lines_per_answer == [30, 30, 30, 90, 90, 30], centra.lines_per_answer
+
+
+def test_given_a_resume_point_then_its_page_is_asked_a_row_at_a_time(requests_mock) -> None:
+    centra = Deliveries(count=9, lines=3_000)
+    requests_mock.post(URL, json=centra)
+    config = Config.from_mapping({"endpoint_url": URL, "api_token": "t0ken"})
+    client = CentraClient(config, max_retries=2, sleep=lambda _s: None, pacer=Pacer(share=1.0, sleep=lambda _s: None))
+    stream = CentraStream(STREAMS_BY_NAME["purchase_order_deliveries"], SyncContext(config, client=client))
+    slice_ = Job("all", resume=2)  # page 2: deliveries 4 to 6
+    records = [m for m in stream.read_records(SyncMode.incremental, stream_slice=slice_) if isinstance(m, dict)]
+    assert [r["id"] for r in records] == list(range(4, 10))
+    assert centra.lines_per_answer == [3_000] * 6 + [0], centra.lines_per_answer
 
 
 def test_given_deliveries_of_3000_lines_and_a_state_mid_page_then_the_page_is_read_again_whole(requests_mock) -> None:

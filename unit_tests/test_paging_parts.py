@@ -44,12 +44,29 @@ def read(server: Server, size: int, token=None, stop_after: int | None = None):
 
 
 @settings(max_examples=200, deadline=None)
-@given(weights=st.lists(st.integers(0, 4_000), max_size=25), size=st.integers(1, 6))
-def test_given_rows_of_any_weight_then_each_is_read_once_in_order(weights: list[int], size: int) -> None:
-    emitted, resumes, _ = read(Server(weights), size)
+@given(weights=st.lists(st.integers(0, 4_000), max_size=25), size=st.integers(1, 6), first_in_parts=st.booleans())
+def test_given_rows_of_any_weight_then_each_is_read_once_in_order(weights: list[int], size: int,
+                                                                  first_in_parts: bool) -> None:
+    # first_in_parts: a stream whose rows grow with the shop asks its first page a row at a time (first_part)
+    server = Server(weights)
+    emitted, resumes, _ = read(server, size, token=paging.first_part(None) if first_in_parts else None)
     assert emitted == list(range(1, len(weights) + 1))
     for count, resume in resumes:  # the state's resume point is always a whole page
         assert resume is None or isinstance(resume, int)
+    if first_in_parts:  # the first page's rows came one an answer
+        assert all(len(answer) <= 1 for answer in server.answers[:size])
+
+
+@settings(max_examples=200, deadline=None)
+@given(token=st.one_of(st.none(), st.integers(1, 10**6), st.booleans(), st.text(max_size=5),
+                       st.fixed_dictionaries({"page": st.integers(1, 50), "part": st.integers(1, 6)})))
+def test_first_part_names_the_first_row_of_a_page_and_leaves_anything_else(token) -> None:
+    part = paging.first_part(token)
+    if token is None or (isinstance(token, int) and not isinstance(token, bool)):
+        assert part == {"page": token or 1, "part": 1}
+        assert paging.resume_point(part) == (token or 1)  # the state still keeps the page
+    else:
+        assert part == token
 
 
 @settings(max_examples=200, deadline=None)
