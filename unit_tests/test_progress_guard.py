@@ -2,14 +2,17 @@
 stops advancing fails naming the stream; honest repeats pass; every loop over pages has an end."""
 from __future__ import annotations
 
+import sys
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st_
 
 from source_centra import paging
 from source_centra import state as st
 from source_centra.errors import CentraError
-from source_centra.progress import REPEATS, Progress, StalledError, job_scope
+from source_centra.progress import REMEMBERED, REPEATS, Progress, StalledError, job_scope
 
 WINDOW = st.Window("1", datetime(2024, 1, 1, tzinfo=timezone.utc), datetime(2024, 2, 1, tzinfo=timezone.utc))
 
@@ -113,3 +116,27 @@ def test_given_child_pages_ignoring_their_page_variable_then_stalled_not_endless
             complete_with([{"id": 7, "lines": [{"id": 1}, {"id": 2}]}], document, "list", ask, "stock_changes",
                           per_request=per_request)
         assert sum(asked) <= REPEATS + per_request
+
+
+@settings(max_examples=30, deadline=None)
+@given(length=st_.integers(1, REMEMBERED), offset=st_.integers(0, 3 * REMEMBERED))
+def test_given_a_cursor_cycle_of_up_to_the_remembered_pages_then_stalled_within_two_rounds(length, offset):
+    """A server whose cursors come back after ``length`` pages, starting anywhere in a long read."""
+    guard = Progress("order_item_allocations")
+    cursor = lambda n: f"c{n}" if n < offset else f"cycle{(n - offset) % length}"
+    with pytest.raises(StalledError):
+        for n in range(offset + 2 * length + REMEMBERED + 2):
+            guard.page("s", cursor(n - 1) if n else None, cursor(n), nodes(n))
+
+
+def test_given_a_long_read_then_the_guard_keeps_at_most_the_remembered_fingerprints_per_scope():
+    """1,000,000 orders read 45 a page are ~7,400 pages a store: the guard must not grow with them."""
+    guard = Progress("order_item_allocations")
+    for store in ("1", "2", "3"):
+        for n in range(8_000):
+            guard.page(store, f"c{n - 1}" if n else None, f"c{n}", nodes(3 * n, 3 * n + 1))
+    kept = [len(fingerprints) for kind in (guard._tokens, guard._pages) for fingerprints in kind.values()]
+    assert kept and max(kept) <= REMEMBERED + 1, kept
+    held = sum(sys.getsizeof(kind[scope]) + sum(sys.getsizeof(f) for f in kind[scope])
+               for kind in (guard._tokens, guard._pages) for scope in kind)
+    assert held < 600_000, held  # 0.4 MB; with 10,000 hex strings a kind, 6.7 MB
