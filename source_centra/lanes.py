@@ -40,6 +40,7 @@ from typing import Callable, Iterator
 
 from airbyte_cdk.models import AirbyteMessage
 
+from source_centra import memory
 from source_centra.credits import Credits, list_items
 
 LANES = 2
@@ -141,6 +142,8 @@ class Lanes:
             return put(turn.incomplete())
         finally:
             messages.close()
+            del messages
+            memory.give_back()  # what the stream freed is not left resident under the next one (memory.py)
         return put(turn.complete())
 
     def finish(self, name: str) -> None:
