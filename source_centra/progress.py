@@ -103,5 +103,5 @@ def job_scope(partition: str, window: Any = None, extra: Any = None) -> str:
     if window is not None:
         where += f", window {window.start.isoformat()} to {window.end.isoformat()}"
     if extra:
-        where += f", filter {_fingerprint(extra)[:8]}"
+        where += f", filter {_fingerprint(extra) >> 32:08x}"  # the fingerprint's first 8 hex digits
     return where

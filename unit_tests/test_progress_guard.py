@@ -2,6 +2,7 @@
 stops advancing fails naming the stream; honest repeats pass; every loop over pages has an end."""
 from __future__ import annotations
 
+import re
 import sys
 from datetime import datetime, timezone
 
@@ -140,3 +141,11 @@ def test_given_a_long_read_then_the_guard_keeps_at_most_the_remembered_fingerpri
     held = sum(sys.getsizeof(kind[scope]) + sum(sys.getsizeof(f) for f in kind[scope])
                for kind in (guard._tokens, guard._pages) for scope in kind)
     assert held < 600_000, held  # 0.4 MB; with 10,000 hex strings a kind, 6.7 MB
+
+
+def test_given_a_filtered_job_then_its_scope_names_the_filter_by_a_short_stable_fingerprint():
+    # the returns of updated orders are read by order ids: one scope per filter, named in the error
+    first = job_scope("1", WINDOW, {"orderId": [1, 2, 3]})
+    assert first == job_scope("1", WINDOW, {"orderId": [1, 2, 3]})
+    assert first != job_scope("1", WINDOW, {"orderId": [4]})
+    assert re.fullmatch(r"store 1, window \S+ to \S+, filter [0-9a-f]{8}", first), first
