@@ -60,7 +60,7 @@ ALIAS = "{key}__{index}"  # the response key of the index-th page of child list 
 MAX_PAGES_PER_REQUEST = 40
 # child items held at most while a page's nodes wait for their lists to be completed: past this, the
 # nodes after the first open one wait until it is complete and handed on (module docstring: memory)
-HOLD_ITEMS = 10_000
+HOLD_ITEMS = 5_000
 
 
 @cache
