@@ -59,7 +59,10 @@ ALIAS = "{key}__{index}"  # the response key of the index-th page of child list 
 # ~14,000 points, less than the stream's own page of 70 stock changes)
 MAX_PAGES_PER_REQUEST = 40
 # child items held at most while a page's nodes wait for their lists to be completed: past this, the
-# nodes after the first open one wait until it is complete and handed on (module docstring: memory)
+# nodes after the first open one wait until it is complete and handed on (module docstring: memory).
+# At 1,000,000 orders with Growth's 6,000 points a request (the stock ledger alone): 10,000 peaked at
+# 129.8 MiB, 5,000 at 118.5 (1,567 requests instead of 1,636, 0.24 % more points: fewer nodes share a
+# round), 2,000 at 115.2 (0.95 % more points)
 HOLD_ITEMS = 5_000
 
 
