@@ -67,6 +67,6 @@ ENV AIRBYTE_ENTRYPOINT="source-centra"
 ENTRYPOINT ["source-centra"]
 
 LABEL io.airbyte.name=airbyte/source-centra \
-      io.airbyte.version=0.3.5
+      io.airbyte.version=0.3.6
 
 USER airbyte
