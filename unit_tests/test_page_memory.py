@@ -59,13 +59,18 @@ class Deliveries:
         return node
 
 
+def deliveries_stream(requests_mock, centra: Deliveries) -> CentraStream:
+    """purchase_order_deliveries against ``centra``, at the default page size (100, capped at 3)."""
+    requests_mock.post(URL, json=centra)
+    config = Config.from_mapping({"endpoint_url": URL, "api_token": "t0ken"})
+    client = CentraClient(config, max_retries=2, sleep=lambda _s: None, pacer=Pacer(share=1.0, sleep=lambda _s: None))
+    return CentraStream(STREAMS_BY_NAME["purchase_order_deliveries"], SyncContext(config, client=client))
+
+
 def test_given_deliveries_of_3000_lines_then_no_answer_holds_more_than_ten_thousand_lines(requests_mock) -> None:
     # 3,069 lines a delivery in the fake at 1,000,000 orders: 10 a page held ~30,000 (255 MB peak RSS)
     centra = Deliveries(count=40, lines=3_000)
-    requests_mock.post(URL, json=centra)
-    config = Config.from_mapping({"endpoint_url": URL, "api_token": "t0ken"})  # the default page size, 100
-    client = CentraClient(config, max_retries=2, sleep=lambda _s: None, pacer=Pacer(share=1.0, sleep=lambda _s: None))
-    stream = CentraStream(STREAMS_BY_NAME["purchase_order_deliveries"], SyncContext(config, client=client))
+    stream = deliveries_stream(requests_mock, centra)
     slice_ = {"partition": "all", "from": None, "to": None, "resume": None}
     records = [m for m in stream.read_records(SyncMode.full_refresh, stream_slice=slice_) if isinstance(m, dict)]
     assert [r["id"] for r in records] == list(range(1, 41))  # every delivery, whole, once
@@ -79,10 +84,7 @@ def test_given_deliveries_of_3000_lines_then_no_answer_holds_more_than_ten_thous
 def test_given_light_deliveries_then_only_the_first_page_is_asked_a_row_at_a_time(requests_mock) -> None:
     # a shop whose deliveries have 30 lines: three a page after the first page's rows (two requests more a read)
     centra = Deliveries(count=10, lines=30)
-    requests_mock.post(URL, json=centra)
-    config = Config.from_mapping({"endpoint_url": URL, "api_token": "t0ken"})
-    client = CentraClient(config, max_retries=2, sleep=lambda _s: None, pacer=Pacer(share=1.0, sleep=lambda _s: None))
-    stream = CentraStream(STREAMS_BY_NAME["purchase_order_deliveries"], SyncContext(config, client=client))
+    stream = deliveries_stream(requests_mock, centra)
     slice_ = {"partition": "all", "from": None, "to": None, "resume": None}
     records = [m for m in stream.read_records(SyncMode.full_refresh, stream_slice=slice_) if isinstance(m, dict)]
     assert [r["id"] for r in records] == list(range(1, 11))
@@ -91,10 +93,7 @@ def test_given_light_deliveries_then_only_the_first_page_is_asked_a_row_at_a_tim
 
 def test_given_a_resume_point_then_its_page_is_asked_a_row_at_a_time(requests_mock) -> None:
     centra = Deliveries(count=9, lines=3_000)
-    requests_mock.post(URL, json=centra)
-    config = Config.from_mapping({"endpoint_url": URL, "api_token": "t0ken"})
-    client = CentraClient(config, max_retries=2, sleep=lambda _s: None, pacer=Pacer(share=1.0, sleep=lambda _s: None))
-    stream = CentraStream(STREAMS_BY_NAME["purchase_order_deliveries"], SyncContext(config, client=client))
+    stream = deliveries_stream(requests_mock, centra)
     slice_ = Job("all", resume=2)  # page 2: deliveries 4 to 6
     records = [m for m in stream.read_records(SyncMode.incremental, stream_slice=slice_) if isinstance(m, dict)]
     assert [r["id"] for r in records] == list(range(4, 10))
@@ -104,10 +103,7 @@ def test_given_a_resume_point_then_its_page_is_asked_a_row_at_a_time(requests_mo
 def test_given_deliveries_of_3000_lines_and_a_state_mid_page_then_the_page_is_read_again_whole(requests_mock) -> None:
     """The state keeps page numbers: read a delivery at a time, a checkpoint inside page 2 resumes at page 2."""
     centra = Deliveries(count=12, lines=3_000)
-    requests_mock.post(URL, json=centra)
-    config = Config.from_mapping({"endpoint_url": URL, "api_token": "t0ken"})
-    client = CentraClient(config, max_retries=2, sleep=lambda _s: None, pacer=Pacer(share=1.0, sleep=lambda _s: None))
-    stream = CentraStream(STREAMS_BY_NAME["purchase_order_deliveries"], SyncContext(config, client=client))
+    stream = deliveries_stream(requests_mock, centra)
     slices = list(stream.stream_slices(sync_mode=SyncMode.incremental, stream_state={}))
     assert len(slices) == 1
     slice_ = slices[0]
